@@ -1,0 +1,191 @@
+"""All exercises -> :class:`~thrustlib.model.Library`: slugs, indexes, the variation tree.
+
+Checks that need more than one file live here: duplicate slugs, ``variation_of`` naming
+no exercise, cycles, and the parents inferred from titles. Like the parser, this stage
+collects problems instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from types import MappingProxyType
+
+from thrustlib.errors import Problems
+from thrustlib.model import Exercise, Library, MuscleGroup, Variation
+from thrustlib.vocabulary import Vocabulary, closest, normalize
+
+
+def build_library(
+    exercises: Iterable[Exercise],
+    vocabulary: Vocabulary,
+    problems: Problems,
+    *,
+    drafts: bool = False,
+) -> Library:
+    """Index the exercises and resolve their variation tree; problems go to ``problems``."""
+    by_slug: dict[str, Exercise] = {}
+    hidden: set[str] = set()
+    for exercise in sorted(exercises, key=lambda e: (e.slug, str(e.source.path))):
+        if exercise.draft and not drafts:
+            hidden.add(exercise.slug)
+            continue
+        first = by_slug.get(exercise.slug)
+        if first is not None:
+            problems.error(
+                exercise.source.path,
+                exercise.source.line_of("slug") or 1,
+                f"duplicate slug '{exercise.slug}': {first.source.path} has it too;"
+                " rename one file or set 'slug:'",
+            )
+            continue
+        by_slug[exercise.slug] = exercise
+
+    by_slug = _resolve_parents(by_slug, hidden, problems)
+    variations = _variation_tree(by_slug, problems)
+    by_slug = {
+        slug: dataclasses.replace(e, variation_of=variations[slug].parent)
+        if e.variation_of != variations[slug].parent
+        else e
+        for slug, e in sorted(by_slug.items())
+    }
+
+    def title_order(slugs: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(slugs, key=lambda s: (by_slug[s].title.casefold(), s)))
+
+    muscles: dict[str, MuscleGroup] = {}
+    for muscle in vocabulary.muscles:
+        primary = [s for s, e in by_slug.items() if muscle.key in e.muscles]
+        secondary = [s for s, e in by_slug.items() if muscle.key in e.secondary_muscles]
+        if primary or secondary:
+            muscles[muscle.key] = MuscleGroup(title_order(primary), title_order(secondary))
+
+    equipment: dict[str, list[str]] = {}
+    for slug, exercise in by_slug.items():
+        for key in exercise.equipment:
+            equipment.setdefault(key, []).append(slug)
+
+    families = title_order(
+        slug for slug, v in variations.items() if v.parent is None and v.children
+    )
+    return Library(
+        exercises=MappingProxyType(by_slug),
+        vocabulary=vocabulary,
+        muscles=MappingProxyType(muscles),
+        equipment=MappingProxyType({k: title_order(v) for k, v in sorted(equipment.items())}),
+        variations=MappingProxyType(variations),
+        families=families,
+    )
+
+
+def _resolve_parents(
+    by_slug: dict[str, Exercise], drafts: set[str], problems: Problems
+) -> dict[str, Exercise]:
+    """Check stated parents; infer missing ones from titles contained in other titles."""
+    # Titles as tuples of words, so "Hip Thrust" is found inside "Single-Leg Hip Thrust"
+    # by looking up each run of words: linear in the library, not quadratic.
+    titles: dict[tuple[str, ...], str] = {}
+    for slug, exercise in by_slug.items():
+        titles.setdefault(tuple(normalize(exercise.title).split()), slug)
+    out: dict[str, Exercise] = {}
+    for slug, exercise in by_slug.items():
+        path = exercise.source.path
+        line = exercise.source.line_of("variation_of")
+        parent = exercise.variation_of
+        if parent is not None and parent in drafts:
+            problems.warning(
+                path,
+                line,
+                f"'variation_of: {parent}' is a draft, so this page is shown without a parent",
+            )
+            exercise = dataclasses.replace(exercise, variation_of=None)
+        elif parent is not None and parent not in by_slug:
+            hint = closest(parent, by_slug)
+            problems.error(
+                path,
+                line,
+                f"'variation_of: {parent}' names no exercise"
+                + (f"; did you mean '{hint}'?" if hint else ""),
+            )
+            exercise = dataclasses.replace(exercise, variation_of=None)
+        elif parent == slug:
+            problems.error(path, line, "an exercise cannot be a variation of itself")
+            exercise = dataclasses.replace(exercise, variation_of=None)
+        elif parent is None and not exercise.variation_of_null:
+            guess = _contained_title(tuple(normalize(exercise.title).split()), titles, slug)
+            if guess is not None:
+                problems.warning(
+                    path,
+                    1,
+                    f"variation_of inferred as '{guess}' because its title"
+                    f" '{by_slug[guess].title}' is part of this one; write 'variation_of:"
+                    f" {guess}' (or 'variation_of: null' for no parent)",
+                )
+                exercise = dataclasses.replace(
+                    exercise,
+                    variation_of=guess,
+                    inferred=exercise.inferred | {"variation_of"},
+                )
+        out[slug] = exercise
+    return out
+
+
+def _contained_title(
+    words: tuple[str, ...], titles: dict[tuple[str, ...], str], own: str
+) -> str | None:
+    """The slug of the longest other title that is a run of words of this title."""
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            found = titles.get(words[start : start + size])
+            if found is not None and found != own:
+                return found
+    return None
+
+
+def _variation_tree(by_slug: dict[str, Exercise], problems: Problems) -> dict[str, Variation]:
+    """Parents, children, roots and depths; a cycle is reported once and broken."""
+    parent = {slug: e.variation_of for slug, e in by_slug.items()}
+    reported: set[str] = set()
+    for start in sorted(parent):
+        seen: list[str] = []
+        slug: str | None = start
+        while slug is not None and slug not in seen:
+            seen.append(slug)
+            slug = parent[slug]
+        if slug is None or slug in reported:
+            continue
+        cycle = seen[seen.index(slug) :]
+        reported.update(cycle)
+        first = min(cycle)
+        exercise = by_slug[first]
+        chain = " -> ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first])
+        problems.error(
+            exercise.source.path,
+            exercise.source.line_of("variation_of"),
+            f"variation_of forms a cycle: {chain}",
+        )
+        parent[first] = None  # break it so the rest of the run can go on
+
+    def title_key(s: str) -> tuple[str, str]:
+        return (by_slug[s].title.casefold(), s)
+
+    children: dict[str, list[str]] = {slug: [] for slug in parent}
+    for slug, p in parent.items():
+        if p is not None:
+            children[p].append(slug)
+
+    out: dict[str, Variation] = {}
+    roots = sorted((s for s, p in parent.items() if p is None), key=title_key)
+    stack = [(root, root, 0) for root in reversed(roots)]
+    while stack:
+        slug, root, depth = stack.pop()
+        kids = tuple(sorted(children[slug], key=title_key))
+        out[slug] = Variation(
+            parent=parent[slug],
+            children=kids,
+            root=root,
+            depth=depth,
+            inferred="variation_of" in by_slug[slug].inferred,
+        )
+        stack.extend((kid, root, depth + 1) for kid in reversed(kids))
+    return dict(sorted(out.items()))

@@ -1,0 +1,68 @@
+"""Find and read the exercise files of a site, then parse them all.
+
+Walks are sorted so that every run sees the files in the same order, and editor
+leftovers (dotfiles, ``~`` backups, ``#autosave#``, swap files) are never content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from thrustlib.errors import Problems
+from thrustlib.model import Exercise
+from thrustlib.parse import parse_exercise
+from thrustlib.vocabulary import Vocabulary
+
+EXERCISE_SUFFIXES = (".md", ".markdown")
+
+
+def is_ignored(name: str) -> bool:
+    """True for files an editor or OS leaves beside content, which are never exercises."""
+    return (
+        name.startswith((".", "#", "_"))
+        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"))
+        or name.startswith(".#")
+    )
+
+
+def find_exercise_files(folder: Path) -> Iterator[Path]:
+    """Every exercise file below ``folder`` (recursively), in sorted order."""
+    if not folder.is_dir():
+        return
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
+        for name in sorted(files):
+            if name.endswith(EXERCISE_SUFFIXES) and not is_ignored(name):
+                yield Path(current) / name
+
+
+def display_path(path: Path, root: Path) -> Path:
+    """``path`` relative to ``root`` when it is inside it, for short messages."""
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path
+
+
+def load_exercises(
+    folder: Path, vocabulary: Vocabulary, problems: Problems, *, root: Path | None = None
+) -> list[Exercise]:
+    """Parse every file in ``folder``; problems of all files are collected, none raised."""
+    exercises: list[Exercise] = []
+    if not folder.is_dir():
+        problems.error(folder, None, "the exercises folder does not exist")
+        return exercises
+    for path in find_exercise_files(folder):
+        shown = display_path(path, root) if root is not None else path
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.error(shown, None, f"cannot read the file: {exc.strerror or exc}")
+            continue
+        result = parse_exercise(shown, data, vocabulary)
+        problems.extend(result.problems)
+        if result.ok and result.exercise is not None:
+            exercises.append(result.exercise)
+    return exercises

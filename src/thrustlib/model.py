@@ -1,0 +1,265 @@
+"""The typed model every later stage works from. Pure data: no I/O, no rendering.
+
+Following Zola's split of ``FileInfo`` / front matter / ``Page``, an :class:`Exercise`
+keeps apart where it came from (:class:`Source`), what the file says, and what thrustlib
+derived (``inferred`` names every field whose value the file did not state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from thrustlib.vocabulary import Vocabulary
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an exercise came from."""
+
+    path: Path
+    """The file as it was found (relative to the site folder when found by the loader)."""
+
+    key_lines: Mapping[str, int] = field(default_factory=_empty)
+    """1-based line of each front-matter key, so later checks can point at it."""
+
+    body_line: int = 1
+    """1-based line where the Markdown body starts."""
+
+    def line_of(self, key: str) -> int | None:
+        """The line a front-matter key is on, if the file has it."""
+        return self.key_lines.get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One item of Setup, Execution, Tips or Common Mistakes."""
+
+    label: str | None
+    """The bold lead-in before the colon (``**Grip**: ...`` gives ``Grip``), as plain text."""
+
+    text: str
+    """The item's text after the label, with its inline Markdown kept."""
+
+    plain: str
+    """``text`` with the Markdown removed, for JSON, meta tags and structured data."""
+
+    line: int
+    """1-based line of the item in its file."""
+
+
+@dataclass(frozen=True, slots=True)
+class HowToStep:
+    """One schema.org ``HowToStep``."""
+
+    name: str
+    """The step's heading (or the Execution label it was taken from)."""
+
+    text: str
+    """The step's Markdown (one or more paragraphs)."""
+
+    plain: str
+    """``text`` as plain text, as structured data wants it."""
+
+    line: int
+    """1-based line of the step's heading (or item) in its file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A ``##`` section that is not one of the four known lists, kept as written."""
+
+    title: str
+    """The heading text."""
+
+    slug: str
+    """An anchor id for the heading, unique on the page."""
+
+    text: str
+    """The section's Markdown source, rendered with the same safe settings as the rest."""
+
+    line: int
+    """1-based line of the heading."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    """One exercise file, parsed and normalized."""
+
+    source: Source
+    """Where the exercise came from."""
+
+    slug: str
+    """URL-safe identifier, unique in the library; from ``slug`` or the file name."""
+
+    title: str
+    """Display name; from ``title`` or the file name."""
+
+    description: str
+    """One sentence: meta description, card text, HowTo and video description."""
+
+    video: str | None = None
+    """YouTube video ID (11 characters), or ``None`` for no player."""
+
+    video_uploaded: dt.date | None = None
+    """When the video was published, for ``VideoObject.uploadDate``."""
+
+    muscles: tuple[str, ...] = ()
+    """Primary muscle keys, in the order the file gives them."""
+
+    secondary_muscles: tuple[str, ...] = ()
+    """Secondary muscle keys (never repeating a primary one)."""
+
+    equipment: tuple[str, ...] = ()
+    """Equipment keys (``barbell``, ``bench``...), in the order the file gives them."""
+
+    level: str | None = None
+    """``beginner``, ``intermediate`` or ``advanced``, when given."""
+
+    variation_of: str | None = None
+    """Slug of the parent exercise, stated or inferred; ``None`` for a family root."""
+
+    variation_of_null: bool = False
+    """The file says ``variation_of: null``: no parent, and no inference."""
+
+    aliases: tuple[str, ...] = ()
+    """Other names the exercise goes by."""
+
+    draft: bool = False
+    """Drafts are left out of the site unless drafts are asked for."""
+
+    intro: str = ""
+    """Markdown before the first ``##`` heading, if any (most files have none)."""
+
+    setup: tuple[ListItem, ...] = ()
+    """Items of ``## Setup``."""
+
+    execution: tuple[ListItem, ...] = ()
+    """Items of ``## Execution`` (or Instructions, Steps)."""
+
+    tips: tuple[ListItem, ...] = ()
+    """Items of ``## Tips``."""
+
+    mistakes: tuple[ListItem, ...] = ()
+    """Items of ``## Common Mistakes`` (or Mistakes, Common Errors)."""
+
+    notes: Mapping[str, str] = field(default_factory=_empty)
+    """Prose inside a known section besides its list, by section kind (``"tips"``...)."""
+
+    summary: str = ""
+    """The closing paragraphs (Markdown) between the last list and ``<!-- howto -->``."""
+
+    sections: tuple[Section, ...] = ()
+    """Any other ``##`` sections, in file order."""
+
+    howto: tuple[HowToStep, ...] = ()
+    """HowTo steps: from ``<!-- howto -->``, else derived from Execution."""
+
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    """Front-matter keys thrustlib does not know, kept for templates."""
+
+    inferred: frozenset[str] = frozenset()
+    """Names of the fields whose values were derived rather than stated in the file."""
+
+    @property
+    def url(self) -> str:
+        """The page's path below the site root, with a trailing slash."""
+        return f"exercises/{self.slug}/"
+
+    def is_inferred(self, field_name: str) -> bool:
+        """True when ``field_name`` was derived, not written in the file."""
+        return field_name in self.inferred
+
+
+@dataclass(frozen=True, slots=True)
+class MuscleGroup:
+    """The exercises that work one muscle; slugs only (groups hold keys, not copies)."""
+
+    primary: tuple[str, ...]
+    """Slugs of exercises with this muscle as a primary muscle, sorted by title."""
+
+    secondary: tuple[str, ...]
+    """Slugs of exercises that work it as a secondary muscle only, sorted by title."""
+
+    @property
+    def count(self) -> int:
+        """How many exercises work the muscle at all."""
+        return len(self.primary) + len(self.secondary)
+
+
+@dataclass(frozen=True, slots=True)
+class Variation:
+    """An exercise's place in its variation family."""
+
+    parent: str | None
+    """Slug of the exercise this is a variation of, or ``None`` for a root."""
+
+    children: tuple[str, ...]
+    """Slugs of its direct variations, sorted by title."""
+
+    root: str
+    """Slug of the family's root (itself for a root)."""
+
+    depth: int
+    """0 for a root, 1 for its variations, and so on."""
+
+    inferred: bool = False
+    """True when ``parent`` was inferred from the titles rather than stated."""
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every exercise of a site and the indexes built over them."""
+
+    exercises: Mapping[str, Exercise]
+    """Exercises by slug, in slug order."""
+
+    vocabulary: Vocabulary
+    """The muscle vocabulary the library was checked against."""
+
+    muscles: Mapping[str, MuscleGroup]
+    """Muscle key to the exercises working it; only muscles with exercises, vocabulary order."""
+
+    equipment: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Equipment key to slugs of exercises using it, in key order; slugs by title."""
+
+    variations: Mapping[str, Variation] = field(default_factory=dict)
+    """Every exercise's place in its family, by slug."""
+
+    families: tuple[str, ...] = ()
+    """Slugs of the roots that have at least one variation, sorted by title."""
+
+    def __len__(self) -> int:
+        return len(self.exercises)
+
+    def __getitem__(self, slug: str) -> Exercise:
+        return self.exercises[slug]
+
+    def pick(self, slugs: tuple[str, ...] | list[str]) -> list[Exercise]:
+        """The exercises for ``slugs``, in the order given."""
+        return [self.exercises[s] for s in slugs]
+
+    def lineage(self, slug: str) -> list[str]:
+        """Slugs from the family root down to ``slug`` itself."""
+        chain = [slug]
+        while (parent := self.variations[chain[-1]].parent) is not None:
+            chain.append(parent)
+        return chain[::-1]
+
+    def family(self, root: str) -> list[tuple[str, int]]:
+        """The family under ``root`` depth-first, as ``(slug, depth)`` pairs."""
+        out: list[tuple[str, int]] = []
+        stack = [root]
+        while stack:
+            slug = stack.pop()
+            out.append((slug, self.variations[slug].depth))
+            stack.extend(reversed(self.variations[slug].children))
+        return out

@@ -1,0 +1,83 @@
+"""The library's public JSON form: ``api/exercises.json`` and what apps read.
+
+Plain text only (no Markdown, no HTML), sorted keys and sorted exercises, so the file is
+stable across builds and safe for any consumer to display. The JSON Schema beside this
+module (``schema/exercises.schema.json``) describes it and is published with the site.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from thrustlib.model import Exercise, Library, ListItem
+
+SCHEMA_VERSION = 1
+SCHEMA_RESOURCE = "exercises.schema.json"
+
+
+def _items(items: tuple[ListItem, ...]) -> list[dict[str, str | None]]:
+    return [{"label": item.label, "text": item.plain} for item in items]
+
+
+def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[str, Any]:
+    """One exercise in its public form."""
+    from thrustlib.markdown import inline_plain  # local: only this form needs plain summaries
+
+    return {
+        "slug": exercise.slug,
+        "title": exercise.title,
+        "url": base_url + exercise.url,
+        "description": exercise.description,
+        "video": exercise.video,
+        "muscles": list(exercise.muscles),
+        "secondary_muscles": list(exercise.secondary_muscles),
+        "equipment": list(exercise.equipment),
+        "level": exercise.level,
+        "variation_of": library.variations[exercise.slug].parent,
+        "variations": list(library.variations[exercise.slug].children),
+        "aliases": list(exercise.aliases),
+        "setup": _items(exercise.setup),
+        "execution": _items(exercise.execution),
+        "tips": _items(exercise.tips),
+        "mistakes": _items(exercise.mistakes),
+        "summary": " ".join(
+            inline_plain(paragraph) for paragraph in exercise.summary.split("\n\n") if paragraph
+        ),
+        "howto": [{"name": step.name, "text": step.plain} for step in exercise.howto],
+    }
+
+
+def library_json(library: Library, base_url: str = "/") -> dict[str, Any]:
+    """The whole library: exercises sorted by slug, and muscles with their slugs."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    vocabulary = library.vocabulary
+    return {
+        "version": SCHEMA_VERSION,
+        "exercises": [
+            exercise_json(library.exercises[slug], library, base)
+            for slug in sorted(library.exercises)
+        ],
+        "muscles": [
+            {
+                "key": key,
+                "name": vocabulary.muscle(key).name,
+                "region": vocabulary.muscle(key).region,
+                "url": f"{base}muscles/{key}/",
+                "exercises": list(group.primary),
+                "secondary_exercises": list(group.secondary),
+            }
+            for key, group in library.muscles.items()
+        ],
+    }
+
+
+def dumps(data: Any) -> str:
+    """Deterministic, readable JSON (sorted keys, UTF-8, trailing newline)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def schema_text() -> str:
+    """The JSON Schema of :func:`library_json`, as shipped in the package."""
+    return resources.files("thrustlib.schema").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
