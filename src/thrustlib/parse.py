@@ -210,8 +210,25 @@ def _split_front_matter(
         if not isinstance(key, str):
             problems.error(path, fm_line0 + 1, f"front-matter key {key!r} is not a name")
             continue
+        if _contains_itself(value):
+            # A YAML alias inside its own anchor (``a: &x [*x]``) gives a value that
+            # contains itself; templates and JSON would recurse on it for ever.
+            problems.error(
+                path, key_lines.get(key, fm_line0 + 1), f"'{key}' refers to itself (a YAML alias)"
+            )
+            continue
         clean[key] = value
     return clean, key_lines, text[closing.end() :], body_line0
+
+
+def _contains_itself(value: object, parents: tuple[int, ...] = ()) -> bool:
+    """True when a list or mapping holds itself, directly or further down."""
+    if not isinstance(value, list | dict):
+        return False
+    if id(value) in parents:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(_contains_itself(v, (*parents, id(value))) for v in inner)
 
 
 class _Meta:
@@ -335,6 +352,7 @@ def _build(
         title = title_from_filename(path)
         inferred.add("title")
 
+    errors_before = len(problems.errors)
     slug = m.string("slug")
     if slug is not None and not SLUG_RE.fullmatch(slug):
         m.error(
@@ -343,7 +361,8 @@ def _build(
             f" (for example {slugify(slug) or 'hip-thrust'!r})",
         )
         slug = None
-    if slug is None and "slug" not in meta:
+    # An empty 'slug:' (null or "") means the default; a wrong one was reported above.
+    if slug is None and len(problems.errors) == errors_before:
         slug = slugify(path.stem)
         inferred.add("slug")
         if not slug:
@@ -598,7 +617,9 @@ def _parse_body(path: Path, body: str, line0: int, problems: Problems) -> _Body:
             out.notes[kind] = f"{out.notes[kind]}\n\n{note}" if kind in out.notes else note
     out.lists = {kind: tuple(items) for kind, items in lists.items()}
     out.sections = tuple(sections)
-    out.howto = _howto_steps(path, howto, lines, line0, problems)
+    if marker is not None:
+        marker_line = line0 + blocks[marker].start + 1
+        out.howto = _howto_steps(path, howto, lines, line0, marker_line, problems)
     return out
 
 
@@ -658,7 +679,12 @@ def _item(tokens: list[Token], line: int) -> ListItem | None:
 
 
 def _howto_steps(
-    path: Path, blocks: list[_Block], lines: list[str], line0: int, problems: Problems
+    path: Path,
+    blocks: list[_Block],
+    lines: list[str],
+    line0: int,
+    marker_line: int,
+    problems: Problems,
 ) -> tuple[HowToStep, ...]:
     steps: list[HowToStep] = []
     heading: _Block | None = None
@@ -691,6 +717,5 @@ def _howto_steps(
             content.append(block)
     flush()
     if not steps:
-        marker_line = line0 + (blocks[0].start if blocks else 0)
         problems.warning(path, marker_line, "<!-- howto --> is followed by no '### Step' headings")
     return tuple(steps)

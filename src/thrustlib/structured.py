@@ -1,0 +1,108 @@
+"""schema.org JSON-LD for exercise pages: ``HowTo``, ``VideoObject``, ``BreadcrumbList``.
+
+Built as plain Python data so tests can check it field by field, then serialized by
+:func:`dump_jsonld`, which escapes ``<``, ``>`` and ``&``: exercise files are untrusted,
+and a description holding ``</script>`` must not be able to end the script element.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from thrustlib.model import Exercise
+from thrustlib.vocabulary import equipment_name
+
+SCHEMA_ORG = "https://schema.org"
+THUMBNAIL = "https://i.ytimg.com/vi/{id}/hqdefault.jpg"
+WATCH = "https://www.youtube.com/watch?v={id}"
+EMBED_NOCOOKIE = "https://www.youtube-nocookie.com/embed/"
+EMBED_PLAIN = "https://www.youtube.com/embed/"
+
+# JSON's own escapes keep the text identical for a JSON parser while no HTML parser can
+# see a tag or a character reference in it. U+2028/9 are escaped too: valid in JSON but
+# line terminators to older JavaScript engines that eval such blocks.
+_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+
+
+def dump_jsonld(data: Any) -> str:
+    """Deterministic JSON that is safe inside ``<script type="application/ld+json">``."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.translate(_ESCAPE_TABLE)
+
+
+def embed_base(nocookie: bool) -> str:
+    """The player URL prefix: privacy-enhanced youtube-nocookie.com unless turned off."""
+    return EMBED_NOCOOKIE if nocookie else EMBED_PLAIN
+
+
+def video_object(
+    exercise: Exercise, page_url: str, *, nocookie: bool = True
+) -> dict[str, Any] | None:
+    """The exercise's ``VideoObject``, or ``None`` when it has no video."""
+    if exercise.video is None:
+        return None
+    video: dict[str, Any] = {
+        "@context": SCHEMA_ORG,
+        "@type": "VideoObject",
+        "@id": page_url + "#video",
+        "name": exercise.title,
+        "description": exercise.description,
+        "thumbnailUrl": THUMBNAIL.format(id=exercise.video),
+        "embedUrl": embed_base(nocookie) + exercise.video,
+        "contentUrl": WATCH.format(id=exercise.video),
+    }
+    if exercise.video_uploaded is not None:
+        video["uploadDate"] = exercise.video_uploaded.isoformat()
+    return video
+
+
+def howto(exercise: Exercise, page_url: str, *, nocookie: bool = True) -> dict[str, Any]:
+    """The exercise as a ``HowTo``; each step links to its anchor (``#step-1``...)."""
+    data: dict[str, Any] = {
+        "@context": SCHEMA_ORG,
+        "@type": "HowTo",
+        "name": exercise.title,
+        "description": exercise.description,
+        "url": page_url,
+        "step": [
+            {
+                "@type": "HowToStep",
+                "position": number,
+                "name": step.name,
+                "text": step.plain,
+                "url": f"{page_url}#step-{number}",
+            }
+            for number, step in enumerate(exercise.howto, 1)
+        ],
+    }
+    if exercise.equipment:
+        data["tool"] = [
+            {"@type": "HowToTool", "name": equipment_name(key)} for key in exercise.equipment
+        ]
+    video = video_object(exercise, page_url, nocookie=nocookie)
+    if video is not None:
+        del video["@context"]
+        data["video"] = video
+        data["image"] = video["thumbnailUrl"]
+    return data
+
+
+def breadcrumb_list(crumbs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """A ``BreadcrumbList`` from ``(name, absolute or root-relative URL)`` pairs."""
+    return {
+        "@context": SCHEMA_ORG,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(crumbs, 1)
+        ],
+    }

@@ -1,0 +1,128 @@
+"""The theme: a Jinja environment over the site's templates and the package's, and the
+static files (site's first, package's as the fallback), with the CSS and JS fingerprinted.
+
+A site overrides the default theme file by file: ``templates/exercise.html`` in the site
+folder replaces the package's, and ``{% extends "theme/exercise.html" %}`` still reaches
+the package's own copy, so an override can change one block instead of copying a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from thrustlib.errors import Problem, ThemeError
+
+THEME_DIR = Path(__file__).parent / "theme"
+"""The default theme shipped in the package."""
+
+FINGERPRINTED = ("thrustlib.css", "thrustlib.js")
+"""Static files served under a content-hashed name, so they can be cached forever."""
+
+STATIC_PREFIX = "static/"
+
+
+def make_environment(site_templates: Path | None) -> jinja2.Environment:
+    """A strict, autoescaping environment: the site's templates first, then the theme's."""
+    package = jinja2.FileSystemLoader(str(THEME_DIR / "templates"))
+    loaders: list[jinja2.BaseLoader] = []
+    if site_templates is not None and site_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(site_templates)))
+    loaders += [package, jinja2.PrefixLoader({"theme": package})]
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render ``name``; any template problem becomes a :class:`ThemeError` at file:line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Path(exc.filename) if exc.filename else Path(exc.name or name)
+        raise ThemeError([Problem(where, exc.lineno, f"template error: {exc.message}")]) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise ThemeError(f"template not found: {exc.name}") from exc
+    except Exception as exc:
+        # Jinja rewrites tracebacks so that template frames carry the template's file and
+        # line; the innermost such frame is where the page went wrong.
+        path, line = _template_frame(exc, name)
+        raise ThemeError(
+            [Problem(path, line, f"cannot render template: {type(exc).__name__}: {exc}")]
+        ) from exc
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[Path, int | None]:
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".htm", ".xml", ".txt"))
+    ]
+    if not frames:
+        return Path(name), None
+    return Path(frames[-1].filename), frames[-1].lineno
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """One file of the output's ``static/`` folder."""
+
+    path: str
+    """Output path, ``static/thrustlib.3f2a9c1d.css`` for a fingerprinted file."""
+
+    data: bytes
+    """The file's bytes."""
+
+
+def fingerprint(name: str, data: bytes) -> str:
+    """``thrustlib.css`` -> ``thrustlib.<8 hex of sha256>.css``."""
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+
+
+def _walk(folder: Path) -> dict[str, Path]:
+    """Relative posix path -> file, for every non-hidden file below ``folder``."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.startswith("."):
+                continue
+            full = Path(dirpath) / filename
+            found[full.relative_to(folder).as_posix()] = full
+    return found
+
+
+def collect_static(site_static: Path | None) -> tuple[dict[str, StaticFile], dict[str, str]]:
+    """Static files by output path, and logical name -> output path for templates.
+
+    The site's file wins over the package's of the same name; fingerprinting happens
+    after that choice, so an overridden stylesheet gets its own hash.
+    """
+    files = _walk(THEME_DIR / "static")
+    if site_static is not None:
+        files.update(_walk(site_static))
+    out: dict[str, StaticFile] = {}
+    names: dict[str, str] = {}
+    for name, source in sorted(files.items()):
+        data = source.read_bytes()
+        public = fingerprint(name, data) if name in FINGERPRINTED else name
+        path = STATIC_PREFIX + public
+        out[path] = StaticFile(path, data)
+        names[name] = path
+    return out, names
