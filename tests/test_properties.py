@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from thrustlib.vocabulary import Vocabulary
 VOCABULARY = Vocabulary()
 PATH = Path("exercises/fuzzed-exercise.md")
 SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("THRUSTLIB_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
@@ -102,8 +105,9 @@ scalars = (
 )
 values: st.SearchStrategy[Any] = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 keys = st.sampled_from([*KNOWN_KEYS, "titel", "muscle", "Video", "x-custom"]) | st.text(
@@ -153,14 +157,14 @@ def bodies(draw: st.DrawFn) -> str:
             ordered = draw(st.booleans())
             items = draw(st.lists(inline, min_size=1, max_size=4))
             parts.append(
-                "\n".join(
-                    (f"{n}. " if ordered else "- ") + item for n, item in enumerate(items, 1)
-                )
+                "\n".join((f"{n}. " if ordered else "- ") + item for n, item in enumerate(items, 1))
             )
         elif kind == "para":
             parts.append(draw(inline))
         elif kind == "marker":
-            parts.append(draw(st.sampled_from(["<!-- howto -->", "<!--HOWTO-->", "    <!-- howto -->"])))
+            parts.append(
+                draw(st.sampled_from(["<!-- howto -->", "<!--HOWTO-->", "    <!-- howto -->"]))
+            )
         elif kind == "step":
             parts.append(f"### {draw(inline)}\n{draw(inline)}")
         elif kind == "h1":

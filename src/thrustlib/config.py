@@ -7,6 +7,7 @@ hardest kind of bug to see.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -86,8 +87,8 @@ class SiteConfig:
         return folder if folder.is_absolute() else self.root / folder
 
 
-# table -> key -> (type, description) of what it accepts
-_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+# table -> key -> the Python type tomllib gives for an accepted value
+SCHEMA: dict[str, dict[str, type]] = {
     "site": {
         "title": str,
         "description": str,
@@ -104,93 +105,217 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "video": {"nocookie": bool},
 }
-_MUSCLE_KEYS: dict[str, type | tuple[type, ...]] = {
+MUSCLE_KEYS: dict[str, type] = {
     "name": str,
     "region": str,
     "keywords": list,
     "aliases": list,
 }
+_FOLDERS = (
+    ("exercises", "exercises_dir"),
+    ("templates", "templates_dir"),
+    ("static", "static_dir"),
+    ("output", "output_dir"),
+)
+_KINDS = {str: "a string", bool: "true or false", list: "a list of strings"}
 
 
 def load_config(root: Path, config_path: Path | None = None) -> SiteConfig:
     """Read ``config_path`` (default ``root/site.toml``, optional) into a SiteConfig."""
     explicit = config_path is not None
     path = config_path if config_path is not None else root / CONFIG_NAME
+    problems = Problems()
     if not path.is_file():
         if explicit:
-            raise ConfigError(f"{path}: error: no such config file")
+            problems.error(path, None, "no such config file")
+            raise ConfigError(problems.items)
         return SiteConfig(root=root)
     try:
         text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file ({exc})") from exc
-    problems = Problems()
+    except UnicodeDecodeError as exc:
+        problems.error(path, None, "the config file is not valid UTF-8", reasons=[str(exc)])
+        raise ConfigError(problems.items) from exc
+    except OSError as exc:
+        problems.error(path, None, f"cannot read the config file: {exc.strerror or exc}")
+        raise ConfigError(problems.items) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
+        found = re.search(r"at line (\d+)", str(exc))
         problems.error(
             path,
             int(found.group(1)) if found else None,
-            "site.toml is not valid TOML",
+            "the config file is not valid TOML",
             reasons=[str(exc)],
         )
         raise ConfigError(problems.items) from exc
-    config = _config_from(root, path, text, data, problems)
+    config = _config_from(root, path, _KeyLines(text), data, problems)
     if problems.has_errors():
         raise ConfigError(problems.items)
     return config
 
 
-def _key_line(text: str, table: str | None, key: str) -> int | None:
-    """Best-effort line of ``key`` (inside ``[table]``), for messages; tomllib gives none."""
-    current: str | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
-        if header:
-            current = header.group(1)
-            if table is not None and key == current.split(".")[-1] and table == current:
-                return number
-            continue
-        if current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
-            return number
+def parse_base_url(value: str) -> str:
+    """``value`` checked and given a trailing slash; :class:`ValueError` says what is wrong.
+
+    The one check for site.toml's ``base_url`` and the ``--base-url`` option alike.
+    """
+    base = value.strip()
+    parts = urlsplit(base)
+    if (
+        not base
+        or any(c.isspace() for c in base)
+        or (parts.scheme and parts.scheme not in ("http", "https"))
+        or (parts.scheme and not parts.netloc)
+        or (not parts.scheme and not base.startswith("/"))
+        # "//host/path" would keep the host out of base_path and lose it silently
+        or (not parts.scheme and base.startswith("//"))
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(
+            "must be an http(s) URL such as 'https://example.org/library/' or a path"
+            f" starting with '/' such as '/library/', got {value!r}"
+        )
+    return base if base.endswith("/") else base + "/"
+
+
+def output_clash(config: SiteConfig) -> str | None:
+    """Why the output folder is unsafe to replace, or ``None`` when it is safe.
+
+    Each build replaces the output folder as a whole, so it must not be, hold or sit
+    inside the site folder or any folder the build reads from.
+    """
+    out = config.path(config.output_dir).resolve()
+    root = config.root.resolve()
+    if out == root or out in root.parents:
+        return "must be a folder of its own, not the site folder or a folder above it"
+    for name, attr in _FOLDERS[:3]:
+        folder: Path = getattr(config, attr)
+        other = config.path(folder).resolve()
+        if out == other or out in other.parents or other in out.parents:
+            return (
+                f"must not be the {name} folder ({folder.as_posix()}) or inside or around it:"
+                " each build replaces the output folder as a whole"
+            )
     return None
 
 
+def with_overrides(
+    config: SiteConfig,
+    *,
+    base_url: str | None = None,
+    output: Path | None = None,
+    drafts: bool | None = None,
+) -> SiteConfig:
+    """``config`` with command-line options applied, checked as site.toml's values are."""
+    problems = Problems()
+    changes: dict[str, Any] = {}
+    if base_url is not None:
+        try:
+            changes["base_url"] = parse_base_url(base_url)
+        except ValueError as exc:
+            problems.error(None, None, f"--base-url {exc}", key="--base-url")
+    if output is not None:
+        changes["output_dir"] = output
+    if drafts is not None:
+        changes["drafts"] = drafts
+    updated = dataclasses.replace(config, **changes)
+    if output is not None and (clash := output_clash(updated)) is not None:
+        problems.error(None, None, f"--out {clash}", key="--out")
+    if problems.has_errors():
+        raise ConfigError(problems.items)
+    return updated
+
+
+# A dotted TOML key: bare or quoted parts joined by dots.
+_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_DOTTED = rf"{_PART}(?:\s*\.\s*{_PART})*"
+_HEADER_RE = re.compile(rf"\s*\[\[?\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?")
+_ASSIGN_RE = re.compile(rf"\s*({_DOTTED})\s*=")
+_PART_RE = re.compile(_PART)
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    parts = []
+    for found in _PART_RE.finditer(dotted):
+        part = found.group(0)
+        if part[:1] in "\"'":
+            # A quoted key's escapes are rare in a config; the quotes are what matters here.
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)
+
+
+class _KeyLines:
+    """Best-effort lines of keys and tables, for messages (tomllib gives none)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        in_string: str | None = None
+        for number, line in enumerate(text.splitlines(), 1):
+            if in_string is not None:
+                # Inside a multi-line string nothing is a key, however it looks.
+                if line.count(in_string) % 2:
+                    in_string = None
+                continue
+            if header := _HEADER_RE.fullmatch(line):
+                table = _split_key(header.group(1))
+                self.lines.setdefault(table, number)
+            elif assign := _ASSIGN_RE.match(line):
+                self.lines.setdefault(table + _split_key(assign.group(1)), number)
+            for quotes in ('"""', "'''"):
+                if line.count(quotes) % 2:
+                    in_string = quotes
+                    break
+
+    def line(self, *key: str) -> int | None:
+        """The line of ``key``, else of the nearest table or key that holds it."""
+        for end in range(len(key), 0, -1):
+            if key[:end] in self.lines:
+                return self.lines[key[:end]]
+        return None
+
+
 def _config_from(
-    root: Path, path: Path, text: str, data: dict[str, Any], problems: Problems
+    root: Path, path: Path, lines: _KeyLines, data: dict[str, Any], problems: Problems
 ) -> SiteConfig:
     values: dict[str, Any] = {}
 
-    def bad(table: str | None, key: str, message: str) -> None:
-        line = _key_line(text, table, key)
-        name = f"{table}.{key}" if table else key
-        problems.error(
-            path, line, f"[{name}]: {message}" if not table else f"{name}: {message}", key=name
-        )
+    def bad(table: str, key: str | None, message: str) -> None:
+        name = f"{table}.{key}" if key else table
+        where = (table, key) if key else (table,)
+        problems.error(path, lines.line(*where), message, key=name)
 
-    known_tables = [*_SCHEMA, "muscles"]
+    known_tables = [*SCHEMA, "muscles"]
     for table, content in data.items():
         if table not in known_tables:
             hint = closest(table, known_tables)
-            bad(None, table, "unknown table" + (f"; did you mean [{hint}]?" if hint else ""))
+            bad(
+                table,
+                None,
+                f"unknown table [{table}]" + (f"; did you mean [{hint}]?" if hint else ""),
+            )
             continue
         if not isinstance(content, dict):
-            bad(None, table, f"must be a table ([{table}]), not a value")
+            bad(table, None, f"'{table}' must be a table ([{table}]), not a single value")
             continue
         if table == "muscles":
             continue
         for key, value in content.items():
-            expected = _SCHEMA[table].get(key)
+            expected = SCHEMA[table].get(key)
             if expected is None:
-                hint = closest(key, _SCHEMA[table])
-                bad(table, key, "unknown key" + (f"; did you mean '{hint}'?" if hint else ""))
-            elif not isinstance(value, expected) or (
-                expected is not bool and isinstance(value, bool)
-            ):
-                kind = "true or false" if expected is bool else "a string"
-                bad(table, key, f"must be {kind}, got {value!r}")
+                hint = closest(key, SCHEMA[table])
+                bad(
+                    table,
+                    key,
+                    f"unknown key '{table}.{key}'"
+                    + (f"; did you mean '{table}.{hint}'?" if hint else ""),
+                )
+            # bool is a subclass of int, never of str, so isinstance alone is exact here
+            elif not isinstance(value, expected):
+                bad(table, key, f"'{table}.{key}' must be {_KINDS[expected]}, got {value!r}")
             else:
                 values[f"{table}.{key}"] = value
 
@@ -198,25 +323,13 @@ def _config_from(
     for key in ("title", "description", "intro"):
         if f"site.{key}" in values:
             site[key] = values[f"site.{key}"].strip()
+    if site.get("title") == "":
+        bad("site", "title", "'site.title' must not be empty")
     if "site.base_url" in values:
-        base = values["site.base_url"].strip()
-        parts = urlsplit(base)
-        if (
-            not base
-            or (parts.scheme and parts.scheme not in ("http", "https"))
-            or (parts.scheme and not parts.netloc)
-            or (not parts.scheme and not base.startswith("/"))
-            or parts.query
-            or parts.fragment
-        ):
-            bad(
-                "site",
-                "base_url",
-                "must be an http(s) URL such as 'https://example.org/library/' or a path"
-                f" starting with '/', got {base!r}",
-            )
-        else:
-            site["base_url"] = base if base.endswith("/") else base + "/"
+        try:
+            site["base_url"] = parse_base_url(values["site.base_url"])
+        except ValueError as exc:
+            bad("site", "base_url", f"'site.base_url' {exc}")
     if "site.language" in values:
         language = values["site.language"].strip()
         if _LANG_RE.fullmatch(language):
@@ -225,82 +338,87 @@ def _config_from(
             bad(
                 "site",
                 "language",
-                f"must be a language tag such as 'en' or 'de-CH', got {language!r}",
+                f"'site.language' must be a language tag such as 'en' or 'de-CH', got {language!r}",
             )
-    for key, attr in (
-        ("exercises", "exercises_dir"),
-        ("templates", "templates_dir"),
-        ("static", "static_dir"),
-        ("output", "output_dir"),
-    ):
+    folders_ok = True
+    for key, attr in _FOLDERS:
         if f"build.{key}" in values:
             folder = values[f"build.{key}"].strip()
-            if not folder:
-                bad("build", key, "must name a folder")
-            else:
+            if folder:
                 site[attr] = Path(folder)
+            else:
+                bad("build", key, f"'build.{key}' must name a folder")
+                folders_ok = False
     if "build.drafts" in values:
         site["drafts"] = values["build.drafts"]
     if "video.nocookie" in values:
         site["video_nocookie"] = values["video.nocookie"]
     muscles = data.get("muscles")
     if isinstance(muscles, dict):
-        site["vocabulary"] = _vocabulary(muscles, text, path, problems)
-    output = Path(site.get("output_dir", "_site"))
-    if (root / output).resolve() in (root.resolve(), *root.resolve().parents):
-        bad("build", "output", "must be a folder of its own, not the site folder or above it")
-    return SiteConfig(**site)
+        site["vocabulary"] = _vocabulary(muscles, lines, path, problems)
+    config = SiteConfig(**site)
+    if folders_ok and (clash := output_clash(config)) is not None:
+        bad("build", "output", f"'build.output' {clash}")
+    return config
 
 
-def _vocabulary(table: dict[str, Any], text: str, path: Path, problems: Problems) -> Vocabulary:
+def _vocabulary(
+    table: dict[str, Any], lines: _KeyLines, path: Path, problems: Problems
+) -> Vocabulary:
     """Apply ``[muscles.<key>]`` tables: rename, regroup, add keywords, add muscles."""
     muscles = {m.key: m for m in DEFAULT_MUSCLES}
     regions = list(REGIONS)
     for raw_key, spec in table.items():
         key = slugify(raw_key)
-        line = _key_line(text, f"muscles.{raw_key}", raw_key)
         name = f"muscles.{raw_key}"
+
+        def error(message: str, *where: str, name: str = name, raw_key: str = raw_key) -> None:
+            line = lines.line("muscles", raw_key, *where)
+            problems.error(path, line, message, key=name)
+
+        if not key:
+            error(f"'{name}': a muscle key needs letters or digits")
+            continue
         if not isinstance(spec, dict):
-            problems.error(
-                path,
-                line,
-                f"{name}: must be a table [{name}] with name, region, keywords or aliases",
-                key=name,
-            )
+            error(f"'{name}' must be a table [{name}] with name, region, keywords or aliases")
             continue
         ok = True
         for field_name, value in spec.items():
-            expected = _MUSCLE_KEYS.get(field_name)
+            expected = MUSCLE_KEYS.get(field_name)
             if expected is None:
-                hint = closest(field_name, _MUSCLE_KEYS)
-                problems.error(
-                    path,
-                    line,
-                    f"{name}.{field_name}: unknown key"
-                    + (f"; did you mean '{hint}'?" if hint else ""),
-                    key=name,
+                hint = closest(field_name, MUSCLE_KEYS)
+                error(
+                    f"unknown key '{name}.{field_name}'"
+                    + (f"; did you mean '{name}.{hint}'?" if hint else ""),
+                    field_name,
                 )
                 ok = False
             elif not isinstance(value, expected) or (
                 isinstance(value, list) and not all(isinstance(v, str) for v in value)
             ):
-                kind = "a list of strings" if expected is list else "a string"
-                problems.error(path, line, f"{name}.{field_name}: must be {kind}", key=name)
+                error(f"'{name}.{field_name}' must be {_KINDS[expected]}", field_name)
+                ok = False
+            elif isinstance(value, str) and not value.strip():
+                error(f"'{name}.{field_name}' must not be empty", field_name)
                 ok = False
         if not ok:
             continue
         base = muscles.get(key)
         if base is None and "region" not in spec:
-            problems.error(path, line, f"{name}: a new muscle needs a 'region'", key=name)
+            error(f"'{name}' is a new muscle, so it needs a 'region' (such as 'Legs & Hips')")
             continue
+        # New keywords and aliases come first, and the defaults stay: a site adds to the
+        # vocabulary without having to repeat it.
+        keywords = tuple(k.strip() for k in spec.get("keywords", ()) if k.strip())
+        aliases = tuple(a.strip() for a in spec.get("aliases", ()) if a.strip())
         muscles[key] = Muscle(
             key=key,
             name=str(
                 spec.get("name") or (base.name if base else raw_key.replace("-", " ").title())
-            ),
-            region=str(spec.get("region") or (base.region if base else "")),
-            keywords=tuple(spec.get("keywords") or ()) + (base.keywords if base else ()),
-            aliases=tuple(spec.get("aliases") or ()) + (base.aliases if base else ()),
+            ).strip(),
+            region=str(spec.get("region") or (base.region if base else "")).strip(),
+            keywords=tuple(dict.fromkeys(keywords + (base.keywords if base else ()))),
+            aliases=tuple(dict.fromkeys(aliases + (base.aliases if base else ()))),
         )
         if muscles[key].region not in regions:
             regions.append(muscles[key].region)

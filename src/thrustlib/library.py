@@ -111,23 +111,42 @@ def _resolve_parents(
         elif parent == slug:
             problems.error(path, line, "an exercise cannot be a variation of itself")
             exercise = dataclasses.replace(exercise, variation_of=None)
-        elif parent is None and not exercise.variation_of_null:
-            guess = _contained_title(tuple(normalize(exercise.title).split()), titles, slug)
-            if guess is not None:
-                problems.warning(
-                    path,
-                    1,
-                    f"variation_of inferred as '{guess}' because its title"
-                    f" '{by_slug[guess].title}' is part of this one; write 'variation_of:"
-                    f" {guess}' (or 'variation_of: null' for no parent)",
-                )
-                exercise = dataclasses.replace(
-                    exercise,
-                    variation_of=guess,
-                    inferred=exercise.inferred | {"variation_of"},
-                )
         out[slug] = exercise
+
+    # Inference comes after every stated parent is known, and never closes a loop: a
+    # guess whose own line of parents leads back here is a wrong guess, not an error.
+    parents = {slug: e.variation_of for slug, e in out.items()}
+    for slug, exercise in out.items():
+        # A stated parent that was dropped above (unknown, a draft) is not guessed at.
+        if by_slug[slug].variation_of is not None or exercise.variation_of_null:
+            continue
+        guess = _contained_title(tuple(normalize(exercise.title).split()), titles, slug)
+        if guess is None or _leads_to(guess, slug, parents):
+            continue
+        problems.warning(
+            exercise.source.path,
+            1,
+            f"variation_of inferred as '{guess}' because its title"
+            f" '{by_slug[guess].title}' is part of this one; write 'variation_of:"
+            f" {guess}' (or 'variation_of: null' for no parent)",
+        )
+        parents[slug] = guess
+        out[slug] = dataclasses.replace(
+            exercise, variation_of=guess, inferred=exercise.inferred | {"variation_of"}
+        )
     return out
+
+
+def _leads_to(start: str, target: str, parents: dict[str, str | None]) -> bool:
+    """True when following parents up from ``start`` reaches ``target``."""
+    seen: set[str] = set()
+    slug: str | None = start
+    while slug is not None and slug not in seen:
+        if slug == target:
+            return True
+        seen.add(slug)
+        slug = parents.get(slug)
+    return False
 
 
 def _contained_title(

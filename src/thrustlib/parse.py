@@ -8,6 +8,7 @@ file and line, and :func:`parse_exercise` returns whatever could be read alongsi
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ VIDEO_URL_RE = re.compile(
     r"(?:https?://)?(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/|v/)"
     r"|youtu\.be/)(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
 )
+
+MAX_NESTING = 50
+"""Deepest list/mapping nesting a front-matter value may have."""
 
 KNOWN_KEYS: tuple[str, ...] = (
     "title",
@@ -208,27 +212,42 @@ def _split_front_matter(
     clean: dict[str, Any] = {}
     for key, value in meta.items():
         if not isinstance(key, str):
-            problems.error(path, fm_line0 + 1, f"front-matter key {key!r} is not a name")
+            line = key_lines.get(str(key), fm_line0 + 1)
+            problems.error(path, line, f"front-matter key {key!r} is not a name")
             continue
-        if _contains_itself(value):
-            # A YAML alias inside its own anchor (``a: &x [*x]``) gives a value that
-            # contains itself; templates and JSON would recurse on it for ever.
-            problems.error(
-                path, key_lines.get(key, fm_line0 + 1), f"'{key}' refers to itself (a YAML alias)"
-            )
+        reason = _value_problem(value)
+        if reason is not None:
+            problems.error(path, key_lines.get(key, fm_line0 + 1), f"'{key}' {reason}")
             continue
         clean[key] = value
     return clean, key_lines, text[closing.end() :], body_line0
 
 
-def _contains_itself(value: object, parents: tuple[int, ...] = ()) -> bool:
-    """True when a list or mapping holds itself, directly or further down."""
-    if not isinstance(value, list | dict):
-        return False
-    if id(value) in parents:
-        return True
-    inner = value.values() if isinstance(value, dict) else value
-    return any(_contains_itself(v, (*parents, id(value))) for v in inner)
+def _value_problem(value: object) -> str | None:
+    """Why a front-matter value cannot be used as data, or ``None`` when it can.
+
+    A YAML alias inside its own anchor (``a: &x [*x]``) gives a value that holds itself,
+    and thousands of nested brackets give one deeper than Python recurses; templates and
+    JSON would fail on either, so both are reported here. Iterative, for the same reason.
+    """
+    on_path: set[int] = set()
+    stack: list[tuple[object, int, bool]] = [(value, 1, False)]
+    while stack:
+        node, depth, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            continue
+        if not isinstance(node, list | dict):
+            continue
+        if id(node) in on_path:
+            return "refers to itself (a YAML alias inside its own anchor)"
+        if depth > MAX_NESTING:
+            return f"is nested more than {MAX_NESTING} levels deep"
+        on_path.add(id(node))
+        stack.append((node, depth, True))
+        inner = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1, False) for child in inner)
+    return None
 
 
 class _Meta:
@@ -339,7 +358,7 @@ def _build(
     m = _Meta(path, meta, key_lines, problems)
     inferred: set[str] = set()
     for key in sorted(set(meta) - set(KNOWN_KEYS)):
-        suggestion = closest(key.replace("-", "_"), KNOWN_KEYS)
+        suggestion = _known_key_like(key)
         if suggestion and normalize(suggestion) != normalize(key):
             m.warning(key, f"unknown front-matter key '{key}'; did you mean '{suggestion}'?")
         elif suggestion:
@@ -459,6 +478,26 @@ def _build(
         extra=MappingProxyType(extra),
         inferred=frozenset(inferred),
     )
+
+
+def _known_key_like(key: str) -> str | None:
+    """The known key ``key`` is probably a misspelling of, if any.
+
+    Stricter than the vocabulary's 'did you mean': a site's own keys (``calories``,
+    ``cues``) are legitimate and must not draw a warning that fails ``--strict``.
+    """
+    folded = normalize(key)
+    by_folded = {normalize(k): k for k in KNOWN_KEYS}
+    if folded in by_folded:
+        return by_folded[folded]
+    found = difflib.get_close_matches(folded, sorted(by_folded), n=1, cutoff=0.75)
+    if found:
+        return by_folded[found[0]]
+    if len(folded) >= 5:
+        prefixed = [k for f, k in sorted(by_folded.items()) if f.startswith(folded)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+    return None
 
 
 def _muscles(m: _Meta, key: str, vocabulary: Vocabulary) -> list[str]:
@@ -664,7 +703,8 @@ def _item(tokens: list[Token], line: int) -> ListItem | None:
         return ListItem(None, source, plain, line)
     label_md = found["label"] or found["label2"]
     rest = (found["rest"] if found["label"] is not None else found["rest2"]) or ""
-    first = inlines[0].children or []
+    # markdown-it leaves an empty text token before a leading delimiter run; skip it.
+    first = [t for t in inlines[0].children or [] if t.type != "text" or t.content]
     # The label's plain text is what sits between the first strong_open and strong_close.
     label = ""
     if len(first) >= 3 and first[0].type == "strong_open":

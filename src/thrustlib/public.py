@@ -11,6 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from thrustlib.markdown import block_plain
 from thrustlib.model import Exercise, Library, ListItem
 
 SCHEMA_VERSION = 1
@@ -23,8 +24,6 @@ def _items(items: tuple[ListItem, ...]) -> list[dict[str, str | None]]:
 
 def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[str, Any]:
     """One exercise in its public form."""
-    from thrustlib.markdown import inline_plain  # local: only this form needs plain summaries
-
     return {
         "slug": exercise.slug,
         "title": exercise.title,
@@ -42,9 +41,8 @@ def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[s
         "execution": _items(exercise.execution),
         "tips": _items(exercise.tips),
         "mistakes": _items(exercise.mistakes),
-        "summary": " ".join(
-            inline_plain(paragraph) for paragraph in exercise.summary.split("\n\n") if paragraph
-        ),
+        # Block by block: a summary may hold quotes or headings, not only paragraphs.
+        "summary": block_plain(exercise.summary),
         "howto": [{"name": step.name, "text": step.plain} for step in exercise.howto],
     }
 

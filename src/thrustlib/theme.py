@@ -101,7 +101,8 @@ def _walk(folder: Path) -> dict[str, Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in sorted(filenames):
-            if filename.startswith("."):
+            # Dotfiles and editor leftovers (backup~, .swp) are never part of a site.
+            if filename.startswith(".") or filename.endswith(("~", ".swp", ".swx", ".tmp")):
                 continue
             full = Path(dirpath) / filename
             found[full.relative_to(folder).as_posix()] = full
@@ -116,7 +117,9 @@ def collect_static(site_static: Path | None) -> tuple[dict[str, StaticFile], dic
     """
     files = _walk(THEME_DIR / "static")
     if site_static is not None:
-        files.update(_walk(site_static))
+        # A README.md at the top of the site's static/ is a note for its authors (thrustlib
+        # init writes one), not a file to publish.
+        files.update({n: p for n, p in _walk(site_static).items() if n != "README.md"})
     out: dict[str, StaticFile] = {}
     names: dict[str, str] = {}
     for name, source in sorted(files.items()):

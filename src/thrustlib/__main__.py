@@ -1,0 +1,13 @@
+"""``python -m thrustlib``: the same command as ``thrustlib``.
+
+Kept to the entry point alone, as mdformat's is, so that everything a test needs to
+call lives in :mod:`thrustlib.cli` and runs in-process.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from thrustlib.cli import main
+
+sys.exit(main())

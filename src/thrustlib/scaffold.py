@@ -1,0 +1,407 @@
+"""The files ``thrustlib init`` and ``thrustlib new`` create, and the functions that create them.
+
+Every file is written with exclusive creation, so neither command can overwrite
+anything, even when two of them race. What they write builds as it is, without a
+warning, so ``thrustlib build --strict`` passes on a fresh site and a fresh exercise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from thrustlib.config import CONFIG_NAME, SiteConfig
+from thrustlib.errors import Problem, Problems, ThrustlibError
+from thrustlib.load import load_exercises
+from thrustlib.parse import SLUG_RE
+from thrustlib.theme import THEME_DIR
+from thrustlib.vocabulary import LEVELS, closest, equipment_key, level_key, slugify
+
+
+class ScaffoldError(ThrustlibError):
+    """A file ``init`` or ``new`` was asked to create cannot be created."""
+
+
+SITE_TOML = """\
+# The settings of this thrustlib site. Every setting is shown with its default value;
+# change what you need. Folders are relative to the folder of this file.
+
+[site]
+# The site's name, in every page title and the header.
+title = "Exercise Library"
+# One sentence about the site: the home page's meta description.
+description = "Exercise instructions with video, grouped by muscle and variation."
+# Markdown shown on the home page above the muscle groups.
+intro = ""
+# Where the site will be served. A full URL ("https://example.org/library/") gives the
+# sitemap, canonical links and structured data absolute addresses; a path ("/library/")
+# serves the site below that path.
+base_url = "/"
+# The pages' language: a BCP 47 tag such as "en" or "de-CH".
+language = "en"
+
+[build]
+# The folder of exercise files (Markdown with YAML front matter).
+exercises = "exercises"
+# Templates here override the default theme's, file by file (see templates/README.md).
+templates = "templates"
+# Files here are copied to the site's static/ folder, overriding the theme's.
+static = "static"
+# Where the site is written. It is replaced as a whole on each build.
+output = "_site"
+# Also build exercises marked "draft: true" (thrustlib build --drafts does this once).
+drafts = false
+
+[video]
+# Play videos from youtube-nocookie.com, YouTube's privacy-enhanced mode.
+nocookie = true
+
+# [muscles.<key>] tables change the muscle vocabulary: rename a muscle, move it to
+# another region, teach it more keywords (inferred from titles and descriptions) and
+# aliases (other names files may use), or add a new muscle, which needs a region.
+# Keywords and aliases are added to the built-in ones.
+#
+# [muscles.glutes]
+# name = "Glutes"
+# region = "Legs & Hips"
+# keywords = ["glute bridge", "hip thrust"]
+# aliases = ["gluteus maximus"]
+#
+# [muscles.hip-flexors]
+# name = "Hip Flexors"
+# region = "Legs & Hips"
+# keywords = ["hip flexor", "knee raise"]
+# aliases = ["psoas", "iliopsoas"]
+"""
+
+EXAMPLE_NAME = "glute-bridge.md"
+
+EXAMPLE_BODY = """\
+## Setup
+1. **Lie Down**: Lie on your back with your knees bent and your feet flat, hip-width apart.
+2. **Feet**: Bring your heels close enough that your fingertips can just touch them.
+3. **Arms**: Rest your arms on the floor beside you, palms down.
+
+## Execution
+1. **Brace**: Pull your ribs down and tighten your belly lightly.
+2. **Drive**: Push through your heels and lift your hips until knees, hips and shoulders line up.
+3. **Squeeze**: Hold the top for a second and squeeze the glutes.
+4. **Lower**: Lower your hips under control until they almost touch the floor.
+
+## Tips
+- **Heels Down**: Lift your toes slightly so the push comes from the heels.
+- Breathe out on the way up and in on the way down.
+
+## Common Mistakes
+- Arching the lower back at the top instead of finishing with the hips.
+- Letting the knees fall in or out.
+
+The glute bridge needs nothing but floor space, which makes it a good first exercise for \
+the glutes and a warm-up before heavier hip work.
+
+<!-- howto -->
+
+### Set Up on the Floor
+Lie on your back with your knees bent and your feet flat and hip-width apart.
+
+### Drive the Hips Up
+Push through your heels until your knees, hips and shoulders are in one line.
+
+### Squeeze and Lower
+Hold the top for a second, then lower your hips under control.
+"""
+
+# The placeholder body of a new exercise: every section, each with valid content, so
+# the file builds as created and the author only has to replace the words.
+NEW_BODY = """\
+## Setup
+1. **Position**: Describe where the body starts: standing, seated or lying, and where the \
+feet are.
+2. **Grip**: Describe where the hands go and what they hold.
+
+## Execution
+1. **Start**: Describe the first movement and what drives it.
+2. **Finish**: Describe the end position and what to feel there.
+3. **Return**: Describe how to go back to the start under control.
+
+## Tips
+- **Breathing**: Say when to breathe out and when to breathe in.
+- Add a cue that makes the movement easier to get right.
+
+## Common Mistakes
+- Name a common mistake and how to notice it.
+
+Close with a sentence or two on who the {title} is for and how to progress it.
+
+<!-- howto -->
+
+### Set Up
+Summarize the setup in one or two sentences.
+
+### Move
+Summarize the movement in one or two sentences.
+
+### Return
+Summarize how to return to the start.
+"""
+
+
+# Values YAML reads as a plain string: keys, slugs, levels (not its null/bool words).
+_PLAIN_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The front matter ``init`` and ``new`` write, in the order FORMAT.md lists it."""
+
+    title: str
+    description: str
+    muscles: tuple[str, ...]
+    secondary_muscles: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    level: str | None = None
+    variation_of: str | None = None
+    aliases: tuple[str, ...] = ()
+    draft: bool = False
+    comments: dict[str, str] = field(default_factory=dict)
+    """A short hint written after a key whose value is a placeholder."""
+
+    def to_yaml(self) -> str:
+        """The front matter between its ``---`` lines, as YAML a person can edit."""
+
+        # JSON strings are YAML double-quoted strings, which keeps text with colons,
+        # quotes or a leading '-' from turning into other YAML; keys and slugs stay plain.
+        def scalar(value: str | None, *, text: bool = False) -> str:
+            if value is None:
+                return "null"
+            if not text and _PLAIN_RE.fullmatch(value) and value not in _YAML_WORDS:
+                return value
+            return json.dumps(value, ensure_ascii=False)
+
+        def block(key: str, values: Sequence[str]) -> list[str]:
+            if not values:
+                return [f"{key}: []"]
+            return [f"{key}:", *(f"  - {scalar(v)}" for v in values)]
+
+        lines = [
+            f"title: {scalar(self.title, text=True)}",
+            f"description: {scalar(self.description, text=True)}",
+            '# video: ""  # a YouTube video ID: exactly 11 characters of A-Z a-z 0-9 _ -',
+            *block("muscles", self.muscles),
+            *block("secondary_muscles", self.secondary_muscles),
+            *block("equipment", self.equipment),
+            f"level: {scalar(self.level)}",
+            f"variation_of: {scalar(self.variation_of)}",
+            *block("aliases", self.aliases),
+        ]
+        if self.draft:
+            lines.append("draft: true")
+        for index, line in enumerate(lines):
+            key = line.split(":", 1)[0]
+            if key in self.comments:
+                lines[index] = f"{line}  # {self.comments[key]}"
+        return "\n".join(lines) + "\n"
+
+
+def exercise_text(front: FrontMatter, body: str) -> str:
+    """A whole exercise file: front matter, then the Markdown body."""
+    return f"---\n{front.to_yaml()}---\n\n{body}"
+
+
+EXAMPLE = exercise_text(
+    FrontMatter(
+        title="Glute Bridge",
+        description=(
+            "Lift the hips from the floor with the shoulders down: the simplest way to"
+            " learn to drive with the glutes."
+        ),
+        muscles=("glutes",),
+        secondary_muscles=("hamstrings",),
+        equipment=("bodyweight",),
+        level="beginner",
+        variation_of=None,
+        aliases=("hip bridge", "floor bridge"),
+    ),
+    EXAMPLE_BODY,
+)
+
+
+def _theme_files(folder: str) -> list[str]:
+    """Names of the default theme's files in ``folder``, read from the installed package."""
+    base = THEME_DIR / folder
+    if not base.is_dir():
+        return []
+    return sorted(
+        p.relative_to(base).as_posix()
+        for p in base.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
+def _listing(names: list[str]) -> str:
+    if not names:
+        return "(This installation of thrustlib ships none.)\n"
+    return "".join(f"- `{name}`\n" for name in names)
+
+
+def templates_readme() -> str:
+    """The note ``init`` puts in ``templates/``: how to override the theme's templates."""
+    return (
+        "# Templates\n\n"
+        "Templates here override thrustlib's default theme file by file: name a file like\n"
+        "one of the theme's and it is used instead; every other page keeps the theme's.\n"
+        "An override can extend the theme's own copy and change one block only:\n\n"
+        '    {% extends "theme/exercise.html" %}\n\n'
+        "Templates are Jinja (https://jinja.palletsprojects.com/). A missing variable is\n"
+        "an error that names the template and line, so `thrustlib check` finds mistakes\n"
+        "before anything is written.\n\n"
+        "The theme's templates:\n\n" + _listing(_theme_files("templates"))
+    )
+
+
+def static_readme() -> str:
+    """The note ``init`` puts in ``static/``: how to add and override static files."""
+    return (
+        "# Static files\n\n"
+        "Files here are copied to the built site's `static/` folder, next to the theme's.\n"
+        "A file named like one of the theme's replaces it, so a `thrustlib.css` here is\n"
+        "the site's whole stylesheet. Files whose names start with `.` are not copied.\n\n"
+        "The theme's static files:\n\n" + _listing(_theme_files("static"))
+    )
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; :class:`FileExistsError` when it exists (never overwrite)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def init_site(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Create a site in ``folder``; returns the files created and those left as they were.
+
+    The site.toml is the one file that must be new: a folder that has one is a site.
+    """
+    config_path = folder / CONFIG_NAME
+    if config_path.exists():
+        raise ScaffoldError(
+            [Problem(config_path, None, "a site already exists here; init never overwrites it")]
+        )
+    files = {
+        config_path: SITE_TOML,
+        folder / "exercises" / EXAMPLE_NAME: EXAMPLE,
+        folder / "templates" / "README.md": templates_readme(),
+        folder / "static" / "README.md": static_readme(),
+    }
+    created: list[Path] = []
+    kept: list[Path] = []
+    for path, text in files.items():
+        try:
+            _create(path, text)
+        except FileExistsError:
+            if path == config_path:
+                raise ScaffoldError(
+                    [Problem(path, None, "a site already exists here; init never overwrites it")]
+                ) from None
+            kept.append(path)
+        else:
+            created.append(path)
+    return created, kept
+
+
+def new_exercise(
+    config: SiteConfig,
+    title: str,
+    *,
+    muscles: Sequence[str] = (),
+    equipment: Sequence[str] = (),
+    level: str | None = None,
+    variation_of: str | None = None,
+    draft: bool = False,
+) -> Path:
+    """Create an exercise file for ``title`` in the exercises folder; returns its path.
+
+    Options are checked against the site's vocabulary and library first, so the new file
+    never brings an error into a site that had none.
+    """
+    problems = Problems()
+    title = " ".join(title.split())
+    slug = slugify(title)
+    if not slug:
+        problems.error(None, None, f"cannot make a file name from the title {title!r}")
+        raise ScaffoldError(problems.items)
+    vocabulary = config.vocabulary
+    muscle_keys: list[str] = []
+    for name in muscles:
+        key = vocabulary.muscle_key(name)
+        if key is None:
+            hint = vocabulary.suggest_muscle(name)
+            problems.error(
+                None,
+                None,
+                f"--muscle: unknown muscle {name!r}"
+                + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+        elif key not in muscle_keys:
+            muscle_keys.append(key)
+    level_value = None
+    if level is not None:
+        level_value = level_key(level)
+        if level_value is None:
+            hint = closest(level, LEVELS)
+            problems.error(
+                None,
+                None,
+                f"--level: unknown level {level!r}; use beginner, intermediate or advanced"
+                + (f" (did you mean {hint!r}?)" if hint else ""),
+            )
+    folder = config.path(config.exercises_dir)
+    path = folder / f"{slug}.md"
+    # The slugs in use, read the way the build reads them, so a clash with a file that
+    # sets its own 'slug:' is caught here rather than by the next build.
+    existing = {e.slug: e for e in load_exercises(folder, vocabulary, Problems())}
+    if path.exists() or slug in existing:
+        where = path if path.exists() else existing[slug].source.path
+        problems.error(where, None, f"an exercise with the slug '{slug}' exists already")
+    parent = None
+    if variation_of is not None:
+        parent = variation_of if SLUG_RE.fullmatch(variation_of) else slugify(variation_of)
+        if parent not in existing:
+            hint = closest(parent, existing)
+            problems.error(
+                None,
+                None,
+                f"--variation-of: no exercise has the slug {parent!r}"
+                + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+    if problems.has_errors():
+        raise ScaffoldError(problems.items)
+
+    comments = {}
+    if not muscle_keys:
+        comments["muscles"] = "a placeholder: name the muscles it trains"
+    if level_value is None:
+        comments["level"] = "beginner, intermediate or advanced"
+    front = FrontMatter(
+        title=title,
+        description=(
+            f"Replace this sentence with one line on what the {title} trains and how it is done."
+        ),
+        muscles=tuple(muscle_keys) or ("glutes",),
+        equipment=tuple(dict.fromkeys(equipment_key(e) for e in equipment if e.strip())),
+        level=level_value,
+        variation_of=parent,
+        draft=draft,
+        comments=comments,
+    )
+    try:
+        _create(path, exercise_text(front, NEW_BODY.format(title=title)))
+    except FileExistsError:
+        raise ScaffoldError(
+            [Problem(path, None, f"an exercise with the slug '{slug}' exists already")]
+        ) from None
+    return path

@@ -1,0 +1,742 @@
+"""``thrustlib serve``: a preview that rebuilds on save and reloads the browser.
+
+The site lives in memory as immutable :class:`Snapshot` values: a library, a renderer,
+the set of output paths, and the pages rendered from them so far (pages render on first
+request, so a 10,000-page site starts fast). A rebuild makes a new snapshot off to the
+side and publishes it by swapping one reference under a lock, so a request sees either
+the old site or the new one, never a mix. A failed rebuild publishes only its errors:
+the last good snapshot stays, and every HTML page shows them in an overlay.
+
+Edits are incremental. Parse results are kept per file, so one saved file is one file
+parsed; pages that do not depend on the edited exercise carry over to the new snapshot.
+Templates, static files and site.toml change everything and start from an empty cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import secrets
+import socket
+import threading
+import time
+import webbrowser
+from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from thrustlib import theme_live
+from thrustlib.config import SiteConfig, load_config
+from thrustlib.errors import ContentError, Problem, Problems, ThrustlibError
+from thrustlib.library import build_library
+from thrustlib.load import EXERCISE_SUFFIXES, display_path, find_exercise_files, is_ignored
+from thrustlib.model import Exercise, Library
+from thrustlib.parse import ParseResult, parse_exercise
+from thrustlib.render import Renderer
+from thrustlib.watch import Changes, Folders, Kind, Watcher, describe
+
+log = logging.getLogger(__name__)
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+LONG_POLL_SECONDS = 20.0
+"""How long an events request waits for a rebuild before answering 'no change'."""
+
+_FULL_RESET = 200
+"""Past this many changed exercises, drop every rendered page instead of working out
+which depend on them: the bookkeeping would cost more than rendering on demand."""
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+    ".ico": "image/x-icon",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".pdf": "application/pdf",
+}
+
+
+def content_type(path: str) -> str:
+    """The Content-Type for an output path, by its suffix."""
+    return CONTENT_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+
+
+class Snapshot:
+    """One good build: never changes, except for filling in pages as they are asked for."""
+
+    __slots__ = ("_pages", "library", "paths", "renderer")
+
+    def __init__(
+        self,
+        library: Library,
+        renderer: Renderer,
+        paths: frozenset[str],
+        pages: dict[str, bytes] | None = None,
+    ) -> None:
+        self.library = library
+        self.renderer = renderer
+        self.paths = paths
+        """Every output path the site has."""
+        # Filled from request threads without a lock: a dict store is atomic, and two
+        # threads racing to render one page store identical bytes.
+        self._pages: dict[str, bytes] = pages if pages is not None else {}
+
+    def page(self, path: str) -> bytes | None:
+        """The bytes of output ``path``, rendered on first use; ``None`` if there is none."""
+        data = self._pages.get(path)
+        if data is None and path in self.paths:
+            data = self.renderer.render_page(self.library, path)
+            self._pages[path] = data
+        return data
+
+    def successor(
+        self, library: Library, paths: frozenset[str] | None, stale: Iterable[str]
+    ) -> Snapshot:
+        """A snapshot of ``library`` keeping the rendered pages that are not ``stale``."""
+        pages = dict(self._pages)
+        for path in stale:
+            pages.pop(path, None)
+        if paths is not None and paths != self.paths:
+            pages = {p: data for p, data in pages.items() if p in paths}
+        return Snapshot(library, self.renderer, paths or self.paths, pages)
+
+
+def _sample(paths: Iterable[str]) -> list[str]:
+    """One output path per kind of page, to try the templates before publishing."""
+    kinds: dict[tuple[str, int], str] = {}
+    for path in sorted(paths):
+        if path.endswith(".html"):
+            parts = path.split("/")
+            kinds.setdefault((parts[0] if len(parts) > 1 else path, len(parts)), path)
+    return sorted(kinds.values())
+
+
+def _structure(exercise: Exercise) -> tuple[Any, ...]:
+    """What :func:`~thrustlib.library.build_library` reads of an exercise.
+
+    Two versions of a file that agree on this give the same library but for that one
+    exercise's own text, so an edit of the text can skip the cross-file work.
+    """
+    return (
+        exercise.slug,
+        exercise.title,
+        exercise.draft,
+        exercise.variation_of,
+        exercise.variation_of_null,
+        exercise.muscles,
+        exercise.secondary_muscles,
+        exercise.equipment,
+        exercise.inferred,
+        exercise.source.path,
+        tuple(exercise.source.key_lines.items()),
+    )
+
+
+class Site:
+    """A site's sources as last read: one parse result per file, and the last good build.
+
+    Only the rebuild thread calls it, so it keeps plain mutable state.
+    """
+
+    def __init__(self, config: SiteConfig, *, drafts: bool | None = None) -> None:
+        self.config = config
+        self.drafts_override = drafts
+        self.results: dict[Path, ParseResult] = {}
+        self.failing: set[Path] = set()
+        """Files whose result has errors, so a save need not look through every result."""
+        self.library_problems: list[Problem] = []
+        self.good = False
+        """True when ``results`` are exactly what the last published snapshot was built from."""
+
+    @property
+    def drafts(self) -> bool:
+        """Whether draft exercises are shown."""
+        return self.config.drafts if self.drafts_override is None else self.drafts_override
+
+    @property
+    def exercises_dir(self) -> Path:
+        """The exercises folder, absolute (watchdog reports absolute paths)."""
+        return self.config.path(self.config.exercises_dir).absolute()
+
+    def problems(self) -> list[Problem]:
+        """Every problem of the sources as they are now, files first."""
+        out = [p for result in self.results.values() for p in result.problems]
+        return out + self.library_problems
+
+    # -- reading ----------------------------------------------------------------------
+
+    def _parse(self, path: Path) -> None:
+        shown = display_path(path, self.config.root.absolute())
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self._forget(path)  # deleted again before we got to it
+            return
+        except OSError as exc:
+            problem = Problem(shown, None, f"cannot read the file: {exc.strerror or exc}")
+            result = ParseResult(None, [problem])
+        else:
+            result = parse_exercise(shown, data, self.config.vocabulary)
+        self.results[path] = result
+        if result.ok:
+            self.failing.discard(path)
+        else:
+            self.failing.add(path)
+
+    def read_all(self) -> None:
+        """Parse every exercise file."""
+        self.results.clear()
+        self.failing.clear()
+        self.good = False
+        for path in find_exercise_files(self.exercises_dir):
+            self._parse(path)
+
+    def _is_exercise(self, path: Path) -> bool:
+        try:
+            parts = path.relative_to(self.exercises_dir).parts
+        except ValueError:
+            return False
+        return (
+            path.name.endswith(EXERCISE_SUFFIXES)
+            and not any(is_ignored(part) for part in parts)
+            and path.is_file()
+        )
+
+    def read_changes(self, changes: Changes) -> dict[Path, ParseResult | None]:
+        """Re-parse what ``changes`` names; return each touched file's previous result."""
+        before: dict[Path, ParseResult | None] = {}
+        paths = set(changes.paths)
+        if changes.rescan:
+            found = set(find_exercise_files(self.exercises_dir))
+            paths |= (found - set(self.results)) | (set(self.results) - found)
+        for path in sorted(paths):
+            before[path] = self.results.get(path)
+            if self._is_exercise(path):
+                self._parse(path)
+            else:
+                self._forget(path)
+        return before
+
+    def _forget(self, path: Path) -> None:
+        self.results.pop(path, None)
+        self.failing.discard(path)
+
+    # -- the library ------------------------------------------------------------------
+
+    def library(
+        self, old: Library | None, before: Mapping[Path, ParseResult | None]
+    ) -> tuple[Library, set[str] | None]:
+        """The library of the sources as they are now; :class:`ContentError` on errors.
+
+        After an edit that leaves the library's structure alone (the usual save: a
+        sentence changed), the old library is reused with the edited exercise swapped in,
+        so the edit costs the same in a site of 10 exercises as in one of 10,000. The
+        second value is then the set of swapped slugs; ``None`` after a full build.
+        """
+        patched = self._patched(old, before) if old is not None and self.good else None
+        self.good = False  # until the caller has published what this returns
+        if patched is not None:
+            library, changed = patched
+        else:
+            problems = Problems()
+            exercises = [r.exercise for r in self.results.values() if r.ok and r.exercise]
+            library = build_library(exercises, self.config.vocabulary, problems, drafts=self.drafts)
+            self.library_problems = problems.items
+            changed = None
+        if self.failing or any(p.severity == "error" for p in self.library_problems):
+            raise ContentError(self.problems())
+        return library, changed
+
+    def _patched(
+        self, old: Library, before: Mapping[Path, ParseResult | None]
+    ) -> tuple[Library, set[str]] | None:
+        """``old`` with the edited exercises swapped in, or ``None`` if that is not enough."""
+        swapped: dict[str, Exercise] = {}
+        for path, previous in before.items():
+            current = self.results.get(path)
+            if previous is None or current is None or not previous.ok or not current.ok:
+                return None
+            assert previous.exercise is not None and current.exercise is not None
+            if _structure(previous.exercise) != _structure(current.exercise):
+                return None
+            listed = old.exercises.get(previous.exercise.slug)
+            if listed is None:
+                continue  # a hidden draft stays hidden
+            if listed is not previous.exercise:
+                # The library derived something for it (an inferred parent): keep that.
+                swapped[listed.slug] = dataclasses.replace(
+                    current.exercise, variation_of=listed.variation_of, inferred=listed.inferred
+                )
+            else:
+                swapped[listed.slug] = current.exercise
+        exercises = MappingProxyType({**old.exercises, **swapped})
+        return dataclasses.replace(old, exercises=exercises), set(swapped)
+
+
+def changed_slugs(old: Library, new: Library) -> set[str]:
+    """Slugs whose exercise or place in a family differs between two libraries."""
+    out = set()
+    for slug in old.exercises.keys() | new.exercises.keys():
+        a, b = old.exercises.get(slug), new.exercises.get(slug)
+        if (a is not b and a != b) or old.variations.get(slug) != new.variations.get(slug):
+            out.add(slug)
+    return out
+
+
+def stale_pages(renderer: Renderer, old: Library, new: Library, slugs: Iterable[str]) -> set[str]:
+    """Output paths that may differ between ``old`` and ``new`` because of ``slugs``."""
+    stale: set[str] = set()
+    for slug in slugs:
+        if slug in old.exercises:
+            stale |= renderer.dependents(old, slug)
+        if slug in new.exercises:
+            stale |= renderer.dependents(new, slug)
+    return stale
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Live:
+    """What the server shows, swapped as one value: the site, the errors, their generation."""
+
+    snapshot: Snapshot | None
+    """The last good build, or ``None`` when there has not been one yet."""
+
+    errors: tuple[Problem, ...] = ()
+    """Errors of the latest attempt, shown over every page; empty after a good build."""
+
+    generation: int = 0
+    """Counts finished attempts, good or bad; pages reload when it moves."""
+
+
+class PreviewServer:
+    """An in-memory preview of a site over HTTP that follows edits of its sources.
+
+    ``start()`` builds, binds and starts watching; ``stop()`` undoes all of it. Port 0
+    picks a free port; ``url`` is where the site is, ``base_url`` path included.
+    """
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        drafts: bool | None = None,
+        debounce: float | None = None,
+    ) -> None:
+        self.config = config
+        self.host = host
+        self.boot = secrets.token_hex(8)
+        """Changes on every start, so open pages know to reload after a restart."""
+        self.site = Site(config, drafts=drafts)
+        self._drafts = drafts
+        self._live = Live(None)
+        self._changed = threading.Condition()
+        self._build_lock = threading.Lock()
+        self._stopping = False
+        self._requested_port = port
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        window = {} if debounce is None else {"window": debounce}
+        self.watcher = Watcher(Folders.of(config), self._rebuild, **window)
+
+    # -- life cycle -------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """The bound port (the chosen one when asked for port 0)."""
+        if self._httpd is None:
+            raise RuntimeError("the server is not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The site's address, ``base_url`` path included."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}{self.config.base_path}"
+
+    @property
+    def live(self) -> Live:
+        """What is being served right now."""
+        return self._live
+
+    def start(self) -> None:
+        """Build the site, bind the port and start serving and watching."""
+        if self.host not in LOCAL_HOSTS:
+            log.warning(
+                "serving on %s: other machines can read the preview; it is meant for 127.0.0.1",
+                self.host or "all interfaces",
+            )
+        self._httpd = _HTTPServer(self, (self.host, self._requested_port))
+        # Watch before the first build, so a save made while it runs is not lost.
+        self.watcher.start()
+        with self._build_lock:
+            self._attempt(self._fresh, "the site")
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="thrustlib-serve",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop watching and serving; idempotent."""
+        with self._changed:
+            if self._stopping:
+                return
+            self._stopping = True
+            self._changed.notify_all()  # release waiting long-polls
+        self.watcher.stop()
+        if self._httpd is not None:
+            if self._thread is not None:
+                self._httpd.shutdown()
+                self._thread.join()
+            self._httpd.server_close()
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def wait_for(self, generation: int, timeout: float) -> Live:
+        """Block until a build newer than ``generation`` is published, or timeout."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._live.generation == generation and not self._stopping:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            return self._live
+
+    # -- building ---------------------------------------------------------------------
+
+    def _fresh(self) -> Snapshot:
+        """Read and build everything, as on start and after site.toml changes."""
+        self.site.read_all()
+        library, _ = self.site.library(None, {})
+        renderer = Renderer(self.config)
+        snapshot = Snapshot(library, renderer, frozenset(renderer.page_paths(library)))
+        return self._checked(snapshot, _sample(snapshot.paths))
+
+    def _checked(self, snapshot: Snapshot, paths: Iterable[str]) -> Snapshot:
+        # Rendering a few pages before publishing turns a broken template into an overlay
+        # over the last good pages instead of a broken page, and warms the cache with the
+        # page that the reloading browser asks for first.
+        for path in paths:
+            snapshot.page(path)
+        return snapshot
+
+    def _next(self, changes: Changes) -> Snapshot | None:
+        """The snapshot after ``changes``; ``None`` when nothing visible changed."""
+        current = self._live.snapshot
+        if Kind.CONFIG in changes.kinds:
+            self.config = load_config(self.config.root, self.config.config_path)
+            self.site = Site(self.config, drafts=self._drafts)
+            self.watcher.set_folders(Folders.of(self.config))
+            return self._fresh()
+        before = self.site.read_changes(changes)
+        if current is None or changes.kinds & {Kind.TEMPLATES, Kind.STATIC}:
+            library, _ = self.site.library(None, before)
+            renderer = Renderer(self.config)
+            snapshot = Snapshot(library, renderer, frozenset(renderer.page_paths(library)))
+            return self._checked(snapshot, _sample(snapshot.paths))
+        if not before and self.site.good:
+            return None
+        library, swapped = self.site.library(current.library, before)
+        if swapped is not None:
+            # Same structure: the same pages exist; only the edited ones' dependents move.
+            paths, slugs = None, swapped
+        else:
+            paths = frozenset(current.renderer.page_paths(library))
+            slugs = changed_slugs(current.library, library)
+        stale: Iterable[str]
+        if len(slugs) > _FULL_RESET:
+            stale = current.paths
+        else:
+            stale = stale_pages(current.renderer, current.library, library, slugs)
+        snapshot = current.successor(library, paths, stale)
+        own = [f"exercises/{slug}/index.html" for slug in sorted(slugs)[:10]]
+        return self._checked(snapshot, [p for p in own if p in snapshot.paths])
+
+    def _rebuild(self, changes: Changes) -> None:
+        """The watcher's callback: one rebuild, published whole or not at all."""
+        with self._build_lock:
+            if self._stopping:
+                return
+            touched = None if Kind.CONFIG in changes.kinds else changes.paths
+            what = describe(changes, self.config.root)
+            self._attempt(lambda: self._next(changes), what, touched)
+
+    def _attempt(
+        self,
+        make: Callable[[], Snapshot | None],
+        what: str,
+        touched: Iterable[Path] | None = None,
+    ) -> None:
+        """Publish what ``make`` builds, or its errors; report warnings of ``touched`` files
+        (of every file when ``None``)."""
+        started = time.perf_counter()
+        try:
+            snapshot: Snapshot | None = make()
+        except ThrustlibError as exc:
+            self.site.good = False
+            self._publish_errors(exc.errors or exc.problems)
+            return
+        except Exception as exc:
+            # A bug must not end the session; show it like any other failed build.
+            log.exception("building %s failed", what)
+            self.site.good = False
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            self._publish_errors((Problem(None, None, message),))
+            return
+        self.site.good = True
+        if snapshot is None and not self._live.errors:
+            return
+        with self._changed:
+            self._live = Live(snapshot or self._live.snapshot, (), self._live.generation + 1)
+            self._changed.notify_all()
+        ms = (time.perf_counter() - started) * 1000
+        log.info("built %s in %.0f ms", what, ms)
+        if touched is None:
+            problems = self.site.problems()
+        else:
+            results = [self.site.results.get(path) for path in touched]
+            problems = [p for r in results if r is not None for p in r.problems]
+        _log_problems(logging.WARNING, [p for p in problems if p.severity == "warning"])
+
+    def _publish_errors(self, errors: tuple[Problem, ...]) -> None:
+        with self._changed:
+            self._live = Live(self._live.snapshot, errors, self._live.generation + 1)
+            self._changed.notify_all()
+        kept = " (still serving the last good build)" if self._live.snapshot else ""
+        log.error("build failed with %d error(s)%s:", len(errors), kept)
+        _log_problems(logging.ERROR, errors)
+
+
+def _log_problems(level: int, problems: Iterable[Problem], limit: int = 20) -> None:
+    items = list(problems)
+    for problem in items[:limit]:
+        log.log(level, "  %s", problem)
+        for reason in problem.reasons:
+            log.log(level, "    Reason: %s", reason)
+    if len(items) > limit:
+        log.log(level, "  ... and %d more", len(items) - limit)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """A threading server that knows its preview; threads never hold up shutdown."""
+
+    daemon_threads = True
+
+    def __init__(self, preview: PreviewServer, address: tuple[str, int]) -> None:
+        self.preview = preview
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Browsers drop connections all the time (a reload cancels its long-poll); that
+        # is no reason for a traceback in the terminal.
+        log.debug("request from %s failed", client_address, exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Serves the live snapshot from memory; nothing on disk is ever read for a request."""
+
+    server: _HTTPServer
+    server_version = "thrustlib-preview"
+    protocol_version = "HTTP/1.1"
+    # The base class answers a request line it cannot parse as if it were HTTP/0.9: a
+    # body without a status line. Every client of a preview speaks HTTP/1.x.
+    default_request_version = "HTTP/1.0"
+
+    # -- methods ------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def _not_allowed(self) -> None:
+        self._send(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            b"Method not allowed\n",
+            "text/plain",
+            extra={"Allow": "GET, HEAD"},
+        )
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    # -- answering ----------------------------------------------------------------------
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        ctype: str,
+        *,
+        head: bool = False,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        # HTML must never come from the browser's cache in a preview: the point is to
+        # see the edit. Assets may be cached but are checked again on every load.
+        self.send_header(
+            "Cache-Control", "no-store" if ctype.startswith("text/html") else "no-cache"
+        )
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _redirect(self, location: str, *, head: bool) -> None:
+        self._send(HTTPStatus.FOUND, b"", "text/plain", head=head, extra={"Location": location})
+
+    def _html(self, status: HTTPStatus, page: bytes, live: Live, *, head: bool) -> None:
+        preview = self.server.preview
+        addition = theme_live.live_script(preview.boot, live.generation)
+        if live.errors:
+            addition = theme_live.overlay(live.errors) + addition
+        self._send(status, theme_live.inject(page, addition), CONTENT_TYPES[".html"], head=head)
+
+    def _respond(self, *, head: bool) -> None:
+        preview = self.server.preview
+        try:
+            target = urlsplit(self.path)
+            path = unquote(target.path, errors="strict")
+        except (ValueError, UnicodeDecodeError):
+            self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain", head=head)
+            return
+        if (
+            not path.startswith("/")
+            or "\\" in path
+            or "\x00" in path
+            or any(part in (".", "..") for part in path.split("/"))
+        ):
+            # No normalising: a path that tries to climb is not a page, whatever it names.
+            self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain", head=head)
+            return
+        if path == theme_live.EVENTS_PATH:
+            self._events(target.query, head=head)
+            return
+        live = preview.live
+        base = preview.config.base_path
+        if not path.startswith(base):
+            if path in ("/", base.rstrip("/")):
+                self._redirect(base, head=head)
+            else:
+                self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain", head=head)
+            return
+        if live.snapshot is None:
+            page = theme_live.error_page(live.errors).encode()
+            self._html(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                page,
+                dataclasses.replace(live, errors=()),
+                head=head,
+            )
+            return
+        rel = path[len(base) :]
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        try:
+            data = live.snapshot.page(rel)
+            if data is None and live.snapshot.page(rel + "/index.html") is not None:
+                # A folder without its slash: relative links only resolve from inside it.
+                query = f"?{target.query}" if target.query else ""
+                self._redirect(path + "/" + query, head=head)
+                return
+            status = HTTPStatus.OK
+            if data is None:
+                status = HTTPStatus.NOT_FOUND
+                data = live.snapshot.page("404.html")
+                rel = "404.html"
+                if data is None:
+                    self._send(status, b"Not found\n", "text/plain", head=head)
+                    return
+        except ThrustlibError as exc:
+            # A page the pre-publish check did not try; show its error like a failed build.
+            page = theme_live.error_page(exc.errors or exc.problems).encode()
+            self._html(HTTPStatus.INTERNAL_SERVER_ERROR, page, live, head=head)
+            return
+        ctype = content_type(rel)
+        if ctype == CONTENT_TYPES[".html"]:
+            self._html(status, data, live, head=head)
+        else:
+            self._send(status, data, ctype, head=head)
+
+    def _events(self, query: str, *, head: bool) -> None:
+        """Answer once the generation or boot the page knows is out of date."""
+        preview = self.server.preview
+        params = parse_qs(query)
+        boot = params.get("boot", [""])[0]
+        try:
+            generation = int(params.get("generation", ["-1"])[0])
+        except ValueError:
+            self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain", head=head)
+            return
+        live = preview.live
+        if boot == preview.boot and not head:
+            live = preview.wait_for(generation, LONG_POLL_SECONDS)
+        body = json.dumps(
+            {"boot": preview.boot, "generation": live.generation, "errors": len(live.errors)}
+        ).encode()
+        self._send(HTTPStatus.OK, body, CONTENT_TYPES[".json"], head=head)
+
+
+def run(
+    config: SiteConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    drafts: bool | None = None,
+) -> int:
+    """Serve ``config``'s site until Ctrl-C; the exit code for the CLI."""
+    server = PreviewServer(config, host=host, port=port, drafts=drafts)
+    try:
+        server.start()
+    except OSError as exc:
+        server.stop()
+        log.error("cannot serve on %s:%d: %s", host, port, exc.strerror or exc)
+        return 1
+    log.info("serving %s (Ctrl-C to stop)", server.url)
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        server.stop()
+    return 0

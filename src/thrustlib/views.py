@@ -1,0 +1,344 @@
+"""Views: the small, template-ready objects each page is rendered from.
+
+Templates never see the loader's objects (groups hold keys, not copies): a view holds
+display names, already-relative links and Markdown already rendered by the safe
+renderer, so a template cannot reach past what a page is meant to show.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from thrustlib.markdown import render_block, render_inline
+from thrustlib.model import Exercise, Library, ListItem
+from thrustlib.structured import THUMBNAIL, WATCH
+from thrustlib.vocabulary import equipment_name
+
+# Anchors the exercise template uses itself; a section the file calls "Video" or
+# "Step 1" must not take one of them.
+RESERVED_ANCHORS = frozenset(
+    {"main", "video", "setup", "execution", "tips", "mistakes", "summary", "howto", "about"}
+)
+_STEP_ANCHOR = re.compile(r"step-\d+")
+_H1 = re.compile(r"<(/?)h1>")
+
+
+def relative(page: str, target: str, *, file_links: bool = False) -> str:
+    """The link from output file ``page`` to site path ``target`` (``""`` is the home page).
+
+    Links are relative so that a site works under any prefix (``/library/``) and from
+    disk; ``target`` ending in ``/`` is a folder and its link keeps the slash (or, with
+    ``file_links``, names its ``index.html``, which is what browsers need on ``file://``).
+    """
+    target_path, hash_, fragment = target.partition("#")
+    is_dir = target_path == "" or target_path.endswith("/")
+    rel = posixpath.relpath(target_path or ".", posixpath.dirname(page) or ".")
+    if is_dir:
+        if file_links:
+            rel = "index.html" if rel == "." else rel + "/index.html"
+        else:
+            rel = "./" if rel == "." else rel + "/"
+    return rel + hash_ + fragment
+
+
+def markdown_block(text: str) -> Markup:
+    """Markdown blocks as safe HTML; a stray ``#`` heading is demoted (one h1 per page)."""
+    if not text.strip():
+        return Markup("")
+    return Markup(_H1.sub(r"<\1h2>", render_block(text)))
+
+
+def markdown_inline(text: str) -> Markup:
+    """Inline Markdown as safe HTML."""
+    return Markup(render_inline(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link as a template shows it."""
+
+    name: str
+    """The visible text (escaped by the template)."""
+
+    href: str
+    """Relative URL from the page being rendered."""
+
+    current: bool = False
+    """True when the link is the page itself (``aria-current="page"``)."""
+
+    count: int | None = None
+    """A number shown beside the link (exercises in a group), when there is one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One exercise in a list page."""
+
+    title: str
+    href: str
+    description: str
+    muscles: tuple[str, ...]
+    """Primary muscle display names."""
+    equipment: tuple[str, ...]
+    """Equipment display names."""
+    level: str | None
+    video: bool
+    """True when the exercise has a video."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A list item: an optional plain-text label and its Markdown text as HTML."""
+
+    label: str | None
+    html: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One of the four known sections (Setup, Execution, Tips, Common Mistakes)."""
+
+    anchor: str
+    title: str
+    ordered: bool
+    items: tuple[Item, ...]
+    note: Markup
+    """Prose the file has in the section besides its list."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """A titled piece of rendered Markdown: an extra section or a HowTo step."""
+
+    anchor: str
+    title: str
+    html: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class Video:
+    """What the player facade needs; the iframe URL is built by the script from these."""
+
+    id: str
+    title: str
+    thumbnail: str
+    watch: str
+    embed_base: str
+
+
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    """A node of a variation tree."""
+
+    link: Link
+    children: tuple[TreeNode, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A body region and its muscles, each with its exercise count."""
+
+    name: str
+    muscles: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseView:
+    """Everything an exercise page shows."""
+
+    slug: str
+    title: str
+    description: str
+    level: str | None
+    aliases: tuple[str, ...]
+    intro: Markup
+    video: Video | None
+    blocks: tuple[Block, ...]
+    summary: Markup
+    sections: tuple[Prose, ...]
+    steps: tuple[Prose, ...]
+    muscles: tuple[Link, ...]
+    secondary: tuple[Link, ...]
+    equipment: tuple[Link, ...]
+    family: TreeNode | None
+    """The small tree around the exercise: parent, itself and siblings, its children."""
+    family_page: Link | None
+    """The whole family's page, when the exercise belongs to one."""
+
+
+class Views:
+    """Builds views for one page of one library; links are relative to ``page``."""
+
+    def __init__(
+        self,
+        library: Library,
+        page: str,
+        *,
+        file_links: bool = False,
+        embed_base: str = "",
+        root: str | None = None,
+    ) -> None:
+        self.library = library
+        self.page = page
+        self.file_links = file_links
+        self.embed_base = embed_base
+        self.root = root
+        """Link from this path instead of relatively (the 404 page, served at any URL)."""
+
+    def href(self, target: str) -> str:
+        """Link to a site path: relative to the page, or below ``root`` when set."""
+        if self.root is not None:
+            return self.root + target
+        return relative(self.page, target, file_links=self.file_links)
+
+    def muscle_name(self, key: str) -> str:
+        """A muscle's display name."""
+        return self.library.vocabulary.muscle(key).name
+
+    def exercise_link(self, slug: str, *, current: bool = False) -> Link:
+        """Link to an exercise page."""
+        exercise = self.library[slug]
+        return Link(exercise.title, self.href(exercise.url), current)
+
+    def muscle_link(self, key: str, *, counted: bool = True) -> Link:
+        """Link to a muscle page, with its exercise count unless ``counted`` is off.
+
+        Exercise pages leave counts out: a count there would make every exercise page
+        change whenever any exercise of that muscle does (see ``Renderer.dependents``).
+        """
+        group = self.library.muscles.get(key)
+        count = group.count if counted and group is not None else None
+        return Link(self.muscle_name(key), self.href(f"muscles/{key}/"), count=count)
+
+    def equipment_link(self, key: str, *, counted: bool = True) -> Link:
+        """Link to an equipment page, with its exercise count unless ``counted`` is off."""
+        count = len(self.library.equipment.get(key, ())) if counted else None
+        return Link(equipment_name(key), self.href(f"equipment/{key}/"), count=count)
+
+    def family_link(self, root: str, *, counted: bool = True) -> Link:
+        """Link to a variation family's page, with the family's size."""
+        size = len(self.library.family(root)) if counted else None
+        return Link(self.library[root].title, self.href(f"variations/{root}/"), count=size)
+
+    def card(self, slug: str) -> Card:
+        """An exercise as a list entry."""
+        e = self.library[slug]
+        return Card(
+            title=e.title,
+            href=self.href(e.url),
+            description=e.description,
+            muscles=tuple(self.muscle_name(k) for k in e.muscles),
+            equipment=tuple(equipment_name(k) for k in e.equipment),
+            level=e.level,
+            video=e.video is not None,
+        )
+
+    def cards(self, slugs: tuple[str, ...] | list[str]) -> tuple[Card, ...]:
+        """Cards for ``slugs`` in the order given."""
+        return tuple(self.card(s) for s in slugs)
+
+    def regions(self) -> tuple[Region, ...]:
+        """Muscles that have exercises, grouped by body region in the configured order."""
+        vocabulary = self.library.vocabulary
+        out = []
+        for region in vocabulary.ordered_regions():
+            links = tuple(
+                self.muscle_link(m.key)
+                for m in vocabulary.muscles
+                if m.region == region and m.key in self.library.muscles
+            )
+            if links:
+                out.append(Region(region, links))
+        return tuple(out)
+
+    def tree(self, root: str, current: str | None = None) -> TreeNode:
+        """The whole family under ``root`` as nested nodes."""
+        variation = self.library.variations[root]
+        return TreeNode(
+            self.exercise_link(root, current=root == current),
+            tuple(self.tree(child, current) for child in variation.children),
+        )
+
+    def neighbourhood(self, slug: str) -> TreeNode | None:
+        """Parent, the exercise among its siblings, and its children; ``None`` alone."""
+        variation = self.library.variations[slug]
+        own = TreeNode(
+            self.exercise_link(slug, current=True),
+            tuple(TreeNode(self.exercise_link(c)) for c in variation.children),
+        )
+        if variation.parent is None:
+            return own if variation.children else None
+        siblings = self.library.variations[variation.parent].children
+        return TreeNode(
+            self.exercise_link(variation.parent),
+            tuple(own if s == slug else TreeNode(self.exercise_link(s)) for s in siblings),
+        )
+
+    def exercise(self, e: Exercise) -> ExerciseView:
+        """The exercise page's view."""
+        root = self.library.variations[e.slug].root
+        return ExerciseView(
+            slug=e.slug,
+            title=e.title,
+            description=e.description,
+            level=e.level,
+            aliases=e.aliases,
+            intro=markdown_block(e.intro),
+            video=None
+            if e.video is None
+            else Video(
+                id=e.video,
+                title=e.title,
+                thumbnail=THUMBNAIL.format(id=e.video),
+                watch=WATCH.format(id=e.video),
+                embed_base=self.embed_base,
+            ),
+            blocks=tuple(
+                Block(
+                    anchor, title, ordered, _items(items), markdown_block(e.notes.get(anchor, ""))
+                )
+                for anchor, title, ordered, items in (
+                    ("setup", "Setup", True, e.setup),
+                    ("execution", "Execution", True, e.execution),
+                    ("tips", "Tips", False, e.tips),
+                    ("mistakes", "Common Mistakes", False, e.mistakes),
+                )
+                if items or e.notes.get(anchor)
+            ),
+            summary=markdown_block(e.summary),
+            sections=_sections(e),
+            steps=tuple(
+                Prose(f"step-{n}", step.name, markdown_block(step.text))
+                for n, step in enumerate(e.howto, 1)
+            ),
+            muscles=tuple(self.muscle_link(k, counted=False) for k in e.muscles),
+            secondary=tuple(self.muscle_link(k, counted=False) for k in e.secondary_muscles),
+            equipment=tuple(self.equipment_link(k, counted=False) for k in e.equipment),
+            family=self.neighbourhood(e.slug),
+            family_page=self.family_link(root, counted=False)
+            if root in self.library.families
+            else None,
+        )
+
+
+def _items(items: tuple[ListItem, ...]) -> tuple[Item, ...]:
+    return tuple(Item(item.label, markdown_inline(item.text)) for item in items)
+
+
+def _sections(e: Exercise) -> tuple[Prose, ...]:
+    """Extra sections, with anchors kept clear of the page's own ids."""
+    taken = set(RESERVED_ANCHORS)
+    out = []
+    for section in e.sections:
+        anchor = section.slug
+        if anchor in taken or _STEP_ANCHOR.fullmatch(anchor):
+            anchor = f"section-{anchor}"
+        while anchor in taken:
+            anchor += "-x"
+        taken.add(anchor)
+        out.append(Prose(anchor, section.title, markdown_block(section.text)))
+    return tuple(out)

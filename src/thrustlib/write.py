@@ -1,0 +1,131 @@
+"""The only module that writes the site: every file into a temporary folder, then a swap.
+
+The new site is written beside the output (same parent, so the renames stay on one file
+system) under a hidden name, then swapped in: the old folder is renamed away, the new
+one renamed in, and only then is the old one deleted. A build that fails or is killed
+part-way leaves the last good site where it was, at worst with a hidden leftover
+folder that the next build clears.
+
+Since a build replaces its output folder as a whole, it refuses to replace a folder it
+did not make: every output carries a :data:`MARKER` file, and an existing folder
+without one (a home folder given as ``--out ~``, say) is left alone with an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from thrustlib.errors import ThrustlibError
+
+log = logging.getLogger(__name__)
+
+MARKER = ".thrustlib"
+"""The file that marks a folder as thrustlib output, safe for a build to replace."""
+
+MARKER_TEXT = (
+    b"This folder is a site built by thrustlib. A build replaces it as a whole;\n"
+    b"do not keep anything else in here.\n"
+)
+"""The marker's content: fixed, so rebuilds stay byte-identical."""
+
+
+LEFTOVER_AGE = 300.0
+"""Seconds after which a hidden temporary folder beside the output counts as abandoned."""
+
+
+class WritableFile(Protocol):
+    """What :func:`write_site` needs of a file (``render.OutputFile`` has it)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def data(self) -> bytes: ...
+
+
+def is_output_folder(folder: Path) -> bool:
+    """True when ``folder`` is missing, empty, or marked as thrustlib output."""
+    if not folder.exists():
+        return True
+    if not folder.is_dir():
+        return False
+    return (folder / MARKER).is_file() or not any(folder.iterdir())
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    """``path`` as a relative path that cannot leave the output folder."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or ".." in pure.parts or "\\" in path:
+        raise ThrustlibError(f"refusing to write outside the output folder: {path!r}")
+    return pure
+
+
+def write_site(files: Iterable[WritableFile], target: Path) -> None:
+    """Write ``files`` as the folder ``target``, replacing what is there in one swap."""
+    target = target.absolute()
+    if not is_output_folder(target):
+        kind = "folder" if target.is_dir() else "file"
+        raise ThrustlibError(
+            f"{target}: will not replace this {kind}: it is not a thrustlib output folder"
+            f" (no {MARKER} file in it). Choose another output folder, or empty this one"
+            " if it really is meant for the site."
+        )
+    planned = [(_safe_relative(f.path), f.data) for f in files]
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(parent, target.name)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+    try:
+        # The marker goes first, so a folder left by a killed build is known as ours.
+        (temp / MARKER).write_bytes(MARKER_TEXT)
+        for relative, data in planned:
+            destination = temp.joinpath(*relative.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(data)
+        # mkdtemp makes the folder private (0700); a site is meant to be served.
+        temp.chmod(0o755)
+        _swap(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Rename ``new`` to ``target``; the old ``target`` is moved away first, then deleted."""
+    if not target.exists():
+        new.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old.rmdir()  # only the unique name was wanted; rename needs it not to exist
+    target.rename(old)
+    try:
+        new.rename(target)
+    except BaseException:
+        old.rename(target)  # put the last good site back before reporting the failure
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _clear_leftovers(parent: Path, name: str) -> None:
+    """Remove temporary folders an interrupted earlier build left beside the output.
+
+    Only marked folders that have not changed for a while: a fresh one may belong to a
+    build that is running right now (the preview server and a CLI build, say).
+    """
+    now = time.time()
+    for prefix in (f".{name}.tmp-", f".{name}.old-"):
+        for leftover in sorted(parent.glob(prefix + "*")):
+            try:
+                ours = leftover.is_dir() and (leftover / MARKER).is_file()
+                stale = now - leftover.stat().st_mtime > LEFTOVER_AGE
+            except OSError:
+                continue
+            if ours and stale:
+                log.debug("removing leftover %s", leftover)
+                shutil.rmtree(leftover, ignore_errors=True)

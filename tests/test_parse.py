@@ -1,0 +1,513 @@
+"""Unit tests of parse.py: one file's bytes to an Exercise, and every way that can fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from thrustlib.errors import ContentError
+from thrustlib.parse import (
+    decode_text,
+    load_exercise,
+    parse_exercise,
+    title_from_filename,
+)
+from thrustlib.vocabulary import Vocabulary
+
+PATH = Path("exercises/kettlebell-swing.md")
+
+# The complete example of FORMAT.md, line for line.
+EXAMPLE = """\
+---
+video: "Xq9_aB3-k7Z"
+description: "Build hip drive with the Kettlebell Swing, hinging and snapping the hips forward to float the bell to chest height."
+---
+
+## Setup
+1. **Stance**: Stand with feet a little wider than the hips, the bell a foot in front of you.
+2. **Grip**: Hinge and hold the handle with both hands, thumbs wrapped.
+
+## Execution
+1. **Hike**: Pull the bell back between the thighs like a football snap.
+2. **Drive**: Stand up hard by squeezing the glutes; let the arms stay loose.
+3. **Float**: Let the bell rise to chest height on the momentum alone.
+4. **Return**: Hinge again as the bell falls, keeping the back flat.
+
+## Tips
+- Breathe out sharply at the top.
+- **Neutral Neck**: Keep the gaze a few metres ahead on the floor.
+
+## Common Mistakes
+- Squatting the bell up instead of hinging.
+- Lifting with the arms.
+
+Practise the hinge unloaded first, and the swing becomes a powerful hip builder.
+
+<!-- howto -->
+
+### Hike the Bell
+Hinge at the hips and pull the bell back between your thighs.
+
+### Snap the Hips
+Drive the hips forward and squeeze the glutes so the bell floats up.
+
+### Control the Descent
+Hinge as the bell falls and guide it back between the legs.
+"""  # noqa: E501
+
+
+def parse(text: str | bytes, path: Path = PATH):  # type: ignore[no-untyped-def]
+    return parse_exercise(path, text if isinstance(text, bytes) else text.encode(), Vocabulary())
+
+
+def messages(text: str | bytes, path: Path = PATH) -> list[str]:
+    return [str(p) for p in parse(text, path).problems]
+
+
+def errors(text: str | bytes, path: Path = PATH) -> list[str]:
+    return [str(p) for p in parse(text, path).problems if p.severity == "error"]
+
+
+# -- the FORMAT.md example -----------------------------------------------------------
+
+
+def test_format_example_reads_completely() -> None:
+    result = parse(EXAMPLE)
+    assert result.ok
+    exercise = result.exercise
+    assert exercise is not None
+    assert exercise.slug == "kettlebell-swing"
+    assert exercise.title == "Kettlebell Swing"
+    assert exercise.video == "Xq9_aB3-k7Z"
+    assert exercise.description.startswith("Build hip drive with the Kettlebell Swing")
+    assert [i.label for i in exercise.setup] == ["Stance", "Grip"]
+    assert [i.label for i in exercise.execution] == ["Hike", "Drive", "Float", "Return"]
+    assert [i.label for i in exercise.tips] == [None, "Neutral Neck"]
+    assert [i.text for i in exercise.mistakes] == [
+        "Squatting the bell up instead of hinging.",
+        "Lifting with the arms.",
+    ]
+    assert exercise.summary == (
+        "Practise the hinge unloaded first, and the swing becomes a powerful hip builder."
+    )
+    assert [s.name for s in exercise.howto] == [
+        "Hike the Bell",
+        "Snap the Hips",
+        "Control the Descent",
+    ]
+    assert exercise.howto[1].text == (
+        "Drive the hips forward and squeeze the glutes so the bell floats up."
+    )
+    assert exercise.sections == ()
+    assert exercise.extra == {}
+    assert exercise.inferred == {"title", "slug", "muscles"}
+    assert exercise.muscles == ("glutes", "hamstrings")
+    assert [str(p) for p in result.problems] == [
+        "exercises/kettlebell-swing.md:1: warning: no 'muscles': inferred glutes, hamstrings"
+        " from the title and description"
+    ]
+
+
+def test_line_numbers_of_keys_items_and_steps() -> None:
+    exercise = parse(EXAMPLE).exercise
+    assert exercise is not None
+    assert dict(exercise.source.key_lines) == {"video": 2, "description": 3}
+    assert exercise.source.line_of("video") == 2
+    assert exercise.source.line_of("muscles") is None
+    assert exercise.source.body_line == 5
+    assert [i.line for i in exercise.setup] == [7, 8]
+    assert [i.line for i in exercise.execution] == [11, 12, 13, 14]
+    assert [i.line for i in exercise.tips] == [17, 18]
+    assert [i.line for i in exercise.mistakes] == [21, 22]
+    assert [s.line for s in exercise.howto] == [28, 31, 34]
+    lines = EXAMPLE.splitlines()
+    for item in (*exercise.setup, *exercise.execution, *exercise.tips, *exercise.mistakes):
+        assert item.text in lines[item.line - 1]
+    for step in exercise.howto:
+        assert lines[step.line - 1] == f"### {step.name}"
+
+
+def test_line_numbers_with_a_multiline_front_matter_value() -> None:
+    text = (
+        "---\n"
+        "description: >\n"
+        "  Folded over\n"
+        "  two lines.\n"
+        "muscles:\n"
+        "  - glutes\n"
+        "level: beginner\n"
+        "---\n"
+        "## Execution\n"
+        "1. Go.\n"
+    )
+    exercise = parse(text).exercise
+    assert exercise is not None
+    assert exercise.description == "Folded over two lines."
+    assert dict(exercise.source.key_lines) == {"description": 2, "muscles": 5, "level": 7}
+    assert exercise.execution[0].line == 10
+
+
+def test_derived_howto_keeps_execution_lines() -> None:
+    text = EXAMPLE.split("<!-- howto -->")[0]
+    exercise = parse(text).exercise
+    assert exercise is not None
+    assert [(s.name, s.line) for s in exercise.howto] == [
+        ("Hike", 11),
+        ("Drive", 12),
+        ("Float", 13),
+        ("Return", 14),
+    ]
+    assert exercise.is_inferred("howto")
+
+
+# -- line endings and encodings --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        EXAMPLE.replace("\n", "\r\n").encode(),
+        b"\xef\xbb\xbf" + EXAMPLE.encode(),
+        b"\xef\xbb\xbf" + EXAMPLE.replace("\n", "\r\n").encode(),
+        EXAMPLE.replace("\n", "\r").encode(),
+    ],
+    ids=["crlf", "bom", "bom-crlf", "cr-only"],
+)
+def test_line_endings_and_bom_give_the_same_model(data: bytes) -> None:
+    lf = parse(EXAMPLE)
+    other = parse(data)
+    assert other.exercise is not None
+    assert other.exercise == lf.exercise
+    assert [str(p) for p in other.problems] == [str(p) for p in lf.problems]
+    assert "\r" not in other.exercise.summary
+    assert all("\r" not in i.text for i in other.exercise.execution)
+
+
+def test_text_input_is_normalized_like_bytes() -> None:
+    assert decode_text("\ufeffa\r\nb\rc\n") == "a\nb\nc\n"
+    as_text = parse_exercise(PATH, "\ufeff" + EXAMPLE.replace("\n", "\r\n"), Vocabulary())
+    assert as_text.exercise == parse(EXAMPLE).exercise
+
+
+def test_a_bom_before_missing_front_matter_is_still_no_front_matter() -> None:
+    assert errors(b"\xef\xbb\xbf# Title\n") == [
+        "exercises/kettlebell-swing.md:1: error: no front matter: the file must start with a"
+        " '---' line, then YAML with at least 'description:', then another '---' line"
+    ]
+
+
+# -- bad input: each case names the file and line --------------------------------------
+
+
+def test_no_front_matter() -> None:
+    assert errors("## Setup\n- Stand.\n") == [
+        "exercises/kettlebell-swing.md:1: error: no front matter: the file must start with a"
+        " '---' line, then YAML with at least 'description:', then another '---' line"
+    ]
+
+
+def test_front_matter_not_at_the_start() -> None:
+    found = errors("\n---\ndescription: x\n---\n")
+    assert len(found) == 1
+    assert found[0].startswith("exercises/kettlebell-swing.md:1: error: no front matter")
+
+
+def test_unclosed_front_matter() -> None:
+    assert errors("---\ndescription: x\nmuscles: [glutes]\n") == [
+        "exercises/kettlebell-swing.md:1: error: the front matter is not closed:"
+        " add a '---' line after it"
+    ]
+
+
+def test_yaml_that_does_not_parse_names_the_line_and_reason() -> None:
+    result = parse('---\ndescription: "ok"\nmuscles: [glutes\nlevel: beginner\n---\n')
+    assert result.exercise is None
+    (problem,) = result.problems
+    assert problem.path == PATH
+    assert problem.line == 4
+    assert problem.message == "the front matter is not valid YAML"
+    assert problem.reasons and "expected ',' or ']'" in problem.reasons[0]
+
+
+def test_yaml_error_line_counts_from_the_file_start() -> None:
+    result = parse("---\na: 1\nb: 2\nc: : :\n---\n")
+    (problem,) = result.problems
+    assert problem.line == 4
+
+
+def test_non_utf8_byte_names_its_line() -> None:
+    data = EXAMPLE.encode().replace(b"Lifting with", b"Lifting \xe9with")
+    offset = data.index(b"\xe9")
+    assert errors(data) == [
+        "exercises/kettlebell-swing.md:22: error: the file is not valid UTF-8"
+        f" (byte 0xe9 at offset {offset}); save it as UTF-8"
+    ]
+
+
+def test_latin1_file_is_not_guessed() -> None:
+    result = parse("---\ndescription: Caf\xe9\n---\n".encode("latin-1"))
+    assert result.exercise is None
+    assert [p.line for p in result.problems] == [2]
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n  \n", b"\xef\xbb\xbf", b"\r\n"])
+def test_empty_file(data: bytes) -> None:
+    assert errors(data) == [
+        "exercises/kettlebell-swing.md:1: error: the file is empty;"
+        " an exercise needs front matter and a body"
+    ]
+
+
+@pytest.mark.parametrize("front", ["- a\n- b", "just words", "42", "[description, x]"], ids=str)
+def test_front_matter_not_a_mapping(front: str) -> None:
+    assert errors(f"---\n{front}\n---\n") == [
+        "exercises/kettlebell-swing.md:2: error: the front matter must be a mapping of keys"
+        " to values"
+    ]
+
+
+def test_empty_front_matter_is_a_mapping_with_warnings() -> None:
+    result = parse("---\n---\n## Execution\n1. Go.\n")
+    assert result.ok
+    assert [str(p) for p in result.problems] == [
+        "exercises/kettlebell-swing.md:1: warning: no 'description': the page gets no meta"
+        " description or card text",
+        "exercises/kettlebell-swing.md:1: warning: no 'muscles': inferred glutes, hamstrings"
+        " from the title and description",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ('"Xq9_aB3-k7"', "'Xq9_aB3-k7' (10 characters)"),
+        ('"Xq9_aB3-k7Z1"', "'Xq9_aB3-k7Z1' (12 characters)"),
+        ('"Xq9 aB3-k7Z"', "'Xq9 aB3-k7Z' (11 characters)"),
+        ('"https://vimeo.com/12345"', "'https://vimeo.com/12345' (23 characters)"),
+        ('"https://www.youtube.com/watch?v=short"', "'https://www.youtube.com/watch?v=short'"),
+    ],
+)
+def test_invalid_video_id(value: str, shown: str) -> None:
+    found = errors(f"---\ndescription: x\nvideo: {value}\nmuscles: [glutes]\n---\n")
+    assert len(found) == 1
+    assert found[0].startswith(
+        "exercises/kettlebell-swing.md:3: error: 'video' must be a YouTube video ID:"
+        " exactly 11 characters of A-Z a-z 0-9 _ -, got "
+    )
+    assert shown in found[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("[Xq9_aB3-k7Z]", "a list"),
+        ("{id: Xq9_aB3-k7Z}", "a mapping"),
+        ("true", "true/false (true)"),
+    ],
+)
+def test_video_of_the_wrong_type(value: str, shown: str) -> None:
+    assert errors(f"---\ndescription: x\nmuscles: [glutes]\nvideo: {value}\n---\n") == [
+        f"exercises/kettlebell-swing.md:4: error: 'video' must be a YouTube video ID, not {shown}"
+    ]
+
+
+def test_unknown_muscle_suggests_the_closest() -> None:
+    assert errors("---\ndescription: x\nmuscles: [glutez, hamstrings]\n---\n") == [
+        "exercises/kettlebell-swing.md:3: error: unknown muscle 'glutez' in 'muscles';"
+        " did you mean 'glutes'? (muscles can be added in site.toml under [muscles])"
+    ]
+
+
+def test_unknown_secondary_muscle_is_reported_at_its_key() -> None:
+    text = "---\ndescription: x\nmuscles: [glutes]\nsecondary_muscles:\n  - hamstrung\n---\n"
+    assert errors(text) == [
+        "exercises/kettlebell-swing.md:4: error: unknown muscle 'hamstrung' in"
+        " 'secondary_muscles'; did you mean 'hamstrings'? (muscles can be added in site.toml"
+        " under [muscles])"
+    ]
+
+
+def test_muscle_with_nothing_close_has_no_suggestion() -> None:
+    assert errors("---\ndescription: x\nmuscles: [zzzzqqq]\n---\n") == [
+        "exercises/kettlebell-swing.md:3: error: unknown muscle 'zzzzqqq' in 'muscles'"
+        " (muscles can be added in site.toml under [muscles])"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("level", "message"),
+    [
+        ("expert-ish", "unknown level 'expert-ish'; use beginner, intermediate or advanced"),
+        (
+            "intermediat",
+            "unknown level 'intermediat'; use beginner, intermediate or advanced"
+            " (did you mean 'intermediate'?)",
+        ),
+    ],
+)
+def test_bad_level(level: str, message: str) -> None:
+    assert errors(f"---\ndescription: x\nmuscles: [glutes]\nlevel: {level}\n---\n") == [
+        f"exercises/kettlebell-swing.md:4: error: {message}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "hint"),
+    [
+        ("Hip Thrust", "hip-thrust"),
+        ("hip--thrust", "hip-thrust"),
+        ("-x-", "x"),
+        ("é", "hip-thrust"),
+    ],
+)
+def test_bad_slug(slug: str, hint: str) -> None:
+    assert errors(f'---\ndescription: x\nmuscles: [glutes]\nslug: "{slug}"\n---\n') == [
+        f"exercises/kettlebell-swing.md:4: error: slug {slug!r} must be lower-case letters and"
+        f" digits joined by single hyphens (for example {hint!r})"
+    ]
+
+
+def test_file_name_without_slug_characters_needs_a_slug() -> None:
+    found = errors("---\ndescription: x\nmuscles: [glutes]\n---\n", Path("exercises/___.md"))
+    assert found == ["exercises/___.md: error: cannot make a slug from the file name; add 'slug:'"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("draft: yes please", "'draft' must be true or false, got 'yes please'"),
+        (
+            "video_uploaded: last week",
+            "'video_uploaded' must be an ISO date such as 2024-05-31, got 'last week'",
+        ),
+        ("title: [a, b]", "'title' must be text, not a list"),
+        ("description: {a: 1}", "'description' must be text, not a mapping"),
+        ("variation_of: true", "'variation_of' must be text, not true/false (true)"),
+        ("equipment: [[barbell]]", "'equipment' must be a list of names, not a list"),
+        ("aliases: [{a: 1}]", "'aliases' must be a list of names, not a mapping"),
+        ("cues: &x [*x]", "'cues' refers to itself (a YAML alias inside its own anchor)"),
+        ("cues: " + "[" * 60 + "]" * 60, "'cues' is nested more than 50 levels deep"),
+    ],
+)
+def test_values_of_the_wrong_type(line: str, message: str) -> None:
+    text = f"---\nmuscles: [glutes]\n{line}\n---\n"
+    assert errors(text) == [f"exercises/kettlebell-swing.md:3: error: {message}"]
+
+
+def test_non_string_key_is_an_error() -> None:
+    assert errors("---\ndescription: x\nmuscles: [glutes]\n42: answer\n---\n") == [
+        "exercises/kettlebell-swing.md:4: error: front-matter key 42 is not a name"
+    ]
+
+
+def test_every_problem_of_one_file_is_reported() -> None:
+    text = (
+        "---\n"
+        'video: "nope"\n'
+        "muscles: [glutez]\n"
+        "level: expertly\n"
+        'slug: "Bad Slug"\n'
+        "draft: maybe\n"
+        "---\n"
+    )
+    result = parse(text)
+    assert result.exercise is None
+    assert [(p.line, p.key) for p in result.problems if p.severity == "error"] == [
+        (5, "slug"),
+        (3, "muscles"),
+        (4, "level"),
+        (6, "draft"),
+        (2, "video"),
+    ]
+
+
+def test_load_exercise_raises_content_error_with_every_problem() -> None:
+    with pytest.raises(ContentError) as info:
+        load_exercise(PATH, b"---\nvideo: nope\nmuscles: [glutez]\n---\n")
+    assert [p.line for p in info.value.errors] == [2, 3]
+    text = str(info.value)
+    assert "exercises/kettlebell-swing.md:2: error: 'video' must be" in text
+    assert "exercises/kettlebell-swing.md:3: error: unknown muscle 'glutez'" in text
+
+
+def test_load_exercise_returns_the_exercise_despite_warnings() -> None:
+    exercise = load_exercise(PATH, EXAMPLE.encode())
+    assert exercise.slug == "kettlebell-swing"
+
+
+# -- other values -----------------------------------------------------------------------
+
+
+def test_title_from_filename() -> None:
+    assert title_from_filename(Path("leverage-machine-hip-thrust.md")) == (
+        "Leverage Machine Hip Thrust"
+    )
+    assert title_from_filename(Path("x/band_hip--thrust.markdown")) == "Band Hip Thrust"
+    assert title_from_filename(Path("90-90-hip-lift.md")) == "90 90 Hip Lift"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-05-31", dt.date(2024, 5, 31)),
+        ('"2024-05-31"', dt.date(2024, 5, 31)),
+        ("2024-05-31T10:00:00Z", dt.date(2024, 5, 31)),
+        ('""', None),
+    ],
+)
+def test_video_uploaded(value: str, expected: dt.date | None) -> None:
+    text = f"---\ndescription: x\nmuscles: [glutes]\nvideo_uploaded: {value}\n---\n"
+    exercise = parse(text).exercise
+    assert exercise is not None
+    assert exercise.video_uploaded == expected
+
+
+def test_variation_of() -> None:
+    base = "---\ndescription: x\nmuscles: [glutes]\n"
+    stated = parse(base + "variation_of: hip-thrust\n---\n").exercise
+    assert stated is not None
+    assert (stated.variation_of, stated.variation_of_null) == ("hip-thrust", False)
+    titled = parse(base + "variation_of: Hip Thrust\n---\n").exercise
+    assert titled is not None
+    assert titled.variation_of == "hip-thrust"
+    for null in ("null", "~", '""', ""):
+        none = parse(base + f"variation_of: {null}\n---\n").exercise
+        assert none is not None
+        assert (none.variation_of, none.variation_of_null) == (None, True)
+    absent = parse(base + "---\n").exercise
+    assert absent is not None
+    assert (absent.variation_of, absent.variation_of_null) == (None, False)
+
+
+def test_draft() -> None:
+    exercise = parse("---\ndescription: x\nmuscles: [glutes]\ndraft: true\n---\n").exercise
+    assert exercise is not None
+    assert exercise.draft is True
+
+
+def test_description_missing_is_a_warning() -> None:
+    result = parse("---\nmuscles: [glutes]\n---\n## Execution\n1. Go.\n")
+    assert result.ok
+    assert result.exercise is not None
+    assert result.exercise.description == ""
+    assert [str(p) for p in result.problems] == [
+        "exercises/kettlebell-swing.md:1: warning: no 'description': the page gets no meta"
+        " description or card text"
+    ]
+
+
+def test_body_thematic_break_is_not_a_front_matter_boundary() -> None:
+    text = "---\ndescription: x\nmuscles: [glutes]\n---\n## Execution\n1. Go.\n\n---\n\nMore.\n"
+    exercise = parse(text).exercise
+    assert exercise is not None
+    assert exercise.summary == "---\n\nMore."
+    assert [i.text for i in exercise.execution] == ["Go."]
+
+
+def test_script_in_description_is_kept_as_text() -> None:
+    text = '---\ndescription: "</script><script>alert(1)</script>"\nmuscles: [glutes]\n---\n'
+    exercise = parse(text).exercise
+    assert exercise is not None
+    assert exercise.description == "</script><script>alert(1)</script>"

@@ -1,0 +1,330 @@
+"""Unit tests of the render stage: links, views, structured data, facade markup, theme."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from thrustlib import structured
+from thrustlib.build import load_library
+from thrustlib.config import SiteConfig, load_config
+from thrustlib.errors import ThemeError
+from thrustlib.model import Exercise, HowToStep, Library, Section, Source
+from thrustlib.render import Renderer
+from thrustlib.theme import THEME_DIR, fingerprint
+from thrustlib.views import Views, relative
+
+SITE = Path(__file__).parent / "sites" / "basic"
+
+
+@pytest.fixture(scope="module")
+def config() -> SiteConfig:
+    return load_config(SITE)
+
+
+@pytest.fixture(scope="module")
+def library(config: SiteConfig) -> Library:
+    return load_library(config)[0]
+
+
+# -- links --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "expected"),
+    [
+        ("index.html", "", "./"),
+        ("index.html", "muscles/glutes/", "muscles/glutes/"),
+        ("exercises/hip-thrust/index.html", "", "../../"),
+        ("exercises/hip-thrust/index.html", "muscles/glutes/", "../../muscles/glutes/"),
+        ("exercises/hip-thrust/index.html", "exercises/hip-thrust/", "./"),
+        ("exercises/hip-thrust/index.html", "exercises/hip-thrust/#step-1", "./#step-1"),
+        ("exercises/index.html", "static/thrustlib.css", "../static/thrustlib.css"),
+        ("muscles/index.html", "exercises/", "../exercises/"),
+    ],
+)
+def test_relative_links(page: str, target: str, expected: str) -> None:
+    assert relative(page, target) == expected
+
+
+def test_relative_links_for_file_browsing() -> None:
+    assert relative("index.html", "", file_links=True) == "index.html"
+    assert relative("a/b/index.html", "c/", file_links=True) == "../../c/index.html"
+    assert relative("a/b/index.html", "x.css", file_links=True) == "../../x.css"
+
+
+# -- structured data ----------------------------------------------------------------
+
+
+def exercise(**changes: object) -> Exercise:
+    base = Exercise(
+        source=Source(Path("x.md")),
+        slug="hip-thrust",
+        title="Hip Thrust",
+        description="Drive the hips up.",
+        video="Xq9_aB3-k7Z",
+        video_uploaded=dt.date(2020, 1, 2),
+        equipment=("bench", "ez-curl-bar"),
+        howto=(HowToStep("Set Up", "Sit *down*.", "Sit down.", 3),),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_dump_jsonld_cannot_close_a_script() -> None:
+    data = {"description": "</script><script>alert('x')</script> & <!-- \u2028"}
+    text = structured.dump_jsonld(data)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert "\\u003c/script\\u003e" in text
+    assert json.loads(text) == data  # the escapes are JSON's own: the value is unchanged
+
+
+def test_dump_jsonld_is_deterministic() -> None:
+    assert structured.dump_jsonld({"b": 1, "a": [2]}) == '{"a":[2],"b":1}'
+
+
+def test_howto_fields() -> None:
+    data = structured.howto(exercise(), "https://x.test/exercises/hip-thrust/")
+    assert data["@type"] == "HowTo"
+    assert data["step"] == [
+        {
+            "@type": "HowToStep",
+            "position": 1,
+            "name": "Set Up",
+            "text": "Sit down.",
+            "url": "https://x.test/exercises/hip-thrust/#step-1",
+        }
+    ]
+    assert data["tool"] == [
+        {"@type": "HowToTool", "name": "Bench"},
+        {"@type": "HowToTool", "name": "EZ Curl Bar"},
+    ]
+    assert data["video"]["uploadDate"] == "2020-01-02"
+    assert "@context" not in data["video"]
+
+
+def test_video_object_optional_parts() -> None:
+    assert structured.video_object(exercise(video=None), "u") is None
+    video = structured.video_object(exercise(video_uploaded=None), "u", nocookie=False)
+    assert video is not None
+    assert "uploadDate" not in video
+    assert video["embedUrl"] == "https://www.youtube.com/embed/Xq9_aB3-k7Z"
+    data = structured.howto(exercise(video=None, equipment=()), "u")
+    assert "video" not in data and "tool" not in data
+
+
+def test_breadcrumb_list() -> None:
+    data = structured.breadcrumb_list([("Home", "/"), ("Glutes", "/muscles/glutes/")])
+    assert data["itemListElement"][1] == {
+        "@type": "ListItem",
+        "position": 2,
+        "name": "Glutes",
+        "item": "/muscles/glutes/",
+    }
+
+
+# -- views --------------------------------------------------------------------------
+
+
+def test_neighbourhood_of_a_middle_exercise(library: Library) -> None:
+    views = Views(library, "exercises/single-leg-glute-bridge/index.html")
+    node = views.neighbourhood("single-leg-glute-bridge")
+    assert node is not None
+    assert node.link.name == "Glute Bridge" and node.link.href == "../glute-bridge/"
+    assert [(c.link.name, c.link.current) for c in node.children] == [
+        ("Marching Glute Bridge", False),
+        ("Single-Leg Glute Bridge", True),
+    ]
+    own = node.children[1]
+    assert [c.link.name for c in own.children] == ["Elevated Single-Leg Glute Bridge"]
+
+
+def test_neighbourhood_of_a_loner_is_none(library: Library) -> None:
+    views = Views(library, "exercises/romanian-deadlift/index.html")
+    assert views.neighbourhood("romanian-deadlift") is None
+    view = views.exercise(library["romanian-deadlift"])
+    assert view.family is None and view.family_page is None
+
+
+def test_exercise_view(library: Library) -> None:
+    views = Views(library, "exercises/glute-bridge/index.html", embed_base="E/")
+    view = views.exercise(library["glute-bridge"])
+    assert [b.anchor for b in view.blocks] == ["setup", "execution", "tips", "mistakes"]
+    assert view.blocks[0].items[0].label == "Lie Down"
+    assert [s.anchor for s in view.steps] == ["step-1", "step-2", "step-3"]
+    assert [m.name for m in view.muscles] == ["Glutes"]
+    assert view.muscles[0].href == "../../muscles/glutes/"
+    assert view.muscles[0].count is None  # see Views.muscle_link
+    assert view.video is not None and view.video.embed_base == "E/"
+    assert "<strong>" not in view.summary and "Master the bridge" in view.summary
+    assert (
+        view.family_page is not None and view.family_page.href == "../../variations/glute-bridge/"
+    )
+
+
+def test_markdown_is_safe_and_labels_are_text(library: Library) -> None:
+    views = Views(library, "exercises/romanian-deadlift/index.html")
+    view = views.exercise(library["romanian-deadlift"])
+    html = "".join(str(i.html) for b in view.blocks for i in b.items)
+    assert "<code>&lt;script&gt;</code>" in html
+    assert 'rel="nofollow noopener noreferrer"' in html
+    evil = dataclasses.replace(
+        library["romanian-deadlift"],
+        intro="<script>alert(1)</script>\n\n# Big\n\n[x](javascript:alert(1))",
+    )
+    intro = str(views.exercise(evil).intro)
+    assert "<script>" not in intro and 'href="javascript' not in intro
+    assert "<h1>" not in intro and "<h2>Big</h2>" in intro  # one h1 per page
+
+
+def test_section_anchors_avoid_the_pages_own_ids(library: Library) -> None:
+    sections = (
+        Section("Video", "video", "a", 1),
+        Section("Step 1", "step-1", "b", 2),
+        Section("Section Video", "section-video", "c", 3),
+        Section("Notes", "notes", "d", 4),
+    )
+    evil = dataclasses.replace(library["glute-bridge"], sections=sections)
+    view = Views(library, "exercises/glute-bridge/index.html").exercise(evil)
+    anchors = [s.anchor for s in view.sections]
+    assert anchors == ["section-video", "section-step-1", "section-section-video", "notes"]
+
+
+def test_regions_follow_the_vocabulary(library: Library) -> None:
+    regions = Views(library, "index.html").regions()
+    assert [r.name for r in regions] == ["Legs & Hips", "Core"]
+    glutes = regions[0].muscles[0]
+    assert (glutes.name, glutes.href, glutes.count) == ("Glutes", "muscles/glutes/", 5)
+
+
+# -- renderer -----------------------------------------------------------------------
+
+
+def test_page_paths_and_single_pages(config: SiteConfig, library: Library) -> None:
+    renderer = Renderer(config)
+    paths = renderer.page_paths(library)
+    assert paths == sorted(paths)
+    files = renderer.render_all(library)
+    assert [f.path for f in files] == paths
+    fresh = Renderer(config)
+    for f in files:
+        assert fresh.render_page(library, f.path) == f.data
+    with pytest.raises(KeyError):
+        renderer.render_page(library, "exercises/nope/index.html")
+    with pytest.raises(KeyError):
+        renderer.render_page(library, "nothing.txt")
+
+
+def test_progress_is_reported(config: SiteConfig, library: Library) -> None:
+    seen: list[tuple[str, int, int]] = []
+    files = Renderer(config).render_all(library, progress=lambda *a: seen.append(a))
+    assert seen[-1] == ("render", len(files), len(files))
+
+
+def test_facade_markup(config: SiteConfig, library: Library) -> None:
+    html = Renderer(config).render_page(library, "exercises/glute-bridge/index.html").decode()
+    player = html[html.index('<div class="player"') : html.index("</noscript>")]
+    assert "<iframe" not in html
+    assert 'data-video-id="Xq9_aB3-k7Z"' in player
+    assert 'data-embed-base="https://www.youtube-nocookie.com/embed/"' in player
+    assert '<a class="player-link" href="https://www.youtube.com/watch?v=Xq9_aB3-k7Z"' in player
+    assert 'aria-label="Play video: Glute Bridge"' in player
+    assert re.search(r'<img [^>]*alt="Video thumbnail: Glute Bridge"', player)
+    assert "<button" not in player  # a button inside a link is invalid HTML
+
+
+def test_dependents(config: SiteConfig, library: Library) -> None:
+    deps = Renderer(config).dependents(library, "elevated-single-leg-glute-bridge")
+    assert {
+        "exercises/elevated-single-leg-glute-bridge/index.html",
+        "exercises/single-leg-glute-bridge/index.html",
+        "exercises/glute-bridge/index.html",
+        "muscles/glutes/index.html",
+        "muscles/hamstrings/index.html",
+        "equipment/box/index.html",
+        "variations/glute-bridge/index.html",
+        "variations/index.html",
+        "index.html",
+        "exercises/index.html",
+        "sitemap.xml",
+        "api/exercises.json",
+    } <= deps
+    assert "exercises/romanian-deadlift/index.html" not in deps
+    assert "equipment/barbell/index.html" not in deps
+    assert deps <= set(Renderer(config).page_paths(library))
+
+
+def test_template_errors_name_file_and_line(tmp_path: Path, library: Library) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/index.html").write_text("line one\n{% if %}\n", "utf-8")
+    renderer = Renderer(SiteConfig(root=tmp_path))
+    with pytest.raises(ThemeError) as caught:
+        renderer.render_page(library, "index.html")
+    message = str(caught.value)
+    assert "templates/index.html:2" in message
+
+
+def test_fingerprint() -> None:
+    assert re.fullmatch(r"thrustlib\.[0-9a-f]{8}\.css", fingerprint("thrustlib.css", b"x"))
+    assert fingerprint("a.css", b"x") != fingerprint("a.css", b"y")
+
+
+# -- theme: colour contrast (WCAG 2.1 AA, 4.5:1 for text) ---------------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    value = hex_colour.lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _schemes() -> dict[str, dict[str, str]]:
+    css = (THEME_DIR / "static/thrustlib.css").read_text("utf-8")
+    light = css[css.index(":root {") : css.index("}", css.index(":root {"))]
+    dark_start = css.index("@media (prefers-color-scheme: dark)")
+    dark = css[dark_start : css.index("}", dark_start)]
+    pattern = re.compile(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6});")
+    return {
+        name: dict(pattern.findall(block)) for name, block in (("light", light), ("dark", dark))
+    }
+
+
+# (foreground, background) pairs the theme puts text on
+TEXT_PAIRS = [
+    ("text", "bg"),
+    ("text", "surface"),
+    ("muted", "bg"),
+    ("muted", "surface"),
+    ("accent", "bg"),
+    ("accent", "surface"),
+    ("accent", "tag-bg"),
+    ("accent-strong", "surface"),
+    ("on-accent", "accent"),
+    ("on-accent", "accent-strong"),
+    ("tag-text", "tag-bg"),
+    ("muted", "tag-bg"),
+    ("text", "tag-bg"),
+    ("focus", "bg"),
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("fg", "bg"), TEXT_PAIRS)
+def test_colour_contrast(scheme: str, fg: str, bg: str) -> None:
+    colours = _schemes()[scheme]
+    assert contrast(colours[fg], colours[bg]) >= 4.5, (scheme, fg, bg)
+
+
+def test_contrast_check_can_fail() -> None:
+    assert contrast("#777777", "#ffffff") < 4.5
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0

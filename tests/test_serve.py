@@ -1,0 +1,399 @@
+"""The preview server over real HTTP on 127.0.0.1: pages, live reload, errors, safety.
+
+Every wait polls with a generous deadline instead of sleeping a fixed time, and every
+server is stopped in a fixture finalizer, so a failing test leaves no thread behind.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from thrustlib.build import load_library
+from thrustlib.config import load_config
+from thrustlib.errors import Problems
+from thrustlib.library import build_library
+from thrustlib.serve import PreviewServer, Site
+from thrustlib.watch import Changes, Kind
+
+TIMEOUT = 10.0
+
+HIP_THRUST = """---
+video: "Xq9_aB3-k7Z"
+description: "Drive the hips up from a bench to train the glutes."
+muscles: [glutes]
+equipment: [barbell, bench]
+---
+
+## Setup
+1. **Bench**: Rest the upper back on a bench.
+
+## Execution
+1. **Drive**: {text}
+2. **Lower**: Come down under control.
+"""
+
+BRIDGE = """---
+description: "Lift the hips from the floor."
+muscles: [glutes]
+variation_of: null
+---
+
+## Execution
+1. **Lift**: Squeeze the glutes and lift the hips.
+"""
+
+SINGLE_LEG = """---
+description: "The hip thrust on one leg."
+muscles: [glutes, hamstrings]
+---
+
+## Execution
+1. **Drive**: Push through one heel.
+"""
+
+
+def write_site(root: Path, text: str = "Push through the heels.") -> None:
+    folder = root / "exercises"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hip-thrust.md").write_text(HIP_THRUST.format(text=text), "utf-8")
+    (folder / "glute-bridge.md").write_text(BRIDGE, "utf-8")
+    (folder / "single-leg-hip-thrust.md").write_text(SINGLE_LEG, "utf-8")
+
+
+def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body, for error statuses too."""
+    request = urllib.request.Request(url, method=method)
+    opener = urllib.request.build_opener(_NoRedirect())
+    try:
+        with opener.open(request, timeout=TIMEOUT) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None
+
+
+def raw(port: int, path: str, method: str = "GET") -> tuple[int, bytes]:
+    """A request with the path sent exactly as given (urllib would tidy it)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def poll(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def page_has(url: str, text: str) -> Callable[[], bool]:
+    return lambda: text.encode() in fetch(url)[2]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    write_site(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def start() -> Iterator[Callable[[Path], PreviewServer]]:
+    """Start servers for a site folder; all are stopped at the end, pass or fail."""
+    servers: list[PreviewServer] = []
+
+    def starter(root: Path) -> PreviewServer:
+        server = PreviewServer(load_config(root), port=0)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield starter
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(site: Path, start: Callable[[Path], PreviewServer]) -> PreviewServer:
+    return start(site)
+
+
+def test_serves_pages_from_memory_with_the_reload_script(server: PreviewServer, site: Path) -> None:
+    status, headers, body = fetch(server.url)
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Cache-Control"] == "no-store"
+    assert b"data-thrustlib-live" in body
+    assert body.count(b"data-thrustlib-live") == 1
+    status, _, body = fetch(server.url + "exercises/hip-thrust/")
+    assert status == 200
+    assert b"Push through the heels." in body
+    # Nothing is written: the preview never touches the output folder.
+    assert not (site / "_site").exists()
+
+
+def test_rendered_pages_themselves_carry_no_preview_code(server: PreviewServer) -> None:
+    fetch(server.url + "exercises/hip-thrust/")
+    snapshot = server.live.snapshot
+    assert snapshot is not None
+    page = snapshot.page("exercises/hip-thrust/index.html")
+    assert page is not None
+    assert b"Push through the heels." in page
+    assert b"thrustlib-live" not in page
+    assert b"thrustlib-overlay" not in page
+
+
+def test_content_types(server: PreviewServer) -> None:
+    snapshot = server.live.snapshot
+    assert snapshot is not None
+    expected = {
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "application/javascript; charset=utf-8",
+        ".json": "application/json",
+        ".xml": "application/xml",
+        ".svg": "image/svg+xml",
+    }
+    seen = set()
+    for path in sorted(snapshot.paths):
+        suffix = Path(path).suffix
+        if suffix in expected and suffix not in seen:
+            seen.add(suffix)
+            status, headers, _ = fetch(server.url + path)
+            assert status == 200, path
+            assert headers["Content-Type"] == expected[suffix], path
+    assert {".html", ".json", ".xml", ".svg"} <= seen
+
+
+def test_an_edit_is_served_and_signalled(server: PreviewServer, site: Path) -> None:
+    generation = server.live.generation
+    answers: list[dict[str, Any]] = []
+
+    def long_poll() -> None:
+        url = f"{server.url}__thrustlib/events?boot={server.boot}&generation={generation}"
+        answers.append(json.loads(fetch(url.replace(server.config.base_path, "/", 1))[2]))
+
+    waiter = threading.Thread(target=long_poll)
+    waiter.start()
+    write_site(site, text="Drive through the heels and pause.")
+    poll(page_has(server.url + "exercises/hip-thrust/", "and pause."), "the edit")
+    waiter.join(TIMEOUT)
+    assert answers
+    assert answers[0]["boot"] == server.boot
+    assert answers[0]["generation"] > generation
+    assert answers[0]["errors"] == 0
+
+
+def test_the_events_endpoint_answers_at_once_for_another_boot(server: PreviewServer) -> None:
+    started = time.monotonic()
+    status, headers, body = fetch(server.url + "__thrustlib/events?boot=old&generation=1")
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body)["boot"] == server.boot
+    assert time.monotonic() - started < 5
+    assert fetch(server.url + "__thrustlib/events?generation=x")[0] == 400
+
+
+def test_a_broken_file_shows_the_overlay_over_the_last_good_pages(
+    server: PreviewServer, site: Path
+) -> None:
+    page = server.url + "exercises/hip-thrust/"
+    broken = site / "exercises" / "broken.md"
+    broken.write_text('---\nvideo: "<b>bad</b>"\ndescription: "x"\n---\n', "utf-8")
+    poll(page_has(page, "thrustlib-overlay"), "the overlay")
+    status, _, body = fetch(page)
+    assert status == 200
+    assert b"Push through the heels." in body  # the last good page, still served
+    assert b"exercises/broken.md:2" in body
+    assert b"&lt;b&gt;bad&lt;/b&gt;" in body
+    assert b"<b>bad</b>" not in body
+    # Another edit while broken: still the old page, the overlay stays.
+    write_site(site, text="Edited while broken.")
+    poll(lambda: server.live.errors != () and server.live.generation > 2, "the second attempt")
+    assert b"thrustlib-overlay" in fetch(page)[2]
+    broken.write_text(BRIDGE.replace("Lift the hips", "Fixed now"), "utf-8")
+    poll(lambda: b"thrustlib-overlay" not in fetch(page)[2], "the overlay to go")
+    assert b"Edited while broken." in fetch(page)[2]
+    assert b"Fixed now" in fetch(server.url + "exercises/broken/")[2]
+
+
+def test_a_broken_template_shows_the_overlay_and_a_fix_removes_it(
+    server: PreviewServer, site: Path
+) -> None:
+    page = server.url + "exercises/hip-thrust/"
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "exercise.html").write_text("{% block content %}{{ oops(", "utf-8")
+    poll(page_has(page, "thrustlib-overlay"), "the overlay")
+    assert b"exercise.html" in fetch(page)[2]
+    (templates / "exercise.html").write_text(
+        '{% extends "theme/exercise.html" %}{% block title %}{{ super() }}{% endblock %}',
+        "utf-8",
+    )
+    poll(lambda: b"thrustlib-overlay" not in fetch(page)[2], "the overlay to go")
+
+
+def test_a_site_that_never_built_shows_the_errors_and_recovers(
+    tmp_path: Path, start: Callable[[Path], PreviewServer]
+) -> None:
+    write_site(tmp_path)
+    (tmp_path / "exercises" / "empty.md").write_text("", "utf-8")
+    server = start(tmp_path)
+    status, _, body = fetch(server.url)
+    assert status == 500
+    assert b"exercises/empty.md:1" in body
+    assert b"data-thrustlib-live" in body
+    (tmp_path / "exercises" / "empty.md").unlink()
+    poll(lambda: fetch(server.url)[0] == 200, "the site to come up")
+
+
+def test_traversal_and_bad_requests_get_4xx(server: PreviewServer) -> None:
+    port = server.port
+    for path in (
+        "/../etc/passwd",
+        "/exercises/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/exercises/..%2f..%2fsite.toml",
+        "/exercises/%2e%2e%5c%2e%2e%5csite.toml",
+        "/static/%00",
+        "/%ff%fe",
+        "/./index.html",
+    ):
+        status, body = raw(port, path)
+        assert status == 400, path
+        assert b"root:" not in body
+    assert raw(port, "/site.toml")[0] == 404
+    assert raw(port, "/exercises/hip-thrust.md")[0] == 404
+    status, headers, _ = fetch(server.url, method="POST")
+    assert status == 405
+    assert headers["Allow"] == "GET, HEAD"
+    assert fetch(server.url + "index.html", method="DELETE")[0] == 405
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+        sock.sendall(b"NONSENSE\r\n\r\n")
+        assert sock.recv(64).split(b" ")[1] == b"400"
+
+
+def test_missing_pages_get_the_404_page_and_folders_their_slash(server: PreviewServer) -> None:
+    status, headers, body = fetch(server.url + "no/such/page/")
+    assert status == 404
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    snapshot = server.live.snapshot
+    assert snapshot is not None
+    not_found = snapshot.page("404.html")
+    assert not_found is not None
+    assert body.startswith(not_found[:200])
+    status, headers, _ = fetch(server.url + "exercises/hip-thrust")
+    assert status in (301, 302)
+    assert headers["Location"] == "/exercises/hip-thrust/"
+
+
+def test_head_sends_headers_only(server: PreviewServer) -> None:
+    status, headers, body = fetch(server.url, method="HEAD")
+    assert status == 200
+    assert int(headers["Content-Length"]) > 0
+    assert body == b""
+
+
+def test_a_base_url_path_is_served_under_its_prefix(
+    tmp_path: Path, start: Callable[[Path], PreviewServer]
+) -> None:
+    write_site(tmp_path)
+    (tmp_path / "site.toml").write_text(
+        '[site]\nbase_url = "https://example.org/library/"\n', "utf-8"
+    )
+    server = start(tmp_path)
+    assert server.url.endswith("/library/")
+    root = f"http://127.0.0.1:{server.port}/"
+    status, headers, _ = fetch(root)
+    assert status in (301, 302)
+    assert headers["Location"] == "/library/"
+    assert fetch(root + "library")[1]["Location"] == "/library/"
+    assert fetch(root + "exercises/hip-thrust/")[0] == 404
+    assert b"Push through" in fetch(server.url + "exercises/hip-thrust/")[2]
+
+
+def test_stop_ends_every_thread_and_frees_the_port(site: Path) -> None:
+    before = set(threading.enumerate())
+    server = PreviewServer(load_config(site), port=0)
+    server.start()
+    port = server.port
+    # A waiting long-poll must not hold up the stop.
+    waiter = threading.Thread(
+        target=fetch,
+        args=(f"http://127.0.0.1:{port}/__thrustlib/events?boot={server.boot}&generation=1",),
+    )
+    waiter.start()
+    poll(lambda: len(threading.enumerate()) > len(before) + 2, "the long-poll")
+    started = time.monotonic()
+    server.stop()
+    server.stop()  # twice is fine
+    assert time.monotonic() - started < 5
+    waiter.join(TIMEOUT)
+    poll(lambda: set(threading.enumerate()) <= before, "the threads to end")
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_binding_elsewhere_warns(site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    server = PreviewServer(load_config(site), host="0.0.0.0", port=0)
+    try:
+        server.start()
+    finally:
+        server.stop()
+    assert "other machines can read the preview" in caplog.text
+
+
+def test_a_text_edit_reuses_the_library_and_matches_a_full_build(site: Path) -> None:
+    config = load_config(site)
+    state = Site(config)
+    state.read_all()
+    old, _ = state.library(None, {})
+    state.good = True
+    assert old["single-leg-hip-thrust"].variation_of == "hip-thrust"  # inferred
+    for name in ("hip-thrust.md", "single-leg-hip-thrust.md"):
+        path = site / "exercises" / name
+        path.write_text(path.read_text("utf-8").replace("Drive", "Press"), "utf-8")
+    changes = Changes(
+        frozenset({Kind.CONTENT}),
+        frozenset({site / "exercises/hip-thrust.md", site / "exercises/single-leg-hip-thrust.md"}),
+    )
+    before = state.read_changes(changes)
+    patched, swapped = state.library(old, before)
+    assert swapped == {"hip-thrust", "single-leg-hip-thrust"}
+    full, _ = load_library(config)
+    assert patched == full
+    assert patched["single-leg-hip-thrust"].execution[0].label == "Press"
+
+
+def test_a_structural_edit_rebuilds_the_library(site: Path) -> None:
+    config = load_config(site)
+    state = Site(config)
+    state.read_all()
+    old, _ = state.library(None, {})
+    state.good = True
+    path = site / "exercises" / "glute-bridge.md"
+    path.write_text(BRIDGE.replace("variation_of: null", "variation_of: hip-thrust"), "utf-8")
+    before = state.read_changes(Changes(frozenset({Kind.CONTENT}), frozenset({path})))
+    new, swapped = state.library(old, before)
+    assert swapped is None
+    assert new.variations["glute-bridge"].parent == "hip-thrust"
+    exercises = [r.exercise for r in state.results.values() if r.exercise]
+    assert new == build_library(exercises, config.vocabulary, Problems())

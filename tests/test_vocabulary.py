@@ -1,0 +1,213 @@
+"""vocabulary.py: name folding, lookups, suggestions, inference, and site overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thrustlib.config import load_config
+from thrustlib.errors import ConfigError
+from thrustlib.parse import parse_exercise
+from thrustlib.vocabulary import (
+    DEFAULT_MUSCLES,
+    Muscle,
+    Vocabulary,
+    closest,
+    equipment_key,
+    equipment_name,
+    level_key,
+    normalize,
+    slugify,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "folded"),
+    [
+        ("Lower-Back", "lower back"),
+        ("lower_back", "lower back"),
+        ("  LOWER   back ", "lower back"),
+        ("lower-_ back", "lower back"),
+        ("Straße", "strasse"),
+        ("", ""),
+    ],
+)
+def test_normalize(name: str, folded: str) -> None:
+    assert normalize(name) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("Single-Leg Hip Thrust!", "single-leg-hip-thrust"), ("--A  b--", "a-b"), ("!!!", "")],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_default_vocabulary_has_the_17_groups_in_region_order() -> None:
+    vocabulary = Vocabulary()
+    assert len(vocabulary.muscles) == 17
+    assert [m.key for m in vocabulary.muscles][:3] == ["glutes", "hamstrings", "quadriceps"]
+    assert vocabulary.ordered_regions() == (
+        "Legs & Hips",
+        "Core",
+        "Back",
+        "Chest",
+        "Shoulders & Neck",
+        "Arms",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Lower-Back", "lower-back"),
+        ("lower_back", "lower-back"),
+        ("Lower Back", "lower-back"),
+        ("erector spinae", "lower-back"),
+        ("core", "abdominals"),
+        ("Gluteus Maximus", "glutes"),
+        ("QUADS", "quadriceps"),
+        ("middle-back", "middle-back"),
+        ("glutez", None),
+        ("", None),
+    ],
+)
+def test_muscle_key(name: str, key: str | None) -> None:
+    assert Vocabulary().muscle_key(name) == key
+
+
+def test_muscle_by_key() -> None:
+    muscle = Vocabulary().muscle("lower-back")
+    assert (muscle.name, muscle.region) == ("Lower Back", "Core")
+    with pytest.raises(KeyError):
+        Vocabulary().muscle("lower back")
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("glutez", "glutes"),
+        ("hamstrung", "hamstrings"),
+        ("lowerback", "lower back"),
+        ("zzzzqqq", None),
+    ],
+)
+def test_suggest_muscle(name: str, suggestion: str | None) -> None:
+    assert Vocabulary().suggest_muscle(name) == suggestion
+
+
+def test_closest() -> None:
+    assert closest("Hip-Thrusts", ["hip thrust", "glute bridge"]) == "hip thrust"
+    assert closest("deadlift", ["hip thrust", "glute bridge"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Barbell Hip Thrust", ("glutes",)),
+        ("Kettlebell Swing", ("glutes", "hamstrings")),
+        ("Romanian Deadlift", ("hamstrings",)),
+        ("Bulgarian Split-Squat", ("quadriceps",)),
+        ("Side Plank. Hold the CORE tight.", ("abdominals",)),
+        ("Back Extension for the lower_back", ("lower-back",)),
+        ("Copenhagen Plank", ("adductors", "abdominals")),
+        ("Narrow stance", ()),  # "row" inside a word is not a row
+        ("Cable Crossover", ()),
+    ],
+)
+def test_infer_muscles(text: str, keys: tuple[str, ...]) -> None:
+    assert Vocabulary().infer_muscles(text) == keys
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Barbell", "barbell"),
+        ("Dumbbells", "dumbbell"),
+        ("body only", "bodyweight"),
+        ("E-Z Curl Bar", "ez-curl-bar"),
+        ("Roman Chair", "roman-chair"),
+        ("Smith_Machine", "smith-machine"),
+    ],
+)
+def test_equipment_key(name: str, key: str) -> None:
+    assert equipment_key(name) == key
+
+
+def test_equipment_name() -> None:
+    assert equipment_name("ez-curl-bar") == "EZ Curl Bar"
+    assert equipment_name("roman-chair") == "Roman Chair"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Beginner", "beginner"),
+        ("ADVANCED", "advanced"),
+        ("novice", "beginner"),
+        ("Expert", "advanced"),
+        ("guru", None),
+    ],
+)
+def test_level_key(name: str, key: str | None) -> None:
+    assert level_key(name) == key
+
+
+def test_a_custom_vocabulary() -> None:
+    vocabulary = Vocabulary(
+        muscles=(
+            *DEFAULT_MUSCLES,
+            Muscle("hip-flexors", "Hip Flexors", "Hips", ("psoas",), ("psoas", "iliopsoas")),
+        ),
+    )
+    assert vocabulary.muscle_key("Iliopsoas") == "hip-flexors"
+    assert vocabulary.infer_muscles("Psoas march") == ("hip-flexors",)
+    assert vocabulary.ordered_regions()[-1] == "Hips"
+
+
+SITE = """\
+[muscles.glutes]
+name = "Glute Max"
+keywords = ["hip lock"]
+aliases = ["booty"]
+
+[muscles.hip-flexors]
+name = "Hip Flexors"
+region = "Hips"
+keywords = ["psoas", "knee drive"]
+aliases = ["iliopsoas"]
+"""
+
+
+def test_site_toml_overrides_the_muscles(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(SITE, encoding="utf-8")
+    vocabulary = load_config(tmp_path).vocabulary
+    glutes = vocabulary.muscle("glutes")
+    assert glutes.name == "Glute Max"
+    assert glutes.region == "Legs & Hips"  # kept from the default
+    assert vocabulary.muscle_key("booty") == "glutes"
+    assert vocabulary.muscle_key("gluteus") == "glutes"  # default aliases stay
+    assert vocabulary.infer_muscles("Hip lock drill") == ("glutes",)
+    assert vocabulary.infer_muscles("Hip thrust") == ("glutes",)  # default keywords stay
+    assert vocabulary.muscle_key("Hip-Flexors") == "hip-flexors"
+    assert vocabulary.infer_muscles("Standing knee drive") == ("hip-flexors",)
+    assert vocabulary.ordered_regions()[-1] == "Hips"
+    assert len(vocabulary.muscles) == 18
+
+    # The parser uses the site's names, and a name only the site knows is no error.
+    text = b"---\ndescription: Drive the knee.\nmuscles: [Iliopsoas, booty]\n---\n"
+    result = parse_exercise(Path("exercises/march.md"), text, vocabulary)
+    assert result.exercise is not None
+    assert result.exercise.muscles == ("hip-flexors", "glutes")
+    default = parse_exercise(Path("exercises/march.md"), text, Vocabulary())
+    assert default.exercise is None
+
+
+def test_site_toml_new_muscle_needs_a_region(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text('[muscles.serratus]\nname = "Serratus"\n', "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "muscles.serratus" in str(info.value)
+    assert "needs a 'region'" in str(info.value)

@@ -1,0 +1,151 @@
+"""write_site: the atomic swap, failures that keep the old site, folders it must not touch."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from thrustlib import write
+from thrustlib.errors import ThrustlibError
+from thrustlib.render import OutputFile
+from thrustlib.write import MARKER, MARKER_TEXT, write_site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+SITE_A = [OutputFile("index.html", b"A"), OutputFile("exercises/x/index.html", b"x")]
+SITE_B = [OutputFile("index.html", b"B"), OutputFile("static/app.css", b"body{}")]
+
+
+def test_writes_a_new_folder_with_the_marker(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site(SITE_A, out)
+    assert tree(out) == {
+        MARKER: MARKER_TEXT,
+        "index.html": b"A",
+        "exercises/x/index.html": b"x",
+    }
+    assert names(tmp_path) == ["out"]  # no temporary folder left beside it
+
+
+def test_replaces_the_old_site_as_a_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site(SITE_A, out)
+    write_site(SITE_B, out)
+    # Files of the old site that the new one lacks are gone, not left behind.
+    assert tree(out) == {MARKER: MARKER_TEXT, "index.html": b"B", "static/app.css": b"body{}"}
+    assert names(tmp_path) == ["out"]
+
+
+def test_empty_folder_is_accepted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    write_site(SITE_A, out)
+    assert (out / "index.html").read_bytes() == b"A"
+
+
+def test_refuses_a_folder_that_is_not_thrustlib_output(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("years of work", "utf-8")
+    with pytest.raises(ThrustlibError, match="not a thrustlib output folder"):
+        write_site(SITE_A, home)
+    assert tree(home) == {"thesis.tex": b"years of work"}
+    assert names(tmp_path) == ["home"]
+
+
+def test_refuses_to_replace_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("keep", "utf-8")
+    with pytest.raises(ThrustlibError, match="will not replace this file"):
+        write_site(SITE_A, target)
+    assert target.read_text("utf-8") == "keep"
+
+
+@pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../b", ""])
+def test_refuses_paths_outside_the_output(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ThrustlibError, match="outside the output folder"):
+        write_site([OutputFile(bad, b"x")], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_failure_while_writing_keeps_the_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_site(SITE_A, out)
+    before = tree(out)
+    real = Path.write_bytes
+    calls = 0
+
+    def failing(self: Path, data: bytes) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError, match="No space"):
+        write_site(SITE_B, out)
+    monkeypatch.undo()
+    assert tree(out) == before
+    assert names(tmp_path) == ["out"]
+
+
+def test_failure_during_the_swap_puts_the_old_site_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_site(SITE_A, out)
+    before = tree(out)
+    real = Path.rename
+
+    def rename(self: Path, target: str | os.PathLike[str]) -> Path:
+        # The second rename (new folder into place) fails, as on a full or locked disk.
+        if Path(target) == out and ".tmp-" in self.name:
+            raise OSError(16, "Device or resource busy")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError, match="busy"):
+        write_site(SITE_B, out)
+    monkeypatch.undo()
+    assert tree(out) == before
+    assert names(tmp_path) == ["out"]
+
+
+def test_interrupted_build_leftovers_are_cleared_later(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stale = tmp_path / ".out.tmp-dead"
+    stale.mkdir()
+    (stale / MARKER).write_bytes(MARKER_TEXT)
+    old = time.time() - write.LEFTOVER_AGE - 60
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".out.tmp-running"  # another build may be writing this one now
+    fresh.mkdir()
+    (fresh / MARKER).write_bytes(MARKER_TEXT)
+    foreign = tmp_path / ".out.tmp-notours"  # no marker: not ours to delete
+    foreign.mkdir()
+    os.utime(foreign, (old, old))
+    write_site(SITE_A, out)
+    assert names(tmp_path) == [".out.tmp-notours", ".out.tmp-running", "out"]
+
+
+def test_writes_are_deterministic(tmp_path: Path) -> None:
+    write_site(SITE_A, tmp_path / "a")
+    write_site(list(reversed(SITE_A)), tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
