@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -116,13 +117,14 @@ def generate_site(root: Path, count: int) -> list[Path]:
 def _serve_child(root: str, conn: Connection) -> None:
     """Run a preview server in this (child) process until the parent says stop."""
     from thrustlib.config import load_config
-    from thrustlib.serve import PreviewServer
+    from thrustlib.serve import PreviewServer, settle_heap
 
     # The generated files lack 'muscles:', so every one warns; only errors are news here.
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     server = PreviewServer(load_config(Path(root)), port=0)
     server.start()
+    settle_heap()  # as `thrustlib serve` does
     conn.send((server.url, time.perf_counter() - started))
     conn.recv()
     server.stop()
@@ -137,7 +139,7 @@ def _fetch(url: str) -> bytes:
         return exc.read()
 
 
-EDITS = {
+EDITS: dict[str, Callable[[str, str], str]] = {
     # A sentence of the body: the everyday save.
     "text": lambda slug, marker: exercise_text(slug, "An edited exercise.", marker),
     # The title: the library's structure changes, so the cross-file work runs again.

@@ -38,6 +38,12 @@ examples:
   thrustlib check                      validate content and templates, write nothing
   thrustlib check --strict             also fail on warnings
 """
+_EPILOG_SERVE = """\
+examples:
+  thrustlib serve                      preview at http://127.0.0.1:8000/, reload on save
+  thrustlib serve --port 0 --open      any free port, and open the browser
+  thrustlib serve --drafts             include exercises marked draft: true
+"""
 _EPILOG_INIT = """\
 examples:
   thrustlib init                       make the current folder a site
@@ -151,6 +157,16 @@ def _render_in_memory(config: SiteConfig, library: Library) -> int | None:
         return None
     files = Renderer(config).render_all(library)
     return sum(1 for f in files if f.path.endswith(".html"))
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from thrustlib import serve  # local: http.server and watchdog load for serve only
+
+    config = _config(args)
+    if not (args.quiet or args.verbose):
+        # A preview narrates: its address, each rebuild, each failed build.
+        logging.getLogger("thrustlib").setLevel(logging.INFO)
+    return serve.run(config, host=args.host, port=args.port, open_browser=args.open)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -381,6 +397,36 @@ def _parser() -> argparse.ArgumentParser:
         "check", _cmd_check, "Validate everything build does; write nothing.", _EPILOG_CHECK
     )
     _site_options(sub)
+
+    sub = command(
+        "serve",
+        _cmd_serve,
+        "Preview the site: rebuild on save and reload the browser.",
+        _EPILOG_SERVE,
+    )
+    sub.add_argument(
+        "--config", metavar="FILE", help=f"the site's config file (default: ./{CONFIG_NAME})"
+    )
+    sub.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="address to listen on (default: 127.0.0.1; others expose the preview)",
+    )
+    sub.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        metavar="PORT",
+        help="port to listen on (default: 8000; 0 picks a free one)",
+    )
+    sub.add_argument("--open", action="store_true", help="open the site in the web browser")
+    sub.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="include (or leave out) exercises marked draft: true, overriding build.drafts",
+    )
 
     sub = command(
         "init",

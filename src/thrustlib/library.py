@@ -7,13 +7,12 @@ collects problems instead of stopping at the first.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from types import MappingProxyType
 
 from thrustlib.errors import Problems
 from thrustlib.model import Exercise, Library, MuscleGroup, Variation
-from thrustlib.vocabulary import Vocabulary, closest, normalize
+from thrustlib.vocabulary import Vocabulary, closest, normalize, sort_key
 
 
 def build_library(
@@ -41,24 +40,29 @@ def build_library(
             continue
         by_slug[exercise.slug] = exercise
 
-    by_slug = _resolve_parents(by_slug, hidden, problems)
-    variations = _variation_tree(by_slug, problems)
-    by_slug = {
-        slug: dataclasses.replace(e, variation_of=variations[slug].parent)
-        if e.variation_of != variations[slug].parent
-        else e
-        for slug, e in sorted(by_slug.items())
-    }
+    by_slug = dict(sorted(by_slug.items()))
+    parents, inferred = _resolve_parents(by_slug, hidden, problems)
+    title_key = {slug: (sort_key(e.title), slug) for slug, e in by_slug.items()}
+    variations = _variation_tree(by_slug, parents, inferred, title_key, problems)
 
     def title_order(slugs: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted(slugs, key=lambda s: (by_slug[s].title.casefold(), s)))
+        return tuple(sorted(slugs, key=title_key.__getitem__))
 
+    # One pass over the exercises, not one per muscle of the vocabulary.
+    primary: dict[str, list[str]] = {}
+    secondary: dict[str, list[str]] = {}
+    for slug, exercise in by_slug.items():
+        for key in exercise.muscles:
+            primary.setdefault(key, []).append(slug)
+        for key in exercise.secondary_muscles:
+            secondary.setdefault(key, []).append(slug)
     muscles: dict[str, MuscleGroup] = {}
     for muscle in vocabulary.muscles:
-        primary = [s for s, e in by_slug.items() if muscle.key in e.muscles]
-        secondary = [s for s, e in by_slug.items() if muscle.key in e.secondary_muscles]
-        if primary or secondary:
-            muscles[muscle.key] = MuscleGroup(title_order(primary), title_order(secondary))
+        if muscle.key in primary or muscle.key in secondary:
+            muscles[muscle.key] = MuscleGroup(
+                title_order(primary.get(muscle.key, ())),
+                title_order(secondary.get(muscle.key, ())),
+            )
 
     equipment: dict[str, list[str]] = {}
     for slug, exercise in by_slug.items():
@@ -80,14 +84,18 @@ def build_library(
 
 def _resolve_parents(
     by_slug: dict[str, Exercise], drafts: set[str], problems: Problems
-) -> dict[str, Exercise]:
-    """Check stated parents; infer missing ones from titles contained in other titles."""
+) -> tuple[dict[str, str | None], set[str]]:
+    """Each exercise's parent, checked or inferred, and the slugs whose parent was inferred.
+
+    The exercises themselves are left as parsed: the parent lives in the library's
+    variation tree, so a 10,000-exercise build copies no exercise to record a guess.
+    """
     # Titles as tuples of words, so "Hip Thrust" is found inside "Single-Leg Hip Thrust"
     # by looking up each run of words: linear in the library, not quadratic.
     titles: dict[tuple[str, ...], str] = {}
     for slug, exercise in by_slug.items():
         titles.setdefault(tuple(normalize(exercise.title).split()), slug)
-    out: dict[str, Exercise] = {}
+    parents: dict[str, str | None] = {}
     for slug, exercise in by_slug.items():
         path = exercise.source.path
         line = exercise.source.line_of("variation_of")
@@ -98,7 +106,7 @@ def _resolve_parents(
                 line,
                 f"'variation_of: {parent}' is a draft, so this page is shown without a parent",
             )
-            exercise = dataclasses.replace(exercise, variation_of=None)
+            parent = None
         elif parent is not None and parent not in by_slug:
             hint = closest(parent, by_slug)
             problems.error(
@@ -107,18 +115,18 @@ def _resolve_parents(
                 f"'variation_of: {parent}' names no exercise"
                 + (f"; did you mean '{hint}'?" if hint else ""),
             )
-            exercise = dataclasses.replace(exercise, variation_of=None)
+            parent = None
         elif parent == slug:
             problems.error(path, line, "an exercise cannot be a variation of itself")
-            exercise = dataclasses.replace(exercise, variation_of=None)
-        out[slug] = exercise
+            parent = None
+        parents[slug] = parent
 
     # Inference comes after every stated parent is known, and never closes a loop: a
     # guess whose own line of parents leads back here is a wrong guess, not an error.
-    parents = {slug: e.variation_of for slug, e in out.items()}
-    for slug, exercise in out.items():
+    inferred: set[str] = set()
+    for slug, exercise in by_slug.items():
         # A stated parent that was dropped above (unknown, a draft) is not guessed at.
-        if by_slug[slug].variation_of is not None or exercise.variation_of_null:
+        if exercise.variation_of is not None or exercise.variation_of_null:
             continue
         guess = _contained_title(tuple(normalize(exercise.title).split()), titles, slug)
         if guess is None or _leads_to(guess, slug, parents):
@@ -131,10 +139,8 @@ def _resolve_parents(
             f" {guess}' (or 'variation_of: null' for no parent)",
         )
         parents[slug] = guess
-        out[slug] = dataclasses.replace(
-            exercise, variation_of=guess, inferred=exercise.inferred | {"variation_of"}
-        )
-    return out
+        inferred.add(slug)
+    return parents, inferred
 
 
 def _leads_to(start: str, target: str, parents: dict[str, str | None]) -> bool:
@@ -161,9 +167,15 @@ def _contained_title(
     return None
 
 
-def _variation_tree(by_slug: dict[str, Exercise], problems: Problems) -> dict[str, Variation]:
+def _variation_tree(
+    by_slug: dict[str, Exercise],
+    parents: dict[str, str | None],
+    inferred: set[str],
+    title_key: dict[str, tuple[str, str]],
+    problems: Problems,
+) -> dict[str, Variation]:
     """Parents, children, roots and depths; a cycle is reported once and broken."""
-    parent = {slug: e.variation_of for slug, e in by_slug.items()}
+    parent = dict(parents)
     reported: set[str] = set()
     for start in sorted(parent):
         seen: list[str] = []
@@ -185,26 +197,23 @@ def _variation_tree(by_slug: dict[str, Exercise], problems: Problems) -> dict[st
         )
         parent[first] = None  # break it so the rest of the run can go on
 
-    def title_key(s: str) -> tuple[str, str]:
-        return (by_slug[s].title.casefold(), s)
-
     children: dict[str, list[str]] = {slug: [] for slug in parent}
     for slug, p in parent.items():
         if p is not None:
             children[p].append(slug)
 
     out: dict[str, Variation] = {}
-    roots = sorted((s for s, p in parent.items() if p is None), key=title_key)
+    roots = sorted((s for s, p in parent.items() if p is None), key=title_key.__getitem__)
     stack = [(root, root, 0) for root in reversed(roots)]
     while stack:
         slug, root, depth = stack.pop()
-        kids = tuple(sorted(children[slug], key=title_key))
+        kids = tuple(sorted(children[slug], key=title_key.__getitem__))
         out[slug] = Variation(
             parent=parent[slug],
             children=kids,
             root=root,
             depth=depth,
-            inferred="variation_of" in by_slug[slug].inferred,
+            inferred=slug in inferred,
         )
         stack.extend((kid, root, depth + 1) for kid in reversed(kids))
     return dict(sorted(out.items()))

@@ -34,8 +34,10 @@ def find_exercise_files(folder: Path) -> Iterator[Path]:
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not is_ignored(d))
         for name in sorted(files):
-            if name.endswith(EXERCISE_SUFFIXES) and not is_ignored(name):
-                yield Path(current) / name
+            path = Path(current) / name
+            # Only regular files: reading a named pipe or device would block the build.
+            if name.endswith(EXERCISE_SUFFIXES) and not is_ignored(name) and path.is_file():
+                yield path
 
 
 def display_path(path: Path, root: Path) -> Path:

@@ -125,7 +125,8 @@ class Exercise:
     """``beginner``, ``intermediate`` or ``advanced``, when given."""
 
     variation_of: str | None = None
-    """Slug of the parent exercise, stated or inferred; ``None`` for a family root."""
+    """Slug of the parent exercise as the file states it; the library's
+    :class:`Variation` holds the resolved parent (checked, or inferred from titles)."""
 
     variation_of_null: bool = False
     """The file says ``variation_of: null``: no parent, and no inference."""
@@ -167,7 +168,8 @@ class Exercise:
     """Front-matter keys thrustlib does not know, kept for templates."""
 
     inferred: frozenset[str] = frozenset()
-    """Names of the fields whose values were derived rather than stated in the file."""
+    """Names of the fields whose values were derived rather than stated in the file
+    (an inferred parent is marked on the library's :class:`Variation` instead)."""
 
     @property
     def url(self) -> str:

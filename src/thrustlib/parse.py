@@ -94,7 +94,49 @@ LABEL_RE = re.compile(
 )
 
 _FM = YAMLHandler()
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]{0,30})")
+_PLAIN_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+
+
+class _FrontMatterLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """PyYAML's safe loader, with the YAML 1.1 surprises real front matter trips over.
+
+    ``slug: 0123`` (octal), ``title: 1:30`` (base 60) and a 5,000-digit number are kept
+    as the text the author wrote, and an impossible date (``2024-02-30``) is a YAML
+    error at its line instead of a crash.
+    """
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    text = str(node.value)
+    if _DECIMAL_INT.fullmatch(text):
+        return int(text.replace("_", ""))
+    return text
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    text = str(node.value)
+    if len(text) <= 40 and _PLAIN_FLOAT.fullmatch(text):
+        return loader.construct_yaml_float(node)
+    return text
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
+        ) from exc
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_YAML_LOADER = _FrontMatterLoader
 
 
 @dataclass(slots=True)
@@ -231,13 +273,17 @@ def _value_problem(value: object) -> str | None:
     JSON would fail on either, so both are reported here. Iterative, for the same reason.
     """
     on_path: set[int] = set()
+    # Aliases share one object between many places; checking each shared object once
+    # keeps a small file of nested aliases (a "billion laughs") from taking forever.
+    done: set[int] = set()
     stack: list[tuple[object, int, bool]] = [(value, 1, False)]
     while stack:
         node, depth, leaving = stack.pop()
         if leaving:
             on_path.discard(id(node))
+            done.add(id(node))
             continue
-        if not isinstance(node, list | dict):
+        if not isinstance(node, list | dict) or id(node) in done:
             continue
         if id(node) in on_path:
             return "refers to itself (a YAML alias inside its own anchor)"
@@ -410,7 +456,18 @@ def _build(
                 path, 1, "no 'muscles', and none could be inferred from the title or description"
             )
 
-    equipment = list(dict.fromkeys(equipment_key(name) for name, _ in m.string_list("equipment")))
+    equipment: list[str] = []
+    for name, _line in m.string_list("equipment"):
+        key = equipment_key(name)
+        if not key:
+            # The key names the equipment's page; one with no usable letter would have none.
+            m.error(
+                "equipment",
+                f"equipment {name!r} has no letters or digits to name its page by;"
+                " use a Latin-letter name such as 'band'",
+            )
+        elif key not in equipment:
+            equipment.append(key)
     level = None
     if (raw_level := m.string("level")) is not None:
         level = level_key(raw_level)

@@ -22,7 +22,7 @@ from thrustlib.config import SiteConfig
 from thrustlib.model import Library
 from thrustlib.theme import StaticFile, collect_static, make_environment, render_template
 from thrustlib.views import Link, Views, markdown_block
-from thrustlib.vocabulary import equipment_name
+from thrustlib.vocabulary import equipment_name, sort_key
 
 Progress = Callable[[str, int, int], None]
 
@@ -171,7 +171,12 @@ class Renderer:
         if path == "sitemap.xml":
             return self._sitemap(library).encode()
         if path == "robots.txt":
-            return f"User-agent: *\nAllow: /\n\nSitemap: {self.url('sitemap.xml')}\n".encode()
+            # The Sitemap line must be an absolute URL; without an absolute base_url there
+            # is none to give, and crawlers still find /sitemap.xml at the root.
+            robots = "User-agent: *\nAllow: /\n"
+            if self.config.absolute_base is not None:
+                robots += f"\nSitemap: {self.url('sitemap.xml')}\n"
+            return robots.encode()
         kind, key = _route(path)
         if not _exists(library, kind, key):
             raise KeyError(path)
@@ -261,7 +266,9 @@ class Renderer:
                 crumbs.append(("Exercises", "exercises/"))
             crumbs += [(library[s].title, library[s].url) for s in library.lineage(key)[:-1]]
             page_url = self.url(exercise.url)
-            jsonld.append(structured.howto(exercise, page_url, nocookie=config.video_nocookie))
+            how = structured.howto(exercise, page_url, nocookie=config.video_nocookie)
+            if how is not None:
+                jsonld.append(how)
             video = structured.video_object(exercise, page_url, nocookie=config.video_nocookie)
             if video is not None:
                 jsonld.append(video)
@@ -351,8 +358,8 @@ def _nav(views: Views, path: str) -> list[tuple[Link, str | None]]:
 def _by_letter(views: Views, library: Library) -> list[tuple[str, tuple[Any, ...]]]:
     """Exercises A-Z in groups by first letter; anything else under ``#``."""
     groups: dict[str, list[str]] = {}
-    for slug in sorted(library.exercises, key=lambda s: (library[s].title.casefold(), s)):
-        first = library[slug].title[:1].upper()
+    for slug in sorted(library.exercises, key=lambda s: (sort_key(library[s].title), s)):
+        first = sort_key(library[slug].title)[:1].upper()
         letter = first if first in string.ascii_uppercase else "#"
         groups.setdefault(letter, []).append(slug)
     return [(letter, views.cards(slugs)) for letter, slugs in sorted(groups.items())]

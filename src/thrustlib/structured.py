@@ -55,7 +55,7 @@ def video_object(
         "@type": "VideoObject",
         "@id": page_url + "#video",
         "name": exercise.title,
-        "description": exercise.description,
+        "description": exercise.description or exercise.title,
         "thumbnailUrl": THUMBNAIL.format(id=exercise.video),
         "embedUrl": embed_base(nocookie) + exercise.video,
         "contentUrl": WATCH.format(id=exercise.video),
@@ -65,25 +65,35 @@ def video_object(
     return video
 
 
-def howto(exercise: Exercise, page_url: str, *, nocookie: bool = True) -> dict[str, Any]:
-    """The exercise as a ``HowTo``; each step links to its anchor (``#step-1``...)."""
+def howto(exercise: Exercise, page_url: str, *, nocookie: bool = True) -> dict[str, Any] | None:
+    """The exercise as a ``HowTo``; each step links to its anchor (``#step-1``...).
+
+    ``None`` when the exercise has no usable step: a HowTo without steps is invalid
+    structured data, and publishing none is better than publishing a broken one.
+    """
+    steps = []
+    for number, step in enumerate(exercise.howto, 1):
+        # Search engines require a step's text; a step written as a heading alone
+        # still says what to do in its name. Numbering follows the page's anchors.
+        text = step.plain or step.name
+        if not text:
+            continue
+        item = {"@type": "HowToStep", "position": number, "text": text}
+        item["url"] = f"{page_url}#step-{number}"
+        if step.name:
+            item["name"] = step.name
+        steps.append(item)
+    if not steps:
+        return None
     data: dict[str, Any] = {
         "@context": SCHEMA_ORG,
         "@type": "HowTo",
         "name": exercise.title,
-        "description": exercise.description,
         "url": page_url,
-        "step": [
-            {
-                "@type": "HowToStep",
-                "position": number,
-                "name": step.name,
-                "text": step.plain,
-                "url": f"{page_url}#step-{number}",
-            }
-            for number, step in enumerate(exercise.howto, 1)
-        ],
+        "step": steps,
     }
+    if exercise.description:
+        data["description"] = exercise.description
     if exercise.equipment:
         data["tool"] = [
             {"@type": "HowToTool", "name": equipment_name(key)} for key in exercise.equipment

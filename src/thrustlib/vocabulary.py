@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -21,9 +22,20 @@ def normalize(name: str) -> str:
     return _SEPARATORS.sub(" ", name.strip().casefold()).strip()
 
 
+def fold(text: str) -> str:
+    """``text`` without accents and case, for sorting and slugs (``Élan`` -> ``elan``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def sort_key(title: str) -> str:
+    """How titles sort A-Z: accents and case ignored, so ``Élan`` files under E."""
+    return fold(title)
+
+
 def slugify(text: str) -> str:
     """A URL-safe ``[a-z0-9]+(-[a-z0-9]+)*`` form of ``text`` (may be empty)."""
-    return _NON_SLUG.sub("-", text.casefold()).strip("-")
+    return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
