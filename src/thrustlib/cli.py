@@ -166,7 +166,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if not (args.quiet or args.verbose):
         # A preview narrates: its address, each rebuild, each failed build.
         logging.getLogger("thrustlib").setLevel(logging.INFO)
-    return serve.run(config, host=args.host, port=args.port, open_browser=args.open)
+    return serve.run(
+        config, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts
+    )
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
