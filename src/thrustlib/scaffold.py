@@ -18,7 +18,7 @@ from thrustlib.errors import Problem, Problems, ThrustlibError
 from thrustlib.load import load_exercises
 from thrustlib.parse import SLUG_RE
 from thrustlib.theme import THEME_DIR
-from thrustlib.vocabulary import LEVELS, closest, equipment_key, level_key, slugify
+from thrustlib.vocabulary import closest, equipment_key, level_key, slugify, unknown_level
 
 
 class ScaffoldError(ThrustlibError):
@@ -339,26 +339,14 @@ def new_exercise(
     for name in muscles:
         key = vocabulary.muscle_key(name)
         if key is None:
-            hint = vocabulary.suggest_muscle(name)
-            problems.error(
-                None,
-                None,
-                f"--muscle: unknown muscle {name!r}"
-                + (f"; did you mean {hint!r}?" if hint else ""),
-            )
+            problems.error(None, None, f"--muscle: {vocabulary.unknown_muscle(name)}")
         elif key not in muscle_keys:
             muscle_keys.append(key)
     level_value = None
     if level is not None:
         level_value = level_key(level)
         if level_value is None:
-            hint = closest(level, LEVELS)
-            problems.error(
-                None,
-                None,
-                f"--level: unknown level {level!r}; use beginner, intermediate or advanced"
-                + (f" (did you mean {hint!r}?)" if hint else ""),
-            )
+            problems.error(None, None, f"--level: {unknown_level(level)}")
     folder = config.path(config.exercises_dir)
     path = folder / f"{slug}.md"
     # The slugs in use, read the way the build reads them, so a clash with a file that

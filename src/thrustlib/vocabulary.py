@@ -273,6 +273,11 @@ class Vocabulary:
         found = closest(name, self._lookup)
         return self.muscle(self._lookup[found]).name.lower() if found else None
 
+    def unknown_muscle(self, name: str) -> str:
+        """The message for a muscle name the vocabulary lacks, with the closest one."""
+        hint = self.suggest_muscle(name)
+        return f"unknown muscle {name!r}" + (f"; did you mean {hint!r}?" if hint else "")
+
     def infer_muscles(self, text: str) -> tuple[str, ...]:
         """Muscle keys whose keywords occur in ``text``, in vocabulary order."""
         folded = normalize(text)
@@ -297,6 +302,14 @@ def equipment_key(name: str) -> str:
 def equipment_name(key: str) -> str:
     """Display name for an equipment key."""
     return DEFAULT_EQUIPMENT.get(key) or key.replace("-", " ").title()
+
+
+def unknown_level(name: str) -> str:
+    """The message for a level that is not one of the three, with the closest one."""
+    hint = closest(name, LEVELS)
+    return f"unknown level {name!r}; use beginner, intermediate or advanced" + (
+        f" (did you mean {hint!r}?)" if hint else ""
+    )
 
 
 def level_key(name: str) -> str | None:

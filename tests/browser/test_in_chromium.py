@@ -74,18 +74,32 @@ def _open(context: Any, url: str) -> tuple[Any, list[str]]:
     return page, errors
 
 
+def _every_page(site: Site) -> list[str]:
+    """Served paths of every HTML page of a (small) site."""
+    out = []
+    for file in sorted(site.output.rglob("*.html")):
+        rel = file.relative_to(site.output).as_posix()
+        out.append(rel.removesuffix("index.html") if rel.endswith("/index.html") else rel)
+    return ["" if p == "index.html" else p for p in out]
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", sorted(VIEWPORTS))
+@pytest.mark.parametrize("name", ["shipped", "fixture"])
 def test_axe_finds_no_wcag_aa_violations(
-    shipped: Site, context_factory: Any, scheme: str, width: str
+    sites: dict[str, Site], context_factory: Any, name: str, scheme: str, width: str
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
+    site = sites[name]
+    # One page of each kind of the shipped library; every page of the small fixture site.
+    paths = PAGE_KINDS if name == "shipped" else _every_page(site)
+    assert len(paths) > 5
     context, _ = context_factory(color_scheme=scheme, viewport=VIEWPORTS[width])
     found: dict[str, list[str]] = {}
-    for kind in PAGE_KINDS:
-        page, _errors = _open(context, shipped.page(kind))
+    for kind in paths:
+        page, _errors = _open(context, site.page(kind))
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = result.response["violations"]
         if violations:

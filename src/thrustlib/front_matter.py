@@ -1,0 +1,307 @@
+"""Front matter -> checked values: the YAML block at the top of a file, split off and read.
+
+The YAML is loaded with a safe loader that keeps the text the author wrote where YAML 1.1
+would surprise them; :class:`Meta` reads each value as the type its key needs. Nothing
+here raises on content: every problem is reported at its key's line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from thrustlib.errors import Problems
+from thrustlib.vocabulary import Vocabulary, normalize
+
+VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
+# Watch, short, embed, live and youtu.be links; the ID is the 11 characters after them.
+VIDEO_URL_RE = re.compile(
+    r"(?:https?://)?(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/|v/)"
+    r"|youtu\.be/)(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
+)
+
+MAX_NESTING = 50
+"""Deepest list/mapping nesting a front-matter value may have."""
+
+KNOWN_KEYS: tuple[str, ...] = (
+    "title",
+    "slug",
+    "description",
+    "video",
+    "video_uploaded",
+    "muscles",
+    "secondary_muscles",
+    "equipment",
+    "level",
+    "variation_of",
+    "aliases",
+    "draft",
+)
+
+_FM = YAMLHandler()
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]{0,30})")
+_PLAIN_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+
+
+class _FrontMatterLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """PyYAML's safe loader, with the YAML 1.1 surprises real front matter trips over.
+
+    ``slug: 0123`` (octal), ``title: 1:30`` (base 60) and a 5,000-digit number are kept
+    as the text the author wrote, and an impossible date (``2024-02-30``) is a YAML
+    error at its line instead of a crash.
+    """
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    text = str(node.value)
+    if _DECIMAL_INT.fullmatch(text):
+        return int(text.replace("_", ""))
+    return text
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    text = str(node.value)
+    if len(text) <= 40 and _PLAIN_FLOAT.fullmatch(text):
+        return loader.construct_yaml_float(node)
+    return text
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
+        ) from exc
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_YAML_LOADER = _FrontMatterLoader
+
+
+def split_front_matter(
+    path: Path, text: str, problems: Problems
+) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+    """Split off and load the YAML front matter; lines are kept for every key."""
+    boundaries = list(_FM.FM_BOUNDARY.finditer(text))
+    if not _FM.detect(text) or not boundaries or boundaries[0].start() != 0:
+        problems.error(
+            path,
+            1,
+            "no front matter: the file must start with a '---' line, then YAML with at least"
+            " 'description:', then another '---' line",
+        )
+        return None
+    if len(boundaries) < 2:
+        problems.error(path, 1, "the front matter is not closed: add a '---' line after it")
+        return None
+    opening, closing = boundaries[0], boundaries[1]
+    fm_text = text[opening.end() : closing.start()]
+    fm_line0 = text.count("\n", 0, opening.end())
+    body_line0 = text.count("\n", 0, closing.end())
+    try:
+        loader = _YAML_LOADER(fm_text)
+        try:
+            node = loader.get_single_node()
+            meta = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = fm_line0 + mark.line + 1 if mark is not None else fm_line0 + 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.error(path, line, "the front matter is not valid YAML", reasons=[str(problem)])
+        return None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        problems.error(path, fm_line0 + 2, "the front matter must be a mapping of keys to values")
+        return None
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _value in node.value:
+            key_lines.setdefault(str(key_node.value), fm_line0 + key_node.start_mark.line + 1)
+    clean: dict[str, Any] = {}
+    for key, value in meta.items():
+        if not isinstance(key, str):
+            line = key_lines.get(str(key), fm_line0 + 1)
+            problems.error(path, line, f"front-matter key {key!r} is not a name")
+            continue
+        reason = _value_problem(value)
+        if reason is not None:
+            problems.error(path, key_lines.get(key, fm_line0 + 1), f"'{key}' {reason}")
+            continue
+        clean[key] = value
+    return clean, key_lines, text[closing.end() :], body_line0
+
+
+def _value_problem(value: object) -> str | None:
+    """Why a front-matter value cannot be used as data, or ``None`` when it can.
+
+    A YAML alias inside its own anchor (``a: &x [*x]``) gives a value that holds itself,
+    and thousands of nested brackets give one deeper than Python recurses; templates and
+    JSON would fail on either, so both are reported here. Iterative, for the same reason.
+    """
+    on_path: set[int] = set()
+    # Aliases share one object between many places; checking each shared object once
+    # keeps a small file of nested aliases (a "billion laughs") from taking forever.
+    done: set[int] = set()
+    stack: list[tuple[object, int, bool]] = [(value, 1, False)]
+    while stack:
+        node, depth, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            done.add(id(node))
+            continue
+        if not isinstance(node, list | dict) or id(node) in done:
+            continue
+        if id(node) in on_path:
+            return "refers to itself (a YAML alias inside its own anchor)"
+        if depth > MAX_NESTING:
+            return f"is nested more than {MAX_NESTING} levels deep"
+        on_path.add(id(node))
+        stack.append((node, depth, True))
+        inner = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1, False) for child in inner)
+    return None
+
+
+class Meta:
+    """Typed reads of front-matter values, each problem reported at its key's line."""
+
+    def __init__(
+        self, path: Path, meta: dict[str, Any], lines: dict[str, int], problems: Problems
+    ) -> None:
+        self.path, self.meta, self.lines, self.problems = path, meta, lines, problems
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.error(self.path, self.lines.get(key), message, key=key)
+
+    def warning(self, key: str, message: str) -> None:
+        self.problems.warning(self.path, self.lines.get(key), message, key=key)
+
+    def string(self, key: str) -> str | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(key, f"'{key}' must be text, not {_describe(value)}")
+            return None
+        text = str(value).strip()
+        return text or None
+
+    def string_list(self, key: str) -> list[tuple[str, int | None]]:
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out: list[tuple[str, int | None]] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.error(key, f"'{key}' must be a list of names, not {_describe(item)}")
+                continue
+            if str(item).strip():
+                out.append((str(item).strip(), self.lines.get(key)))
+        return out
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
+def video_id(m: Meta) -> str | None:
+    raw = m.meta.get("video")
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)  # an all-digit ID written without quotes
+    if not isinstance(raw, str):
+        m.error("video", f"'video' must be a YouTube video ID, not {_describe(raw)}")
+        return None
+    value = raw.strip()
+    if VIDEO_ID_RE.fullmatch(value):
+        return value
+    found = VIDEO_URL_RE.match(value)
+    if found:
+        m.warning(
+            "video",
+            f"'video' is a URL; using its video ID '{found['id']}'"
+            f' (write video: "{found["id"]}")',
+        )
+        return found["id"]
+    m.error(
+        "video",
+        f"'video' must be a YouTube video ID: exactly 11 characters of A-Z a-z 0-9 _ -,"
+        f" got {value!r} ({len(value)} characters)",
+    )
+    return None
+
+
+def read_date(m: Meta, key: str) -> dt.date | None:
+    raw = m.meta.get(key)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw.strip()[:10])
+        except ValueError:
+            pass
+    m.error(key, f"'{key}' must be an ISO date such as 2024-05-31, got {raw!r}")
+    return None
+
+
+def known_key_like(key: str) -> str | None:
+    """The known key ``key`` is probably a misspelling of, if any.
+
+    Stricter than the vocabulary's 'did you mean': a site's own keys (``calories``,
+    ``cues``) are legitimate and must not draw a warning that fails ``--strict``.
+    """
+    folded = normalize(key)
+    by_folded = {normalize(k): k for k in KNOWN_KEYS}
+    if folded in by_folded:
+        return by_folded[folded]
+    found = difflib.get_close_matches(folded, sorted(by_folded), n=1, cutoff=0.75)
+    if found:
+        return by_folded[found[0]]
+    if len(folded) >= 5:
+        prefixed = [k for f, k in sorted(by_folded.items()) if f.startswith(folded)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+    return None
+
+
+def read_muscles(m: Meta, key: str, vocabulary: Vocabulary) -> list[str]:
+    keys: list[str] = []
+    for name, _line in m.string_list(key):
+        found = vocabulary.muscle_key(name)
+        if found is None:
+            message = vocabulary.unknown_muscle(name).replace(
+                f"muscle {name!r}", f"muscle {name!r} in '{key}'", 1
+            )
+            m.error(key, f"{message} (muscles can be added in site.toml under [muscles])")
+        elif found not in keys:
+            keys.append(found)
+    return keys
