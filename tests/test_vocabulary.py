@@ -202,7 +202,11 @@ def test_site_toml_overrides_the_muscles(tmp_path: Path) -> None:
     assert result.exercise is not None
     assert result.exercise.muscles == ("hip-flexors", "glutes")
     default = parse_exercise(Path("exercises/march.md"), text, Vocabulary())
-    assert default.exercise is None
+    assert not default.ok
+    assert [p.message for p in default.problems if p.severity == "error"] == [
+        f"unknown muscle {name!r} in 'muscles' (muscles can be added in site.toml under [muscles])"
+        for name in ("Iliopsoas", "booty")
+    ]
 
 
 def test_site_toml_new_muscle_needs_a_region(tmp_path: Path) -> None:

@@ -185,8 +185,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
             f"{go}"
             "  edit site.toml (title, base_url) and exercises/glute-bridge.md\n"
             '  thrustlib new "Exercise Title"   add an exercise\n'
-            "  thrustlib build                   write the site to _site/\n"
-            "  python -m http.server -d _site    look at it on http://localhost:8000/"
+            "  thrustlib serve                   preview it on http://127.0.0.1:8000/\n"
+            "  thrustlib build                   write the site to _site/"
         )
     return 0
 

@@ -65,6 +65,8 @@ def load_exercises(
             continue
         result = parse_exercise(shown, data, vocabulary)
         problems.extend(result.problems)
-        if result.ok and result.exercise is not None:
+        # Kept even when it has errors: cross-file checks still need it; the errors
+        # already recorded stop the build.
+        if result.exercise is not None:
             exercises.append(result.exercise)
     return exercises

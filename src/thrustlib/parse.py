@@ -215,8 +215,11 @@ def _build(
 
     video = video_id(m)
     video_uploaded = read_date(m, "video_uploaded")
-    if slug is None or problems.has_errors():
+    if slug is None:
         return None
+    # A file with errors still yields what could be read (bad values left out), so the
+    # library's cross-file checks can run over it: a child of a file with a typo'd video
+    # ID must not be told its parent does not exist. ParseResult.ok stays False.
     extra = {k: v for k, v in sorted(meta.items()) if k not in KNOWN_KEYS}
     return Exercise(
         source=Source(path, MappingProxyType(dict(key_lines)), body_line0 + 1),
