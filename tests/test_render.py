@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import posixpath
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thrustlib import structured
 from thrustlib.build import load_library
@@ -17,7 +20,7 @@ from thrustlib.errors import ThemeError
 from thrustlib.model import Exercise, HowToStep, Library, Section, Source
 from thrustlib.render import Renderer
 from thrustlib.theme import THEME_DIR, fingerprint
-from thrustlib.views import Views, relative
+from thrustlib.views import Views, _relpath, relative
 
 SITE = Path(__file__).parent / "sites" / "basic"
 
@@ -328,3 +331,14 @@ def test_colour_contrast(scheme: str, fg: str, bg: str) -> None:
 def test_contrast_check_can_fail() -> None:
     assert contrast("#777777", "#ffffff") < 4.5
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+
+
+@given(
+    target=st.lists(st.sampled_from(["a", "b", "exercises", "x", "index.html"]), max_size=4),
+    start=st.lists(st.sampled_from(["a", "b", "exercises", "x"]), max_size=4),
+)
+def test_relpath_matches_the_standard_library(target: list[str], start: list[str]) -> None:
+    joined_target, joined_start = "/".join(target), "/".join(start)
+    assert _relpath(joined_target, joined_start) == posixpath.relpath(
+        joined_target or ".", joined_start or "."
+    )
