@@ -75,10 +75,19 @@ def test_refuses_to_replace_a_file(tmp_path: Path) -> None:
     assert target.read_text("utf-8") == "keep"
 
 
-@pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../b", ""])
+@pytest.mark.parametrize(
+    "bad", ["../escape.html", "/etc/passwd", "a/../../b", "", "equipment//index.html", "a/./b"]
+)
 def test_refuses_paths_outside_the_output(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ThrustlibError, match="outside the output folder"):
         write_site([OutputFile(bad, b"x")], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_refuses_two_outputs_on_one_path(tmp_path: Path) -> None:
+    files = [OutputFile("a/index.html", b"1"), OutputFile("a/index.html", b"2")]
+    with pytest.raises(ThrustlibError, match="two outputs would be written to a/index.html"):
+        write_site(files, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 

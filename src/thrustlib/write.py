@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from thrustlib.errors import ThrustlibError
+from thrustlib.errors import Problem, ThrustlibError
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,16 @@ def is_output_folder(folder: Path) -> bool:
 def _safe_relative(path: str) -> PurePosixPath:
     """``path`` as a relative path that cannot leave the output folder."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or ".." in pure.parts or "\\" in path:
+    segments = path.split("/")
+    # PurePosixPath folds "a//b" and "a/./b" into "a/b", which could land two outputs on
+    # one file; such a path is a bug upstream, so it is refused rather than normalized.
+    if (
+        pure.is_absolute()
+        or not pure.parts
+        or ".." in pure.parts
+        or "\\" in path
+        or any(segment in ("", ".") for segment in segments)
+    ):
         raise ThrustlibError(f"refusing to write outside the output folder: {path!r}")
     return pure
 
@@ -72,11 +81,22 @@ def write_site(files: Iterable[WritableFile], target: Path) -> None:
     if not is_output_folder(target):
         kind = "folder" if target.is_dir() else "file"
         raise ThrustlibError(
-            f"{target}: will not replace this {kind}: it is not a thrustlib output folder"
-            f" (no {MARKER} file in it). Choose another output folder, or empty this one"
-            " if it really is meant for the site."
+            [
+                Problem(
+                    target,
+                    None,
+                    f"will not replace this {kind}: it is not a thrustlib output folder"
+                    f" (no {MARKER} file in it). Choose another output folder, or empty"
+                    " this one if it really is meant for the site.",
+                )
+            ]
         )
     planned = [(_safe_relative(f.path), f.data) for f in files]
+    seen: set[PurePosixPath] = set()
+    for relative, _data in planned:
+        if relative in seen:
+            raise ThrustlibError(f"two outputs would be written to {relative}")
+        seen.add(relative)
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(parent, target.name)
