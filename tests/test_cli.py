@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -252,7 +253,21 @@ def test_quiet_and_verbose(site: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["check", "-q"]) == 0
     assert capsys.readouterr().out == ""
     assert main(["-v", "check"]) == 0
-    assert "DEBUG: thrustlib.cli: site folder: " in capsys.readouterr().err
+    assert "debug: thrustlib.cli: site folder: " in capsys.readouterr().err
+
+
+def test_log_lines_are_plain_unless_verbose() -> None:
+    from thrustlib.cli import _LogFormatter
+
+    def line(level: int, *, verbose: bool) -> str:
+        record = logging.LogRecord(
+            "thrustlib.serve", level, __file__, 1, "serving %s", ("x",), None
+        )
+        return _LogFormatter(verbose=verbose).format(record)
+
+    assert line(logging.INFO, verbose=False) == "serving x"
+    assert line(logging.WARNING, verbose=False) == "warning: serving x"
+    assert line(logging.INFO, verbose=True) == "info: thrustlib.serve: serving x"
 
 
 # -- build (the stage itself replaced, so these test the command alone) -----------------

@@ -350,10 +350,29 @@ class _Progress:
             self.stream.flush()
 
 
+class _LogFormatter(logging.Formatter):
+    """Plain lines for what a command narrates (the preview's address, each rebuild);
+    level and module only where they help: for problems, and for debugging."""
+
+    def __init__(self, *, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info and self.verbose:
+            message += "\n" + self.formatException(record.exc_info)
+        if self.verbose:
+            return f"{record.levelname.lower()}: {record.name}: {message}"
+        if record.levelno == logging.INFO:
+            return message
+        return f"{record.levelname.lower()}: {message}"
+
+
 def _configure_logging(logger: logging.Logger, *, verbose: bool, quiet: bool) -> logging.Handler:
     """Send thrustlib's log records to stderr; returns the handler to remove afterwards."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(name)s: %(message)s"))
+    handler.setFormatter(_LogFormatter(verbose=verbose))
     logger.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
     logger.addHandler(handler)
     return handler
