@@ -43,6 +43,7 @@ def test_no_site_toml_builds_with_the_defaults(tmp_path: Path) -> None:
     assert config.base_url == "/"
     assert config.drafts is False
     assert config.video_nocookie is True
+    assert config.video_thumbnails is True
     assert config.vocabulary.muscles == DEFAULT_MUSCLES
 
 
@@ -73,6 +74,7 @@ drafts = true
 
 [video]
 nocookie = false
+thumbnails = false
 """,
     )
     assert config.title == "Glute Library"
@@ -89,6 +91,7 @@ nocookie = false
     assert config.path(config.output_dir) == tmp_path / "public"
     assert config.drafts is True
     assert config.video_nocookie is False
+    assert config.video_thumbnails is False
 
 
 def test_the_init_template_holds_every_key_at_its_default(tmp_path: Path) -> None:

@@ -68,6 +68,10 @@ class SiteConfig:
     video_nocookie: bool = True
     """Play videos from youtube-nocookie.com (privacy-enhanced mode)."""
 
+    video_thumbnails: bool = True
+    """Show YouTube's thumbnail in the player; off, the page asks nothing of YouTube at all
+    until the reader presses play (the thumbnail is the one request made before)."""
+
     @property
     def base_path(self) -> str:
         """The path part of ``base_url``, with slashes at both ends (``/library/``)."""
@@ -103,7 +107,7 @@ SCHEMA: dict[str, dict[str, type]] = {
         "output": str,
         "drafts": bool,
     },
-    "video": {"nocookie": bool},
+    "video": {"nocookie": bool, "thumbnails": bool},
 }
 MUSCLE_KEYS: dict[str, type] = {
     "name": str,
@@ -353,6 +357,8 @@ def _config_from(
         site["drafts"] = values["build.drafts"]
     if "video.nocookie" in values:
         site["video_nocookie"] = values["video.nocookie"]
+    if "video.thumbnails" in values:
+        site["video_thumbnails"] = values["video.thumbnails"]
     muscles = data.get("muscles")
     if isinstance(muscles, dict):
         site["vocabulary"] = _vocabulary(muscles, lines, path, problems)

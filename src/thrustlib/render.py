@@ -229,6 +229,7 @@ class Renderer:
             path,
             file_links=self.file_links,
             embed_base=structured.embed_base(config.video_nocookie),
+            thumbnails=config.video_thumbnails,
             root=config.base_path if kind == "404" else None,
         )
         names = self._assets()[1]
@@ -258,7 +259,7 @@ class Renderer:
             description, og_type = exercise.description, "article"
             view = views.exercise(exercise)
             context["exercise"] = view
-            image = view.video.thumbnail if view.video else None
+            image = structured.THUMBNAIL.format(id=view.video.id) if view.video else None
             if exercise.muscles:
                 first = exercise.muscles[0]
                 crumbs.append((views.muscle_name(first), f"muscles/{first}/"))

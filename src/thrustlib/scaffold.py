@@ -58,6 +58,9 @@ drafts = false
 [video]
 # Play videos from youtube-nocookie.com, YouTube's privacy-enhanced mode.
 nocookie = true
+# Show YouTube's thumbnail in the player. Off, a page makes no request to YouTube at
+# all until the reader presses play.
+thumbnails = true
 
 # [muscles.<key>] tables change the muscle vocabulary: rename a muscle, move it to
 # another region, teach it more keywords (inferred from titles and descriptions) and

@@ -139,7 +139,7 @@ class Video:
 
     id: str
     title: str
-    thumbnail: str
+    thumbnail: str | None
     watch: str
     embed_base: str
 
@@ -194,12 +194,14 @@ class Views:
         *,
         file_links: bool = False,
         embed_base: str = "",
+        thumbnails: bool = True,
         root: str | None = None,
     ) -> None:
         self.library = library
         self.page = page
         self.file_links = file_links
         self.embed_base = embed_base
+        self.thumbnails = thumbnails
         self.root = root
         """Link from this path instead of relatively (the 404 page, served at any URL)."""
 
@@ -307,7 +309,7 @@ class Views:
             else Video(
                 id=e.video,
                 title=e.title,
-                thumbnail=THUMBNAIL.format(id=e.video),
+                thumbnail=THUMBNAIL.format(id=e.video) if self.thumbnails else None,
                 watch=WATCH.format(id=e.video),
                 embed_base=self.embed_base,
             ),

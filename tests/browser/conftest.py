@@ -101,7 +101,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(output: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve_folder(output: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     handler = partial(_Handler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -117,7 +117,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]
         config = replace(load_config(folder), base_url=BASE_URL)
         output = tmp_path_factory.mktemp(name) / "site"
         build(config, output=output)
-        server, url = _serve(output)
+        server, url = serve_folder(output)
         servers.append(server)
         built[name] = Site(name, output, url)
     yield built

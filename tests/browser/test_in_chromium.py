@@ -218,3 +218,31 @@ def test_works_without_javascript(shipped: Site, browser: Any) -> None:
     assert (play.get_attribute("href") or "").startswith("https://www.youtube.com/watch?v=")
     assert page.get_by_role("heading", name="Setup").is_visible()
     context.close()
+
+
+def test_without_thumbnails_no_other_host_is_asked_before_play(
+    tmp_path: Any, context_factory: Any
+) -> None:
+    from dataclasses import replace
+
+    from tests.browser.conftest import BASE_URL, FIXTURE_SITE, serve_folder
+    from thrustlib.build import build
+    from thrustlib.config import load_config
+
+    config = replace(load_config(FIXTURE_SITE), base_url=BASE_URL, video_thumbnails=False)
+    build(config, output=tmp_path / "site")
+    server, url = serve_folder(tmp_path / "site")
+    try:
+        context, outside = context_factory()
+        page, errors = _open(context, url + "exercises/glute-bridge/")
+        page.wait_for_load_state("networkidle")
+        assert outside == [], "a request to another host before the reader pressed play"
+        play = page.get_by_role("link", name="Play video")
+        assert play.count() == 1
+        play.click()
+        page.locator("iframe").wait_for(state="attached")
+        assert [urlsplit(u).hostname for u in outside] == ["www.youtube-nocookie.com"]
+        assert errors == []
+    finally:
+        server.shutdown()
+        server.server_close()
