@@ -405,6 +405,34 @@ def test_init_keeps_existing_files(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert (tmp_path / "site.toml").is_file()
 
 
+def test_init_in_an_existing_library_adds_no_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "exercises/bridges").mkdir(parents=True)
+    mine = tmp_path / "exercises/bridges/glute-bridge.md"
+    mine.write_text("---\ndescription: Mine.\nmuscles: [glutes]\n---\n## Execution\n1. Lift.\n")
+    assert main(["init", "-q"]) == 0
+    assert sorted(p.name for p in (tmp_path / "exercises").rglob("*.md")) == ["glute-bridge.md"]
+    assert main(["check", "--strict", "-q"]) == 0
+
+
+def test_init_refuses_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes").write_text("x")
+    assert main(["init", "notes"]) == 1
+    assert "notes: error: is a file, not a folder to make a site in" in capsys.readouterr().err
+
+
+def test_serve_port_must_be_a_port(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "99999"]) == 2
+    assert "99999 is not a port (0 to 65535)" in capsys.readouterr().err
+    assert main(["serve", "--port", "http"]) == 2
+    assert "'http' is not a number" in capsys.readouterr().err
+
+
 def test_init_example_is_strictly_valid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -477,6 +505,20 @@ def test_new_checks_its_options(site: Path, capsys: pytest.CaptureFixture[str]) 
         "Stopped: 3 errors.",
     ]
     assert not (site / "exercises/swing.md").exists()
+
+
+def test_new_refuses_a_draft_parent(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _good(site, "Hip Thrust")
+    assert main(["new", "Glute Bridge", "--draft"]) == 0
+    capsys.readouterr()
+    assert main(["new", "Single-Leg Glute Bridge", "--variation-of", "glute-bridge"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "error: --variation-of: 'glute-bridge' is a draft; publish it first, or make this"
+        " exercise a draft too (--draft)"
+    )
+    argv = ["new", "Single-Leg Glute Bridge", "--variation-of", "glute-bridge", "--draft"]
+    assert main(argv) == 0
+    assert main(["check", "--strict"]) == 0
 
 
 def test_new_draft_is_left_out(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,6 +52,12 @@ def test_an_empty_site_toml_is_the_defaults(tmp_path: Path) -> None:
     assert config == SiteConfig(root=tmp_path, config_path=tmp_path / "site.toml")
 
 
+def test_a_byte_order_mark_is_not_an_error(tmp_path: Path) -> None:
+    # Windows editors save one; exercise files with a BOM are accepted too.
+    (tmp_path / "site.toml").write_bytes(b"\xef\xbb\xbf[site]\ntitle = 'BOM'\n")
+    assert load_config(tmp_path).title == "BOM"
+
+
 def test_every_key(tmp_path: Path) -> None:
     config = _load(
         tmp_path,

@@ -158,3 +158,24 @@ def test_writes_are_deterministic(tmp_path: Path) -> None:
     write_site(SITE_A, tmp_path / "a")
     write_site(list(reversed(SITE_A)), tmp_path / "b")
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_interrupt_while_removing_the_old_site_still_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out"
+    write_site(SITE_A, target)
+    real_rmtree = write.shutil.rmtree
+    calls: list[str] = []
+
+    def interrupted_once(path: str | os.PathLike[str], **kwargs: object) -> None:
+        calls.append(str(path))
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # Ctrl-C just after the new site was swapped in
+        real_rmtree(path, ignore_errors=True)
+
+    monkeypatch.setattr(write.shutil, "rmtree", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(SITE_B, target)
+    assert (target / "index.html").read_bytes() == b"B"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -381,6 +381,17 @@ def _configure_logging(logger: logging.Logger, *, verbose: bool, quiet: bool) ->
 # -- arguments -----------------------------------------------------------------------
 
 
+def _port(text: str) -> int:
+    """A TCP port number, 0 to 65535 (0: any free port), as an argparse type."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0 to 65535)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
@@ -436,7 +447,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=8000,
         metavar="PORT",
         help="port to listen on (default: 8000; 0 picks a free one)",

@@ -135,7 +135,7 @@ def load_config(root: Path, config_path: Path | None = None) -> SiteConfig:
             raise ConfigError(problems.items)
         return SiteConfig(root=root)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.error(path, None, "the config file is not valid UTF-8", reasons=[str(exc)])
         raise ConfigError(problems.items) from exc

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
 from thrustlib.errors import Problem, Problems, ThrustlibError
-from thrustlib.load import load_exercises
+from thrustlib.load import find_exercise_files, load_exercises
 from thrustlib.parse import SLUG_RE
 from thrustlib.theme import THEME_DIR
 from thrustlib.vocabulary import closest, equipment_key, level_key, slugify, unknown_level
@@ -290,6 +290,8 @@ def init_site(folder: Path) -> tuple[list[Path], list[Path]]:
     The site.toml is the one file that must be new: a folder that has one is a site.
     """
     config_path = folder / CONFIG_NAME
+    if folder.exists() and not folder.is_dir():
+        raise ScaffoldError([Problem(folder, None, "is a file, not a folder to make a site in")])
     if config_path.exists():
         raise ScaffoldError(
             [Problem(config_path, None, "a site already exists here; init never overwrites it")]
@@ -300,6 +302,10 @@ def init_site(folder: Path) -> tuple[list[Path], list[Path]]:
         folder / "templates" / "README.md": templates_readme(),
         folder / "static" / "README.md": static_readme(),
     }
+    if any(find_exercise_files(folder / "exercises")):
+        # An existing library gets a site.toml, not an example that may clash with it
+        # (a second glute-bridge) or be taken for a variation of one of its exercises.
+        del files[folder / "exercises" / EXAMPLE_NAME]
     created: list[Path] = []
     kept: list[Path] = []
     for path, text in files.items():
@@ -368,6 +374,14 @@ def new_exercise(
                 None,
                 f"--variation-of: no exercise has the slug {parent!r}"
                 + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+        elif existing[parent].draft and not draft and not config.drafts:
+            # The build would show the new page without its parent, with a warning.
+            problems.error(
+                None,
+                None,
+                f"--variation-of: {parent!r} is a draft; publish it first, or make this"
+                " exercise a draft too (--draft)",
             )
     if problems.has_errors():
         raise ScaffoldError(problems.items)

@@ -129,7 +129,13 @@ def _swap(new: Path, target: Path) -> None:
     except BaseException:
         old.rename(target)  # put the last good site back before reporting the failure
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        shutil.rmtree(old, ignore_errors=True)
+    except KeyboardInterrupt:
+        # The new site is in place: finish removing the old copy rather than leave a
+        # second whole site beside the output, then let the interrupt through.
+        shutil.rmtree(old, ignore_errors=True)
+        raise
 
 
 def _clear_leftovers(parent: Path, name: str) -> None:
