@@ -65,6 +65,7 @@ class Body:
     )
     notes: dict[str, str] = field(default_factory=dict)
     summary: str = ""
+    summary_plain: str = ""
     sections: tuple[Section, ...] = ()
     has_howto: bool = False
     howto: tuple[HowToStep, ...] = ()
@@ -108,6 +109,12 @@ def _source(lines: list[str], blocks: list[_Block]) -> str:
     if not blocks:
         return ""
     return "\n".join(lines[blocks[0].start : blocks[-1].end]).strip("\n")
+
+
+def _plain(blocks: list[_Block]) -> str:
+    """Plain text of blocks (paragraphs, quotes, lists), one space between blocks."""
+    parts = (plain_text(t.children).strip() for b in blocks for t in b.tokens if t.type == "inline")
+    return " ".join(part for part in parts if part)
 
 
 def _heading_text(block: _Block) -> str:
@@ -161,7 +168,8 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
                 own, summary = content[:cut], content[cut:]
             anchor = _unique(slugify(title) or "section", anchors)
             sections.append(Section(title, anchor, _source(lines, own), heading_line))
-            out.summary = _source(lines, summary) or out.summary
+            if summary:
+                out.summary, out.summary_plain = _source(lines, summary), _plain(summary)
             continue
         if kind in seen:
             problems.warning(
@@ -181,7 +189,7 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
         before = [b for b in content[:cut] if b not in list_blocks]
         after = content[cut:]
         if index == last and list_blocks:
-            out.summary = _source(lines, after)
+            out.summary, out.summary_plain = _source(lines, after), _plain(after)
             prose = before
         else:
             prose = before + after

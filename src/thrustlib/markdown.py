@@ -105,10 +105,3 @@ def inline_plain(text: str) -> str:
     env: dict[str, Any] = {}
     tokens = MD.parseInline(text, env)
     return " ".join(plain_text(t.children) for t in tokens).strip()
-
-
-def block_plain(text: str) -> str:
-    """Plain text of Markdown blocks (paragraphs, quotes, lists), one space between blocks."""
-    env: dict[str, Any] = {}
-    parts = (plain_text(t.children).strip() for t in MD.parse(text, env) if t.type == "inline")
-    return " ".join(part for part in parts if part)

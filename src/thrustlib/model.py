@@ -158,6 +158,9 @@ class Exercise:
     summary: str = ""
     """The closing paragraphs (Markdown) between the last list and ``<!-- howto -->``."""
 
+    summary_plain: str = ""
+    """``summary`` as plain text (taken from the tokens the parser already has)."""
+
     sections: tuple[Section, ...] = ()
     """Any other ``##`` sections, in file order."""
 

@@ -243,6 +243,7 @@ def _build(
         mistakes=parsed.lists["mistakes"],
         notes=MappingProxyType(parsed.notes),
         summary=parsed.summary,
+        summary_plain=parsed.summary_plain,
         sections=parsed.sections,
         howto=howto,
         extra=MappingProxyType(extra),

@@ -11,7 +11,6 @@ import json
 from importlib import resources
 from typing import Any
 
-from thrustlib.markdown import block_plain
 from thrustlib.model import Exercise, Library, ListItem
 
 SCHEMA_VERSION = 1
@@ -41,8 +40,7 @@ def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[s
         "execution": _items(exercise.execution),
         "tips": _items(exercise.tips),
         "mistakes": _items(exercise.mistakes),
-        # Block by block: a summary may hold quotes or headings, not only paragraphs.
-        "summary": block_plain(exercise.summary),
+        "summary": exercise.summary_plain,
         "howto": [{"name": step.name, "text": step.plain} for step in exercise.howto],
     }
 
@@ -72,8 +70,12 @@ def library_json(library: Library, base_url: str = "/") -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
-    """Deterministic, readable JSON (sorted keys, UTF-8, trailing newline)."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """Deterministic, compact JSON (sorted keys, UTF-8, trailing newline).
+
+    Compact rather than indented: the file is for programs, and without ``indent`` the
+    standard library's C encoder does the work, several times faster on a large library.
+    """
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
 def schema_text() -> str:
