@@ -271,6 +271,35 @@ def test_template_errors_name_file_and_line(tmp_path: Path, library: Library) ->
     assert "templates/index.html:2" in message
 
 
+def test_a_renderer_compiles_every_template_up_front(tmp_path: Path, library: Library) -> None:
+    (tmp_path / "templates" / "partials").mkdir(parents=True)
+    # Used by no page, so only compiling every template finds it.
+    (tmp_path / "templates/partials/unused.html").write_text("one\n{% if %}\n", "utf-8")
+    # Not a template: a note beside the templates is never compiled.
+    (tmp_path / "templates/README.md").write_text("{% block x %}\n", "utf-8")
+    renderer = Renderer(SiteConfig(root=tmp_path))
+    assert renderer.template_error is not None
+    assert "templates/partials/unused.html:2" in str(renderer.template_error)
+    assert "README" not in str(renderer.template_error)
+    assert Renderer(SiteConfig(root=tmp_path / "nothing")).template_error is None
+
+
+def test_a_renderer_keeps_the_templates_it_was_made_with(tmp_path: Path, library: Library) -> None:
+    (tmp_path / "templates").mkdir()
+    override = tmp_path / "templates" / "exercise.html"
+    override.write_text(
+        '{% extends "theme/exercise.html" %}{% block content %}MARK{{ super() }}{% endblock %}',
+        "utf-8",
+    )
+    renderer = Renderer(SiteConfig(root=tmp_path))
+    assert renderer.template_error is None
+    override.write_text("{% if %}", "utf-8")  # after the renderer was made
+    for slug in library.exercises:
+        page = renderer.render_page(library, f"exercises/{slug}/index.html")
+        assert b"MARK" in page
+    assert Renderer(SiteConfig(root=tmp_path)).template_error is not None
+
+
 def test_fingerprint() -> None:
     assert re.fullmatch(r"thrustlib\.[0-9a-f]{8}\.css", fingerprint("thrustlib.css", b"x"))
     assert fingerprint("a.css", b"x") != fingerprint("a.css", b"y")

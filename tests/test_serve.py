@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import shutil
 import socket
 import threading
 import time
@@ -18,11 +19,13 @@ from typing import Any
 
 import pytest
 
+from thrustlib import serve
 from thrustlib.build import load_library
 from thrustlib.config import load_config
 from thrustlib.errors import Problems
 from thrustlib.library import build_library
-from thrustlib.serve import PreviewServer, Site
+from thrustlib.serve import PreviewServer, Site, content_type
+from thrustlib.theme import THEME_DIR
 from thrustlib.watch import Changes, Kind
 
 TIMEOUT = 10.0
@@ -397,3 +400,238 @@ def test_a_structural_edit_rebuilds_the_library(site: Path) -> None:
     assert new.variations["glute-bridge"].parent == "hip-thrust"
     exercises = [r.exercise for r in state.results.values() if r.exercise]
     assert new == build_library(exercises, config.vocabulary, Problems())
+
+
+def events(server: PreviewServer) -> dict[str, Any]:
+    """The events endpoint's answer for another boot (so it answers at once)."""
+    url = f"http://127.0.0.1:{server.port}/__thrustlib/events?boot=other&generation=0"
+    return dict(json.loads(fetch(url)[2]))
+
+
+def edit_exercise(site: Path, text: str) -> None:
+    path = site / "exercises" / "hip-thrust.md"
+    path.write_text(HIP_THRUST.format(text=text), "utf-8")
+
+
+def after(server: PreviewServer, generation: int) -> None:
+    """Wait for an attempt after ``generation`` to be published."""
+    poll(lambda: server.live.generation > generation, "the next attempt")
+
+
+def test_a_broken_site_toml_stays_reported_through_later_edits(
+    server: PreviewServer, site: Path
+) -> None:
+    config = site / "site.toml"
+    config.write_text('[site]\ntitle = "Glutes"\n', "utf-8")
+    poll(page_has(server.url, "Glutes"), "the new title")
+    config.write_text('[site]\ntitle = "Glutes"\ntitle = [\n', "utf-8")
+    poll(lambda: events(server)["errors"] == 1, "the config error")
+    generation = server.live.generation
+    edit_exercise(site, "Edited while site.toml is broken.")
+    after(server, generation)
+    assert events(server)["errors"] == 1
+    assert b"thrustlib-overlay" in fetch(server.url + "exercises/hip-thrust/")[2]
+    config.write_text('[site]\ntitle = "Fixed"\n', "utf-8")
+    poll(lambda: events(server)["errors"] == 0, "the fix")
+    body = fetch(server.url + "exercises/hip-thrust/")[2]
+    assert b"Edited while site.toml is broken." in body
+    assert b"Fixed" in body
+
+
+def test_a_broken_template_stays_reported_through_later_edits(
+    server: PreviewServer, site: Path
+) -> None:
+    templates = site / "templates"
+    templates.mkdir()
+    muscle = templates / "muscle.html"
+    shutil.copyfile(THEME_DIR / "templates" / "muscle.html", muscle)
+    muscle.write_text(muscle.read_text("utf-8") + "{% if %}\n", "utf-8")
+    poll(lambda: events(server)["errors"] == 1, "the template error")
+    generation = server.live.generation
+    edit_exercise(site, "Edited while a template is broken.")
+    after(server, generation)
+    assert events(server)["errors"] == 1
+    status, _, body = fetch(server.url + "muscles/glutes/")
+    assert status == 200  # the last good page
+    assert body.count(b'id="thrustlib-overlay"') == 1
+    assert b"templates/muscle.html" in body
+    shutil.copyfile(THEME_DIR / "templates" / "muscle.html", muscle)
+    poll(lambda: events(server)["errors"] == 0, "the fix")
+    assert b"Edited while a template is broken." in fetch(server.url + "exercises/hip-thrust/")[2]
+
+
+def test_a_template_syntax_error_keeps_the_last_good_pages(
+    tmp_path: Path, start: Callable[[Path], PreviewServer]
+) -> None:
+    write_site(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    exercise = templates / "exercise.html"
+    exercise.write_text(
+        '{% extends "theme/exercise.html" %}{% block content %}GOOD{{ super() }}{% endblock %}\n',
+        "utf-8",
+    )
+    server = start(tmp_path)
+    # Never asked for before the error, so the old build renders it afterwards.
+    page = server.url + "exercises/single-leg-hip-thrust/"
+    snapshot = server.live.snapshot
+    assert snapshot is not None
+    with exercise.open("a", encoding="utf-8") as file:
+        file.write("{% if %}\n")
+    poll(lambda: server.live.errors != (), "the template error")
+    status, _, body = fetch(page)
+    assert status == 200
+    assert b"GOOD" in body
+    assert b"Push through one heel." in body
+    assert body.count(b'id="thrustlib-overlay"') == 1
+    assert server.live.snapshot is snapshot
+
+
+def test_a_page_that_fails_to_render_shows_one_overlay(
+    tmp_path: Path, start: Callable[[Path], PreviewServer]
+) -> None:
+    write_site(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    # Only the hamstrings page fails, and no page is tried before publishing it.
+    (templates / "muscle.html").write_text(
+        '{% extends "theme/muscle.html" %}{% block content %}'
+        '{% if muscle == "Hamstrings" %}{{ no_such_thing }}{% endif %}'
+        "{{ super() }}{% endblock %}\n",
+        "utf-8",
+    )
+    server = start(tmp_path)
+    (tmp_path / "exercises" / "empty.md").write_text("", "utf-8")
+    poll(lambda: server.live.errors != (), "the content error")
+    status, _, body = fetch(server.url + "muscles/hamstrings/")
+    assert status == 500
+    assert body.count(b'id="thrustlib-overlay"') == 1
+    assert b"no_such_thing" in body
+    assert b"exercises/empty.md:1" in body  # the build's errors are in the same overlay
+    assert body.count(b"data-thrustlib-live") == 1
+
+
+NO_FOLDER = "the exercises folder does not exist"
+
+
+def test_a_missing_exercises_folder_is_an_error(
+    server: PreviewServer, site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    page = server.url + "exercises/hip-thrust/"
+    away = tmp_path_factory.mktemp("away") / "exercises"
+    (site / "exercises").rename(away)
+    poll(page_has(page, NO_FOLDER), "the missing folder error")
+    assert b"Push through the heels." in fetch(page)[2]  # the last good page stays
+    away.rename(site / "exercises")
+    poll(lambda: events(server)["errors"] == 0, "the folder to be back")
+    (site / "site.toml").write_text('[build]\nexercises = "nope"\n', "utf-8")
+    poll(page_has(page, NO_FOLDER), "the error for a folder that site.toml names")
+    assert b"nope" in fetch(page)[2]
+
+
+def test_a_site_without_its_exercises_folder_never_builds(
+    tmp_path: Path, start: Callable[[Path], PreviewServer]
+) -> None:
+    server = start(tmp_path)
+    status, _, body = fetch(server.url)
+    assert status == 500
+    assert NO_FOLDER.encode() in body
+    write_site(tmp_path)
+    poll(lambda: fetch(server.url)[0] == 200, "the site to come up")
+
+
+def test_library_warnings_of_a_saved_file_are_logged(
+    server: PreviewServer, site: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = site / "exercises" / "paused-hip-thrust.md"
+    stated = SINGLE_LEG.replace("---\n\n", "variation_of: hip-thrust\n---\n\n", 1)
+    path.write_text(stated, "utf-8")
+    poll(lambda: fetch(server.url + "exercises/paused-hip-thrust/")[0] == 200, "the new page")
+    caplog.clear()
+    generation = server.live.generation
+    path.write_text(SINGLE_LEG, "utf-8")  # no variation_of: the parent is inferred
+    after(server, generation)
+    poll(lambda: "variation_of inferred as 'hip-thrust'" in caplog.text, "the warning")
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert any("paused-hip-thrust.md:1" in r.getMessage() for r in warnings)
+    # Only the saved file's: single-leg-hip-thrust.md has the same warning, unsaved.
+    assert "single-leg-hip-thrust.md" not in caplog.text
+    assert events(server)["errors"] == 0
+
+
+def test_idle_connections_are_closed(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert serve._Handler.timeout is not None
+    assert serve._Handler.timeout > serve.LONG_POLL_SECONDS
+    monkeypatch.setattr(serve._Handler, "timeout", 0.5)
+    server = start(site)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as sock:
+        started = time.monotonic()
+        assert sock.recv(64) == b""  # closed by the server, not by our own timeout
+        assert time.monotonic() - started < TIMEOUT
+
+
+def test_long_polls_are_capped(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert 0 < serve.MAX_LONG_POLLS <= 256
+    monkeypatch.setattr(serve, "MAX_LONG_POLLS", 2)
+    server = start(site)
+    generation = server.live.generation
+    url = f"http://127.0.0.1:{server.port}/__thrustlib/events?boot={server.boot}"
+    url += f"&generation={generation}"
+    answers: list[dict[str, Any]] = []
+    waiters = [
+        threading.Thread(target=lambda: answers.append(json.loads(fetch(url)[2]))) for _ in range(2)
+    ]
+    for waiter in waiters:
+        waiter.start()
+    poll(lambda: server.waiting == 2, "two waiting long-polls")
+    started = time.monotonic()
+    status, _, body = fetch(url)
+    assert status == 200
+    assert time.monotonic() - started < 5
+    assert json.loads(body) == {
+        "boot": server.boot,
+        "generation": generation,
+        "errors": 0,
+        "busy": True,
+    }
+    edit_exercise(site, "Released.")
+    for waiter in waiters:
+        waiter.join(TIMEOUT)
+    assert len(answers) == 2
+    assert all(a["generation"] > generation and "busy" not in a for a in answers)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("static/app.mjs", "text/javascript; charset=utf-8"),
+        ("static/font.ttf", "font/ttf"),
+        ("static/font.otf", "font/otf"),
+        ("static/clip.mp4", "video/mp4"),
+        ("static/table.csv", "text/csv; charset=utf-8"),
+        ("static/photo.JPG", "image/jpeg"),
+        ("static/archive.tar.gz", "application/octet-stream"),
+        ("static/blob.unknownsuffix", "application/octet-stream"),
+        ("static/noext", "application/octet-stream"),
+    ],
+)
+def test_content_type_of_other_static_files(name: str, expected: str) -> None:
+    assert content_type(name) == expected
+
+
+def test_other_static_files_are_served_with_their_type(
+    tmp_path: Path, start: Callable[[Path], PreviewServer]
+) -> None:
+    write_site(tmp_path)
+    (tmp_path / "static").mkdir()
+    for name in ("app.mjs", "font.ttf", "clip.mp4", "table.csv"):
+        (tmp_path / "static" / name).write_bytes(b"x")
+    server = start(tmp_path)
+    assert fetch(server.url + "static/app.mjs")[1]["Content-Type"].startswith("text/javascript")
+    assert fetch(server.url + "static/font.ttf")[1]["Content-Type"] == "font/ttf"
+    assert fetch(server.url + "static/clip.mp4")[1]["Content-Type"] == "video/mp4"
+    assert fetch(server.url + "static/table.csv")[1]["Content-Type"].startswith("text/csv")

@@ -114,6 +114,8 @@ class Site:
         self.failing: set[Path] = set()
         """Files whose result has errors, so a save need not look through every result."""
         self.library_problems: list[Problem] = []
+        self.folder_problem: Problem | None = None
+        """The exercises folder is missing (as ``build`` reports it), or ``None``."""
         self.good = False
         """True when ``results`` are exactly what the last published snapshot was built from."""
 
@@ -130,7 +132,17 @@ class Site:
     def problems(self) -> list[Problem]:
         """Every problem of the sources as they are now, files first."""
         out = [p for result in self.results.values() for p in result.problems]
+        if self.folder_problem is not None:
+            out.append(self.folder_problem)
         return out + self.library_problems
+
+    def problems_of(self, paths: Iterable[Path]) -> list[Problem]:
+        """The problems of the files ``paths``: their own, then the library's about them."""
+        paths = list(paths)
+        out = [p for path in paths if (r := self.results.get(path)) for p in r.problems]
+        root = self.config.root.absolute()
+        shown = {display_path(path, root) for path in paths}
+        return out + [p for p in self.library_problems if p.path in shown]
 
     # -- reading ----------------------------------------------------------------------
 
@@ -152,11 +164,21 @@ class Site:
         else:
             self.failing.add(path)
 
+    def _check_folder(self) -> None:
+        folder = self.config.path(self.config.exercises_dir)
+        if folder.is_dir():
+            self.folder_problem = None
+        else:
+            # As thrustlib.load.load_exercises words it for build and check.
+            shown = display_path(folder.absolute(), self.config.root.absolute())
+            self.folder_problem = Problem(shown, None, "the exercises folder does not exist")
+
     def read_all(self) -> None:
         """Parse every exercise file."""
         self.results.clear()
         self.failing.clear()
         self.good = False
+        self._check_folder()
         for path in find_exercise_files(self.exercises_dir):
             self._parse(path)
 
@@ -174,6 +196,7 @@ class Site:
     def read_changes(self, changes: Changes) -> dict[Path, ParseResult | None]:
         """Re-parse what ``changes`` names; return each touched file's previous result."""
         before: dict[Path, ParseResult | None] = {}
+        self._check_folder()
         paths = set(changes.paths)
         if changes.rescan:
             found = set(find_exercise_files(self.exercises_dir))
@@ -212,7 +235,8 @@ class Site:
             library = build_library(exercises, self.config.vocabulary, problems, drafts=self.drafts)
             self.library_problems = problems.items
             changed = None
-        if self.failing or any(p.severity == "error" for p in self.library_problems):
+        errors = any(p.severity == "error" for p in self.library_problems)
+        if self.failing or self.folder_problem is not None or errors:
             raise ContentError(self.problems())
         return library, changed
 

@@ -19,8 +19,15 @@ from markupsafe import Markup
 
 from thrustlib import public, structured
 from thrustlib.config import SiteConfig
+from thrustlib.errors import ThemeError
 from thrustlib.model import Library
-from thrustlib.theme import StaticFile, collect_static, make_environment, render_template
+from thrustlib.theme import (
+    StaticFile,
+    collect_static,
+    load_templates,
+    make_environment,
+    render_template,
+)
 from thrustlib.views import Link, Views, markdown_block
 from thrustlib.vocabulary import equipment_name, sort_key
 
@@ -118,6 +125,14 @@ class Renderer:
         self.file_links = file_links
         """Link folders as ``.../index.html`` (for browsing from disk) instead of ``.../``."""
         self.env = make_environment(config.path(config.templates_dir))
+        self.template_error: ThemeError | None = load_templates(self.env)
+        """The templates that do not compile, found when the renderer was made.
+
+        Every template is compiled up front, so a renderer keeps rendering the templates
+        as they were when it was made, whatever happens to the files later. A broken one
+        only fails the pages that use it (as :meth:`render_page` reports); the preview
+        checks this to refuse a broken theme before publishing anything.
+        """
         self._static: tuple[dict[str, StaticFile], dict[str, str]] | None = None
 
     # -- paths ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ import dataclasses
 import gc
 import json
 import logging
+import mimetypes
 import secrets
 import socket
 import threading
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from thrustlib import theme_live
 from thrustlib.config import SiteConfig, load_config
 from thrustlib.errors import Problem, ThrustlibError
+from thrustlib.model import Library
 from thrustlib.preview import Site, Snapshot, changed_slugs, sample, stale_pages
 from thrustlib.render import Renderer
 from thrustlib.watch import Changes, Folders, Kind, Watcher, describe
@@ -38,6 +40,13 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 LONG_POLL_SECONDS = 20.0
 """How long an events request waits for a rebuild before answering 'no change'."""
 
+MAX_LONG_POLLS = 64
+"""Events requests that may wait at once; past that they answer at once (each waiting
+one holds a thread, and open tabs are not worth an unbounded number of them)."""
+
+IDLE_SECONDS = 30.0
+"""A connection that sends nothing for this long is closed (longer than a long-poll)."""
+
 _FULL_RESET = 200
 """Past this many changed exercises, drop every rendered page instead of working out
 which depend on them: the bookkeeping would cost more than rendering on demand."""
@@ -46,6 +55,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "application/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
     ".json": "application/json",
     ".xml": "application/xml",
     ".svg": "image/svg+xml",
@@ -64,9 +74,23 @@ CONTENT_TYPES = {
 }
 
 
+_GUESSES = mimetypes.MimeTypes()
+"""Python's own table only: what the machine's mime.types says must not change answers."""
+_GUESSES.add_type("font/ttf", ".ttf")
+_GUESSES.add_type("font/otf", ".otf")
+
+
 def content_type(path: str) -> str:
     """The Content-Type for an output path, by its suffix."""
-    return CONTENT_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+    suffix = PurePosixPath(path).suffix.lower()
+    known = CONTENT_TYPES.get(suffix)
+    if known is not None:
+        return known
+    guess, encoding = _GUESSES.guess_type("file" + suffix, strict=False)
+    if guess is None or encoding is not None:
+        # A .gz served as its contents' type would be wrong; unknown stays opaque.
+        return "application/octet-stream"
+    return f"{guess}; charset=utf-8" if guess.startswith("text/") else guess
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -109,6 +133,10 @@ class PreviewServer:
         self._changed = threading.Condition()
         self._build_lock = threading.Lock()
         self._stopping = False
+        self._retry: frozenset[Kind] = frozenset()
+        """Kinds of change whose rebuild failed: redone with every change until one works."""
+        self._polls = threading.BoundedSemaphore(MAX_LONG_POLLS)
+        self._waiting = 0
         self._requested_port = port
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -177,16 +205,35 @@ class PreviewServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @property
+    def waiting(self) -> int:
+        """Events requests waiting for a rebuild right now."""
+        return self._waiting
+
     def wait_for(self, generation: int, timeout: float) -> Live:
         """Block until a build newer than ``generation`` is published, or timeout."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while self._live.generation == generation and not self._stopping:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._changed.wait(left)
-            return self._live
+            self._waiting += 1
+            try:
+                while self._live.generation == generation and not self._stopping:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._changed.wait(left)
+                return self._live
+            finally:
+                self._waiting -= 1
+
+    def long_poll(self, generation: int) -> tuple[Live, bool]:
+        """:meth:`wait_for` for an events request; ``(live, False)`` at once when too many
+        are waiting already."""
+        if not self._polls.acquire(blocking=False):
+            return self._live, False
+        try:
+            return self.wait_for(generation, LONG_POLL_SECONDS), True
+        finally:
+            self._polls.release()
 
     # -- building ---------------------------------------------------------------------
 
@@ -194,7 +241,13 @@ class PreviewServer:
         """Read and build everything, as on start and after site.toml changes."""
         self.site.read_all()
         library, _ = self.site.library(None, {})
+        return self._rendered(library)
+
+    def _rendered(self, library: Library) -> Snapshot:
+        """A snapshot of ``library`` with a new renderer (templates and assets read again)."""
         renderer = Renderer(self.config)
+        if renderer.template_error is not None:
+            raise renderer.template_error
         snapshot = Snapshot(library, renderer, frozenset(renderer.page_paths(library)))
         return self._checked(snapshot, sample(snapshot.paths))
 
@@ -217,9 +270,7 @@ class PreviewServer:
         before = self.site.read_changes(changes)
         if current is None or changes.kinds & {Kind.TEMPLATES, Kind.STATIC}:
             library, _ = self.site.library(None, before)
-            renderer = Renderer(self.config)
-            snapshot = Snapshot(library, renderer, frozenset(renderer.page_paths(library)))
-            return self._checked(snapshot, sample(snapshot.paths))
+            return self._rendered(library)
         if not before and self.site.good:
             return None
         library, swapped = self.site.library(current.library, before)
@@ -243,46 +294,50 @@ class PreviewServer:
         with self._build_lock:
             if self._stopping:
                 return
-            touched = None if Kind.CONFIG in changes.kinds else changes.paths
             what = describe(changes, self.config.root)
-            self._attempt(lambda: self._next(changes), what, touched)
+            # A failed rebuild of site.toml or the templates must be redone with every
+            # later change: a build of only the new change would publish as if the old
+            # failure were fixed.
+            changes |= Changes(self._retry)
+            touched = None if Kind.CONFIG in changes.kinds else changes.paths
+            if self._attempt(lambda: self._next(changes), what, touched):
+                self._retry = frozenset()
+            else:
+                self._retry = changes.kinds
 
     def _attempt(
         self,
         make: Callable[[], Snapshot | None],
         what: str,
         touched: Iterable[Path] | None = None,
-    ) -> None:
+    ) -> bool:
         """Publish what ``make`` builds, or its errors; report warnings of ``touched`` files
-        (of every file when ``None``)."""
+        (of every file when ``None``). True when the build worked."""
         started = time.perf_counter()
         try:
             snapshot: Snapshot | None = make()
         except ThrustlibError as exc:
             self.site.good = False
             self._publish_errors(exc.errors or exc.problems)
-            return
+            return False
         except Exception as exc:
             # A bug must not end the session; show it like any other failed build.
             log.exception("building %s failed", what)
             self.site.good = False
             message = f"internal error: {type(exc).__name__}: {exc}"
             self._publish_errors((Problem(None, None, message),))
-            return
+            return False
         self.site.good = True
         if snapshot is None and not self._live.errors:
-            return
+            return True
         with self._changed:
             self._live = Live(snapshot or self._live.snapshot, (), self._live.generation + 1)
             self._changed.notify_all()
         ms = (time.perf_counter() - started) * 1000
         log.info("built %s in %.0f ms", what, ms)
-        if touched is None:
-            problems = self.site.problems()
-        else:
-            results = [self.site.results.get(path) for path in touched]
-            problems = [p for r in results if r is not None for p in r.problems]
+        problems = self.site.problems() if touched is None else self.site.problems_of(touched)
         _log_problems(logging.WARNING, [p for p in problems if p.severity == "warning"])
+        return True
 
     def _publish_errors(self, errors: tuple[Problem, ...]) -> None:
         with self._changed:
@@ -325,6 +380,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: _HTTPServer
     server_version = "thrustlib-preview"
+    # Without a timeout an idle keep-alive connection holds its thread forever.
+    timeout = IDLE_SECONDS
     protocol_version = "HTTP/1.1"
     # The base class answers a request line it cannot parse as if it were HTTP/0.9: a
     # body without a status line. Every client of a preview speaks HTTP/1.x.
@@ -443,9 +500,16 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send(status, b"Not found\n", "text/plain", head=head)
                     return
         except ThrustlibError as exc:
-            # A page the pre-publish check did not try; show its error like a failed build.
-            page = theme_live.error_page(exc.errors or exc.problems).encode()
-            self._html(HTTPStatus.INTERNAL_SERVER_ERROR, page, live, head=head)
+            # A page the pre-publish check did not try; show its error like a failed build,
+            # in the one overlay the error page already is.
+            errors = dict.fromkeys([*live.errors, *(exc.errors or exc.problems)])
+            page = theme_live.error_page(errors).encode()
+            self._html(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                page,
+                dataclasses.replace(live, errors=()),
+                head=head,
+            )
             return
         ctype = content_type(rel)
         if ctype == CONTENT_TYPES[".html"]:
@@ -463,12 +527,17 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain", head=head)
             return
-        live = preview.live
+        live, waited = preview.live, True
         if boot == preview.boot and not head:
-            live = preview.wait_for(generation, LONG_POLL_SECONDS)
-        body = json.dumps(
-            {"boot": preview.boot, "generation": live.generation, "errors": len(live.errors)}
-        ).encode()
+            live, waited = preview.long_poll(generation)
+        state: dict[str, Any] = {
+            "boot": preview.boot,
+            "generation": live.generation,
+            "errors": len(live.errors),
+        }
+        if not waited:
+            state["busy"] = True  # the page pauses before it asks again
+        body = json.dumps(state).encode()
         self._send(HTTPStatus.OK, body, CONTENT_TYPES[".json"], head=head)
 
 

@@ -29,8 +29,17 @@ FINGERPRINTED = ("thrustlib.css", "thrustlib.js")
 STATIC_PREFIX = "static/"
 
 
+TEMPLATE_SUFFIXES = (".html", ".htm", ".xml")
+"""Files of a templates folder that are templates (a README.md beside them is not)."""
+
+
 def make_environment(site_templates: Path | None) -> jinja2.Environment:
-    """A strict, autoescaping environment: the site's templates first, then the theme's."""
+    """A strict, autoescaping environment: the site's templates first, then the theme's.
+
+    Templates are read once: no ``auto_reload`` and no cache limit, so an environment
+    never picks up an edit made after it loaded a template. The preview relies on this
+    to keep serving the last good templates while the files on disk are broken.
+    """
     package = jinja2.FileSystemLoader(str(THEME_DIR / "templates"))
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
@@ -43,7 +52,32 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
     )
+
+
+def load_templates(env: jinja2.Environment) -> ThemeError | None:
+    """Compile every template ``env`` can find; the syntax errors, or ``None``.
+
+    Loaded templates stay in the environment's cache, so once this has run, rendering
+    reads nothing from disk. Files that fail in other ways (unreadable, not UTF-8) are
+    left to the render that needs them, which reports them as before.
+    """
+    problems = []
+    for name in env.list_templates():
+        parts = name.split("/")
+        if not name.endswith(TEMPLATE_SUFFIXES) or any(p.startswith((".", "#")) for p in parts):
+            continue
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            where = Path(exc.filename) if exc.filename else Path(exc.name or name)
+            problems.append(Problem(where, exc.lineno, f"template error: {exc.message}"))
+        except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
+            continue
+    # An override that is broken is also reached through "theme/" names; report it once.
+    return ThemeError(list(dict.fromkeys(problems))) if problems else None
 
 
 def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:

@@ -36,6 +36,8 @@ _SCRIPT = """<script data-thrustlib-live>
           location.reload();
           return;
         }
+        // Too many pages are waiting already: the server answered at once, so wait here.
+        if (now.busy) await sleep(1000);
       } catch (error) {
         await sleep(pause);
         pause = Math.min(pause * 2, 5000);
