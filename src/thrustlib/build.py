@@ -2,7 +2,9 @@
 
 Everything is read, checked and rendered before the first byte is written, so a build
 that fails (bad content, a broken template, ``--strict`` warnings) leaves the last good
-site exactly as it was.
+site exactly as it was. With the content cache (:mod:`thrustlib.cache`), unchanged files
+are not parsed again, and a build whose inputs and output are as the last one left them
+stops before rendering.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from thrustlib import cache as content_cache
 from thrustlib.config import SiteConfig
 from thrustlib.errors import ContentError, Problem, Problems
 from thrustlib.library import build_library
@@ -46,17 +49,23 @@ class BuildResult:
 
 
 def load_library(
-    config: SiteConfig, *, drafts: bool | None = None, strict: bool = False
+    config: SiteConfig, *, drafts: bool | None = None, strict: bool = False, cache: bool = False
 ) -> tuple[Library, Problems]:
     """Read and check every exercise file; raise :class:`ContentError` on any error.
 
-    Under ``strict`` warnings count as errors, as mkdocs' ``--strict`` does.
+    Under ``strict`` warnings count as errors, as mkdocs' ``--strict`` does. With
+    ``cache``, parse results are read from and saved to the site's cache folder.
     """
     problems = Problems()
     vocabulary = config.vocabulary
-    exercises = load_exercises(
-        config.path(config.exercises_dir), vocabulary, problems, root=config.root
+    parsed = (
+        content_cache.ParseCache(content_cache.cache_folder(config), vocabulary) if cache else None
     )
+    exercises = load_exercises(
+        config.path(config.exercises_dir), vocabulary, problems, root=config.root, cache=parsed
+    )
+    if parsed is not None:
+        parsed.save()  # content errors are the files' problem; their results stay valid
     library = build_library(
         exercises, vocabulary, problems, drafts=config.drafts if drafts is None else drafts
     )
@@ -72,22 +81,40 @@ def build(
     drafts: bool | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    cache: bool = False,
 ) -> BuildResult:
-    """Build the site into ``output`` (default: the configured output folder)."""
+    """Build the site into ``output`` (default: the configured output folder).
+
+    With ``cache`` the site's cache folder is read and updated (``thrustlib build`` does
+    this unless given ``--no-cache``); the output is the same either way.
+    """
     from thrustlib.render import Renderer
     from thrustlib.write import write_site
 
     started = time.perf_counter()
-    library, problems = load_library(config, drafts=drafts, strict=strict)
-    renderer = Renderer(config)
-    files = renderer.render_all(library, progress=progress)
     target = output if output is not None else config.path(config.output_dir)
+    drafts_on = config.drafts if drafts is None else drafts
+    fingerprint = (
+        content_cache.input_fingerprint(config, target, drafts=drafts_on) if cache else None
+    )
+    last = content_cache.previous_build(config, target, fingerprint) if fingerprint else None
+    if last is not None:
+        # Nothing changed: the folder holds what this build would write. Its warnings
+        # are reported again, and fail it again under --strict.
+        if strict and last.warnings:
+            raise ContentError(last.warnings)
+        seconds = time.perf_counter() - started
+        return BuildResult(target, last.pages, last.files, last.exercises, last.warnings, seconds)
+    library, problems = load_library(config, drafts=drafts, strict=strict, cache=cache)
+    files = Renderer(config).render_all(library, progress=progress)
     write_site(files, target)
+    pages = sum(1 for f in files if f.path.endswith(".html"))
+    warnings = tuple(problems.warnings)
+    if fingerprint is not None:
+        record = content_cache.BuildRecord(
+            fingerprint, content_cache.manifest(target), pages, len(files), len(library), warnings
+        )
+        content_cache.save_build(config, target, record)
     return BuildResult(
-        output=target,
-        pages=sum(1 for f in files if f.path.endswith(".html")),
-        files=len(files),
-        exercises=len(library),
-        warnings=tuple(problems.warnings),
-        seconds=time.perf_counter() - started,
+        target, pages, len(files), len(library), warnings, time.perf_counter() - started
     )

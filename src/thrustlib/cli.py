@@ -115,7 +115,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     progress = _Progress.for_terminal() if not args.quiet else None
     try:
-        result = build.build(config, strict=args.strict, progress=progress)
+        result = build.build(config, strict=args.strict, progress=progress, cache=not args.no_cache)
     finally:
         if progress is not None:
             progress.clear()
@@ -132,7 +132,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
     started = time.perf_counter()
-    library, problems = build.load_library(config, strict=args.strict)
+    library, problems = build.load_library(config, strict=args.strict, cache=not args.no_cache)
     pages = _render_in_memory(config, library)
     _report(problems.warnings)
     if not args.quiet:
@@ -459,6 +459,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="include (or leave out) exercises marked draft: true, overriding build.drafts",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor update the content cache in .thrustlib-cache/",
+    )
 
     sub = command(
         "init",
@@ -538,4 +543,9 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="include (or leave out) exercises marked draft: true, overriding build.drafts",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor update the content cache in .thrustlib-cache/",
     )

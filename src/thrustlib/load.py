@@ -9,11 +9,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thrustlib.errors import Problems
 from thrustlib.model import Exercise
 from thrustlib.parse import parse_exercise
 from thrustlib.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from thrustlib.cache import ParseCache
 
 EXERCISE_SUFFIXES = (".md", ".markdown")
 
@@ -49,9 +53,18 @@ def display_path(path: Path, root: Path) -> Path:
 
 
 def load_exercises(
-    folder: Path, vocabulary: Vocabulary, problems: Problems, *, root: Path | None = None
+    folder: Path,
+    vocabulary: Vocabulary,
+    problems: Problems,
+    *,
+    root: Path | None = None,
+    cache: ParseCache | None = None,
 ) -> list[Exercise]:
-    """Parse every file in ``folder``; problems of all files are collected, none raised."""
+    """Parse every file in ``folder``; problems of all files are collected, none raised.
+
+    With ``cache``, a file whose bytes were parsed before (with the same vocabulary and
+    thrustlib) gives the stored result instead of being parsed again.
+    """
     exercises: list[Exercise] = []
     if not folder.is_dir():
         problems.error(folder, None, "the exercises folder does not exist")
@@ -63,7 +76,14 @@ def load_exercises(
         except OSError as exc:
             problems.error(shown, None, f"cannot read the file: {exc.strerror or exc}")
             continue
-        result = parse_exercise(shown, data, vocabulary)
+        if cache is None:
+            result = parse_exercise(shown, data, vocabulary)
+        else:
+            key = cache.key(shown, data)
+            cached = cache.get(key)
+            if cached is None:
+                cached = cache.put(key, parse_exercise(shown, data, vocabulary))
+            result = cached
         problems.extend(result.problems)
         # Kept even when it has errors: cross-file checks still need it; the errors
         # already recorded stop the build.

@@ -1,0 +1,304 @@
+"""The content cache kept between builds in ``.thrustlib-cache/`` in the site folder.
+
+Two things are kept, both as pickles replaced atomically:
+
+- ``parse.pickle``: each file's :class:`ParseResult`, by a key of the file's bytes, its
+  display path, the vocabulary and thrustlib itself, so an unchanged file is not parsed
+  again. One file for all entries: loading one pickle of 10,000 results is several times
+  faster than opening 10,000 small ones.
+- ``build-<output>.pickle``: what the last successful build into an output folder read
+  (a fingerprint of every input) and wrote (a manifest of the folder), so a rebuild with
+  nothing changed can stop before rendering.
+
+The cache never changes what a build produces, only how fast: every key covers
+everything its entry depends on, and a cache that is missing, unreadable, corrupt or from
+another version is ignored (and rebuilt). The folder is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import io
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from thrustlib import __version__
+from thrustlib.config import SiteConfig
+from thrustlib.errors import Problem
+from thrustlib.load import find_exercise_files
+from thrustlib.parse import ParseResult
+from thrustlib.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".thrustlib-cache"
+"""The cache folder's name, inside the site folder."""
+
+FORMAT = 1
+"""Bumped when what is stored changes shape; a cache of another format is ignored."""
+
+PACKAGE_DIR = Path(__file__).parent
+
+# Only these may be rebuilt from a cache file: a pickle names the classes it constructs,
+# and one planted in a site folder must not be able to name anything else.
+_ALLOWED_MODULES = frozenset(
+    {
+        "thrustlib.cache",
+        "thrustlib.errors",
+        "thrustlib.model",
+        "thrustlib.parse",
+        "thrustlib.vocabulary",
+        "pathlib",
+        "datetime",
+    }
+)
+
+
+def cache_folder(config: SiteConfig) -> Path:
+    """The site's cache folder (which may not exist yet)."""
+    return config.root / CACHE_DIR
+
+
+def code_fingerprint() -> bytes:
+    """What thrustlib's own behaviour depends on: its version, its files, Python, libraries.
+
+    The package's files are hashed as well as its version, so an editable install whose
+    code or theme changes without a version bump never reuses a stale entry.
+    """
+    import jinja2
+    import markdown_it
+    import yaml
+
+    digest = hashlib.sha256()
+    versions = (__version__, sys.version, markdown_it.__version__, jinja2.__version__)
+    digest.update(repr((FORMAT, *versions, yaml.__version__)).encode())
+    for relative, data in _tree(PACKAGE_DIR, skip=("__pycache__",)):
+        digest.update(_framed(relative.encode(), hashlib.sha256(data).digest()))
+    return digest.digest()
+
+
+# -- parse results -------------------------------------------------------------------
+
+
+class ParseCache:
+    """Parse results of earlier builds by content key; read once, written once."""
+
+    def __init__(self, folder: Path, vocabulary: Vocabulary) -> None:
+        self.path = folder / "parse.pickle"
+        self.context = code_fingerprint() + repr(vocabulary).encode()
+        stored = _read(self.path)
+        self.entries: dict[bytes, ParseResult] = stored if isinstance(stored, dict) else {}
+        self.used: dict[bytes, ParseResult] = {}
+        self.misses = 0
+
+    def key(self, shown: Path, data: bytes) -> bytes:
+        """The key of one file: its bytes, its display path (problems name it) and context."""
+        return hashlib.sha256(_framed(self.context, str(shown).encode(), data)).digest()
+
+    def get(self, key: bytes) -> ParseResult | None:
+        """The stored result for ``key``, or ``None``."""
+        found = self.entries.get(key)
+        if not isinstance(found, ParseResult):
+            return None
+        self.used[key] = found
+        return found
+
+    def put(self, key: bytes, result: ParseResult) -> ParseResult:
+        """Remember a fresh result; returns it."""
+        self.misses += 1
+        self.used[key] = result
+        return result
+
+    def save(self) -> None:
+        """Write the entries this build used (the others are dropped), if anything changed."""
+        log.debug("cache: %d of %d files parsed again", self.misses, len(self.used))
+        if self.misses or len(self.used) != len(self.entries):
+            _write(self.path, self.used)
+
+
+# -- whole builds --------------------------------------------------------------------
+
+Manifest = tuple[tuple[str, int, int, int], ...]
+"""Every file and folder of an output as (relative path, size, mtime_ns, inode)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What the last successful build into one output folder read and wrote."""
+
+    fingerprint: bytes
+    """The hash of every input (see :func:`input_fingerprint`)."""
+
+    manifest: Manifest
+    """The output folder as the build left it."""
+
+    pages: int
+    """HTML pages written."""
+
+    files: int
+    """Files written in all."""
+
+    exercises: int
+    """Exercises in the library."""
+
+    warnings: tuple[Problem, ...]
+    """The build's warnings, reported again when the build is skipped."""
+
+
+def input_fingerprint(config: SiteConfig, output: Path, *, drafts: bool) -> bytes | None:
+    """A hash of everything a build reads, or ``None`` when an input cannot be read.
+
+    ``--strict`` is left out: it changes whether warnings fail, not what is written, and
+    the recorded warnings are checked against it again.
+    """
+    digest = hashlib.sha256()
+    digest.update(_framed(code_fingerprint(), repr(config).encode()))
+    digest.update(repr((str(output.absolute()), drafts)).encode())
+    try:
+        if config.config_path is not None:
+            digest.update(_framed(b"config", config.config_path.read_bytes()))
+        folder = config.path(config.exercises_dir)
+        for path in find_exercise_files(folder):
+            data = path.read_bytes()
+            digest.update(_framed(b"exercise", str(path).encode(), data))
+        for name in ("templates_dir", "static_dir"):
+            for relative, data in _tree(config.path(getattr(config, name))):
+                digest.update(_framed(name.encode(), relative.encode(), data))
+    except OSError as exc:
+        log.debug("cache: an input cannot be read (%s); building in full", exc)
+        return None
+    return digest.digest()
+
+
+def previous_build(config: SiteConfig, output: Path, fingerprint: bytes) -> BuildRecord | None:
+    """The record of the last build into ``output`` if it read the same inputs and the
+    folder is still exactly as it left it; ``None`` when a full build is needed."""
+    record = _read(_record_path(config, output))
+    if not isinstance(record, BuildRecord) or record.fingerprint != fingerprint:
+        return None
+    if manifest(output, record.manifest) != record.manifest:
+        log.debug("cache: %s changed since it was built; building in full", output)
+        return None
+    return record
+
+
+def save_build(config: SiteConfig, output: Path, record: BuildRecord) -> None:
+    """Record a successful build (its manifest taken from the folder as it now is)."""
+    _write(_record_path(config, output), record)
+
+
+def manifest(folder: Path, expected: Manifest | None = None) -> Manifest:
+    """The stat of every entry of ``folder``; with ``expected``, of exactly those entries.
+
+    Checking a recorded manifest stats each entry by name instead of listing folders,
+    which is several times faster; a file added or removed anywhere still shows, as the
+    mtime of the folder holding it.
+    """
+    if expected is not None:
+        names: Iterable[str] = (entry[0] for entry in expected)
+    else:
+        names = (".", *_walk_names(folder))
+    entries = []
+    for name in names:
+        try:
+            stat = (folder / name).stat()
+        except OSError:
+            return ()
+        entries.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(entries)
+
+
+def _record_path(config: SiteConfig, output: Path) -> Path:
+    key = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:16]
+    return cache_folder(config) / f"build-{key}.pickle"
+
+
+def _walk_names(folder: Path) -> Iterator[str]:
+    for current, dirs, files in os.walk(folder):
+        dirs.sort()
+        base = Path(current).relative_to(folder)
+        for name in (*dirs, *sorted(files)):
+            yield (base / name).as_posix()
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def _tree(folder: Path, *, skip: tuple[str, ...] = ()) -> Iterator[tuple[str, bytes]]:
+    """(relative path, bytes) of every file below ``folder``, sorted; none if it is absent."""
+    if not folder.is_dir():
+        return
+    for relative in _walk_names(folder):
+        path = folder / relative
+        if not any(part in skip for part in path.parts) and path.is_file():
+            yield relative, path.read_bytes()
+
+
+def _framed(*parts: bytes) -> bytes:
+    """``parts`` joined so that no two different lists of parts give the same bytes."""
+    return b"".join(len(p).to_bytes(8, "big") + p for p in parts)
+
+
+def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, ...]:
+    return _proxy, (dict(proxy),)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module not in _ALLOWED_MODULES:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return super().find_class(module, name)
+
+
+def _read(path: Path) -> object:
+    """The object stored at ``path``, or ``None`` when it is missing or not usable."""
+    try:
+        with path.open("rb") as stream:
+            header, stored = _Unpickler(stream).load()
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error
+        log.debug("cache: ignoring %s: %s: %s", path, type(exc).__name__, exc)
+        return None
+    if header != (FORMAT, __version__):
+        log.debug("cache: ignoring %s: written by another version", path)
+        return None
+    return stored
+
+
+def _write(path: Path, value: object) -> None:
+    """Store ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # Exercises hold read-only mappings, which pickle cannot store as they are.
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+    try:
+        pickler.dump(((FORMAT, __version__), value))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            # Like pytest's and ruff's caches: never committed, whatever the site ignores.
+            ignore.write_text("# made by thrustlib; safe to delete\n*\n", "utf-8")
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(buffer.getbuffer())
+            Path(temp).replace(path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError) as exc:
+        log.debug("cache: cannot write %s: %s", path, exc)

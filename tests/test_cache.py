@@ -1,0 +1,234 @@
+"""The content cache: what it skips, what makes it rebuild, and that it never changes output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from thrustlib import build as build_module
+from thrustlib import cache, load, write
+from thrustlib.build import build
+from thrustlib.cli import main
+from thrustlib.config import load_config
+from thrustlib.errors import ContentError
+from thrustlib.parse import ParseResult, parse_exercise
+from thrustlib.render import Renderer
+
+SITE = Path(__file__).parent / "sites" / "basic"
+UNDESCRIBED = """---
+title: Frog Pump
+muscles: [glutes]
+---
+
+## Execution
+- **Drive**: Squeeze the glutes.
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(SITE, copy)
+    return copy
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The paths parse_exercise is called for, as the loader calls it."""
+    calls: list[Path] = []
+
+    def counting(path: Path, data: bytes | str, vocabulary: object) -> ParseResult:
+        calls.append(path)
+        return parse_exercise(path, data, vocabulary)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load, "parse_exercise", counting)
+    return calls
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rendered or wrote although nothing changed")
+
+    monkeypatch.setattr(Renderer, "render_all", fail)
+    monkeypatch.setattr(write, "write_site", fail)
+
+
+def test_unchanged_files_are_not_parsed_again(site: Path, parses: list[Path]) -> None:
+    build_module.load_library(load_config(site), cache=True)
+    assert len(parses) == 5
+    parses.clear()
+    library, _ = build_module.load_library(load_config(site), cache=True)
+    assert parses == []
+    assert len(library) == 5
+
+
+def test_a_changed_file_is_parsed_again(site: Path, parses: list[Path]) -> None:
+    build_module.load_library(load_config(site), cache=True)
+    edited = site / "exercises" / "glute-bridge.md"
+    edited.write_text(edited.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    parses.clear()
+    library, _ = build_module.load_library(load_config(site), cache=True)
+    assert parses == [Path("exercises/glute-bridge.md")]
+    assert "One more line." in repr(library.exercises["glute-bridge"])
+
+
+def test_a_corrupt_cache_is_ignored(site: Path, parses: list[Path]) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    folder = site / cache.CACHE_DIR
+    pickles = sorted(folder.glob("*.pickle"))
+    assert len(pickles) == 2
+    for path in pickles:
+        path.write_bytes(b"\x80\x05not a pickle at all")
+    parses.clear()
+    result = build(load_config(site), output=out, cache=True)
+    assert len(parses) == 5 and result.exercises == 5
+    # ... and it is rebuilt: the next build parses nothing.
+    parses.clear()
+    (site / "exercises" / "glute-bridge.md").touch()
+    build_module.load_library(load_config(site), cache=True)
+    assert parses == []
+
+
+def test_a_cache_naming_other_code_is_ignored(site: Path, parses: list[Path]) -> None:
+    folder = site / cache.CACHE_DIR
+    folder.mkdir()
+    # A pickle that would call os.system when loaded by a plain unpickler.
+    (folder / "parse.pickle").write_bytes(b"cos\nsystem\n(S'exit 1'\ntR.")
+    build_module.load_library(load_config(site), cache=True)
+    assert len(parses) == 5
+
+
+def test_no_cache_neither_reads_nor_writes(site: Path, parses: list[Path]) -> None:
+    assert main(["build", "-q", "--no-cache", "--config", str(site / "site.toml")]) == 0
+    assert not (site / cache.CACHE_DIR).exists()
+    assert main(["build", "-q", "--config", str(site / "site.toml")]) == 0
+    assert (site / cache.CACHE_DIR).is_dir()
+    before = files_of(site / cache.CACHE_DIR)
+    parses.clear()
+    assert main(["build", "-q", "--no-cache", "--config", str(site / "site.toml")]) == 0
+    assert len(parses) == 5
+    assert main(["check", "-q", "--no-cache", "--config", str(site / "site.toml")]) == 0
+    assert files_of(site / cache.CACHE_DIR) == before
+
+
+def test_output_is_the_same_with_and_without_the_cache(site: Path) -> None:
+    (site / "exercises" / "frog-pump.md").write_text(UNDESCRIBED, "utf-8")
+    build(load_config(site), output=site / "plain")
+    build(load_config(site), output=site / "cold", cache=True)
+    build(load_config(site), output=site / "warm", cache=True)  # parse results from cache
+    plain = files_of(site / "plain")
+    assert files_of(site / "cold") == plain
+    assert files_of(site / "warm") == plain
+
+
+def test_nothing_changed_skips_render_and_write(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "exercises" / "frog-pump.md").write_text(UNDESCRIBED, "utf-8")
+    argv = ["build", "--config", str(site / "site.toml")]
+    assert main(argv) == 0
+    first = capsys.readouterr()
+    before = files_of(site / "_site")
+    no_rendering(monkeypatch)
+    assert main(argv) == 0
+    second = capsys.readouterr()
+    assert "frog-pump.md:1: warning: no 'description'" in second.err
+    assert second.err == first.err
+    summary = first.out.rsplit(" in ", 1)[0]
+    assert second.out.startswith(summary) and "6 exercises, 1 warning" in summary
+    assert files_of(site / "_site") == before
+
+
+def test_strict_still_fails_on_warnings_from_the_cache(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "exercises" / "frog-pump.md").write_text(UNDESCRIBED, "utf-8")
+    config = site / "site.toml"
+    assert main(["build", "-q", "--config", str(config)]) == 0
+    no_rendering(monkeypatch)
+    capsys.readouterr()
+    assert main(["build", "-q", "--strict", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "no 'description'" in err and "1 warning under --strict" in err
+    with pytest.raises(ContentError):
+        build(load_config(site), strict=True, cache=True)
+
+
+@pytest.mark.parametrize("tamper", ["delete", "edit", "add"])
+def test_a_changed_output_folder_is_built_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch, tamper: str
+) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    before = files_of(out)
+    page = out / "exercises" / "glute-bridge" / "index.html"
+    if tamper == "delete":
+        page.unlink()
+    elif tamper == "edit":
+        page.write_bytes(page.read_bytes().replace(b"Glute Bridge", b"Glute Bridgf"))
+    else:
+        (out / "exercises" / "glute-bridge" / "stray.html").write_text("x", "utf-8")
+    rendered: list[int] = []
+    real = Renderer.render_all
+
+    def counting(self: Renderer, *args: object, **kwargs: object) -> object:
+        rendered.append(1)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Renderer, "render_all", counting)
+    build(load_config(site), output=out, cache=True)
+    assert rendered == [1]
+    assert files_of(out) == before
+
+
+def test_a_template_change_builds_again(site: Path) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "404.html").write_text("<p>Lost.</p>\n", "utf-8")
+    build(load_config(site), output=out, cache=True)
+    assert (out / "404.html").read_text("utf-8") == "<p>Lost.</p>\n"
+
+
+def test_a_static_file_change_builds_again(site: Path) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    (site / "static").mkdir()
+    (site / "static" / "robots-note.txt").write_text("hello\n", "utf-8")
+    build(load_config(site), output=out, cache=True)
+    assert (out / "static" / "robots-note.txt").read_text("utf-8") == "hello\n"
+
+
+def test_a_config_change_builds_again(site: Path) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text("utf-8").replace("Basic Test Library", "Renamed Library"))
+    build(load_config(site), output=out, cache=True)
+    assert "Renamed Library" in (out / "index.html").read_text("utf-8")
+
+
+def test_an_option_change_builds_again(site: Path) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    argv = ["build", "-q", "--config", str(site / "site.toml"), "--out", str(out)]
+    assert main([*argv, "--base-url", "https://other.example/lib/"]) == 0
+    assert "https://other.example/lib/" in (out / "sitemap.xml").read_text("utf-8")
+
+
+def test_an_unwritable_cache_is_skipped(site: Path) -> None:
+    (site / cache.CACHE_DIR).write_text("a file where the folder would be", "utf-8")
+    result = build(load_config(site), output=site / "_site", cache=True)
+    assert result.exercises == 5
