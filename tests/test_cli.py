@@ -579,3 +579,10 @@ def test_build_never_replaces_a_folder_it_did_not_make(
     assert main(["build", "--out", "notes"]) == 1
     assert "will not replace this folder" in capsys.readouterr().err
     assert (tmp_path / "notes/keep.txt").read_text() == "mine"
+
+
+def test_no_cache_belongs_to_build_and_check_only(capsys: pytest.CaptureFixture[str]) -> None:
+    # An option on the top-level parser would be accepted before any command.
+    assert main(["--no-cache", "check"]) == 2
+    capsys.readouterr()
+    assert main(["serve", "--no-cache"]) == 2

@@ -436,9 +436,7 @@ def _parser() -> argparse.ArgumentParser:
         "Preview the site: rebuild on save and reload the browser.",
         _EPILOG_SERVE,
     )
-    sub.add_argument(
-        "--config", metavar="FILE", help=f"the site's config file (default: ./{CONFIG_NAME})"
-    )
+    _config_option(sub)
     sub.add_argument(
         "--host",
         default="127.0.0.1",
@@ -453,17 +451,7 @@ def _parser() -> argparse.ArgumentParser:
         help="port to listen on (default: 8000; 0 picks a free one)",
     )
     sub.add_argument("--open", action="store_true", help="open the site in the web browser")
-    sub.add_argument(
-        "--drafts",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="include (or leave out) exercises marked draft: true, overriding build.drafts",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor update the content cache in .thrustlib-cache/",
-    )
+    _drafts_option(sub)
 
     sub = command(
         "init",
@@ -481,9 +469,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("new", _cmd_new, "Create a new exercise file with every section.", _EPILOG_NEW)
     sub.add_argument("title", help='the exercise\'s title, such as "Kettlebell Swing"')
-    sub.add_argument(
-        "--config", metavar="FILE", help=f"the site's config file (default: ./{CONFIG_NAME})"
-    )
+    _config_option(sub)
     sub.add_argument(
         "--muscle",
         action="append",
@@ -530,20 +516,30 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _site_options(parser: argparse.ArgumentParser) -> None:
-    """The options build and check share."""
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config``, for every command that works on a site."""
     parser.add_argument(
         "--config", metavar="FILE", help=f"the site's config file (default: ./{CONFIG_NAME})"
     )
-    parser.add_argument(
-        "--strict", action="store_true", help="treat warnings as errors (exit 1 on any)"
-    )
+
+
+def _drafts_option(parser: argparse.ArgumentParser) -> None:
+    """``--drafts`` / ``--no-drafts``, overriding the site's setting."""
     parser.add_argument(
         "--drafts",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="include (or leave out) exercises marked draft: true, overriding build.drafts",
     )
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    """The options build and check share."""
+    _config_option(parser)
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 1 on any)"
+    )
+    _drafts_option(parser)
     parser.add_argument(
         "--no-cache",
         action="store_true",
