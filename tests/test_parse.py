@@ -512,3 +512,28 @@ def test_script_in_description_is_kept_as_text() -> None:
     exercise = parse(text).exercise
     assert exercise is not None
     assert exercise.description == "</script><script>alert(1)</script>"
+
+
+def _shipped_and_fixture_files() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    return sorted([*(root / "exercises").glob("*.md"), *(root / "tests/sites/basic").rglob("*.md")])
+
+
+@pytest.mark.parametrize("path", _shipped_and_fixture_files(), ids=lambda p: p.name)
+def test_html_from_the_parsers_tokens_equals_rendering_the_source(path: Path) -> None:
+    """The parser renders from the tokens it has (no second parse); same HTML as before."""
+    from thrustlib.markdown import render_block, render_inline
+
+    result = parse_exercise(path, path.read_bytes(), Vocabulary())
+    exercise = result.exercise
+    assert exercise is not None
+    for item in (*exercise.setup, *exercise.execution, *exercise.tips, *exercise.mistakes):
+        assert item.html == render_inline(item.text).strip(), item.line
+    for step in exercise.howto:
+        assert step.html == render_block(step.text), step.line
+    for section in exercise.sections:
+        assert section.html == render_block(section.text), section.line
+    for key, source in (("intro", exercise.intro), ("summary", exercise.summary)):
+        assert exercise.rendered.get(key, "") == (render_block(source) if source else "")
+    for kind, note in exercise.notes.items():
+        assert exercise.rendered[f"note:{kind}"] == render_block(note)

@@ -15,7 +15,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from thrustlib.errors import Problems
-from thrustlib.markdown import MD, plain_text
+from thrustlib.markdown import MD, html_of_blocks, html_of_inline, plain_text, render_inline
 from thrustlib.model import HowToStep, ListItem, Section
 from thrustlib.vocabulary import normalize, slugify
 
@@ -66,6 +66,7 @@ class Body:
     notes: dict[str, str] = field(default_factory=dict)
     summary: str = ""
     summary_plain: str = ""
+    rendered: dict[str, str] = field(default_factory=dict)
     sections: tuple[Section, ...] = ()
     has_howto: bool = False
     howto: tuple[HowToStep, ...] = ()
@@ -148,6 +149,8 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
             chunks[-1][1].append(block)
 
     out.intro = _source(lines, chunks[0][1])
+    if out.intro:
+        out.rendered["intro"] = _html(chunks[0][1], env)
     lists: dict[str, list[ListItem]] = {kind: [] for kind in LIST_KINDS}
     sections: list[Section] = []
     anchors: set[str] = {"setup", "execution", "tips", "mistakes", "summary", "howto"}
@@ -167,9 +170,12 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
                 cut = content.index(list_blocks[-1]) + 1
                 own, summary = content[:cut], content[cut:]
             anchor = _unique(slugify(title) or "section", anchors)
-            sections.append(Section(title, anchor, _source(lines, own), heading_line))
+            sections.append(
+                Section(title, anchor, _source(lines, own), heading_line, _html(own, env))
+            )
             if summary:
                 out.summary, out.summary_plain = _source(lines, summary), _plain(summary)
+                out.rendered["summary"] = _html(summary, env)
             continue
         if kind in seen:
             problems.warning(
@@ -180,7 +186,7 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
             )
         seen.setdefault(kind, heading_line)
         for block in list_blocks:
-            lists[kind].extend(_items(block, lines, line0))
+            lists[kind].extend(_items(block, line0, env))
         if not list_blocks:
             problems.warning(
                 path, heading_line, f"'{title}' should be a list ('- ...' or '1. ...' items)"
@@ -190,17 +196,20 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
         after = content[cut:]
         if index == last and list_blocks:
             out.summary, out.summary_plain = _source(lines, after), _plain(after)
+            out.rendered["summary"] = _html(after, env)
             prose = before
         else:
             prose = before + after
         if prose:
             note = _source(lines, prose)
             out.notes[kind] = f"{out.notes[kind]}\n\n{note}" if kind in out.notes else note
+            key = f"note:{kind}"
+            out.rendered[key] = out.rendered.get(key, "") + _html(prose, env)
     out.lists = {kind: tuple(items) for kind, items in lists.items()}
     out.sections = tuple(sections)
     if marker is not None:
         marker_line = line0 + blocks[marker].start + 1
-        out.howto = _howto_steps(path, howto, lines, line0, marker_line, problems)
+        out.howto = _howto_steps(path, howto, lines, line0, marker_line, problems, env)
     return out
 
 
@@ -212,7 +221,12 @@ def _unique(anchor: str, taken: set[str]) -> str:
     return candidate
 
 
-def _items(block: _Block, lines: list[str], line0: int) -> list[ListItem]:
+def _html(blocks: list[_Block], env: dict[str, Any]) -> str:
+    """The HTML of blocks, from their tokens (the file's Markdown is never parsed twice)."""
+    return html_of_blocks([t for b in blocks for t in b.tokens], env)
+
+
+def _items(block: _Block, line0: int, env: dict[str, Any]) -> list[ListItem]:
     """The items of one list; nested lists stay part of their item's text."""
     items: list[ListItem] = []
     depth = 0
@@ -225,14 +239,14 @@ def _items(block: _Block, lines: list[str], line0: int) -> list[ListItem]:
             current.append(token)
         depth += token.nesting
         if token.type == "list_item_close" and depth == 0 and current is not None:
-            item = _item(current, start + line0 + 1)
+            item = _item(current, start + line0 + 1, env)
             if item is not None:
                 items.append(item)
             current = None
     return items
 
 
-def _item(tokens: list[Token], line: int) -> ListItem | None:
+def _item(tokens: list[Token], line: int, env: dict[str, Any]) -> ListItem | None:
     inlines = [t for t in tokens if t.type == "inline"]
     if not inlines:
         return None
@@ -240,9 +254,10 @@ def _item(tokens: list[Token], line: int) -> ListItem | None:
     plain = " ".join(plain_text(t.children).strip() for t in inlines).strip()
     if not source:
         return None
+    html = "\n\n".join(html_of_inline(t.children or [], env) for t in inlines).strip()
     found = LABEL_RE.fullmatch(source)
     if found is None:
-        return ListItem(None, source, plain, line)
+        return ListItem(None, source, plain, line, html)
     label_md = found["label"] or found["label2"]
     rest = (found["rest"] if found["label"] is not None else found["rest2"]) or ""
     # markdown-it leaves an empty text token before a leading delimiter run; skip it.
@@ -256,8 +271,27 @@ def _item(tokens: list[Token], line: int) -> ListItem | None:
     rest_plain = plain[plain.find(label) + len(label) :] if label in plain else plain
     rest_plain = rest_plain.lstrip().removeprefix(":").strip()
     if not label:
-        return ListItem(None, source, plain, line)
-    return ListItem(label, rest.strip(), rest_plain, line)
+        return ListItem(None, source, plain, line, html)
+    return ListItem(label, rest.strip(), rest_plain, line, _rest_html(inlines, env))
+
+
+def _rest_html(inlines: list[Token], env: dict[str, Any]) -> str:
+    """HTML of a labelled item after its label: the tokens past the bold lead-in, with
+    the colon that separates them dropped."""
+    children = inlines[0].children or []
+    close = next((i for i, t in enumerate(children) if t.type == "strong_close"), None)
+    if close is None:  # the label was found in the source but not as one strong run
+        return render_inline(LABEL_RE.sub(r"\g<rest>\g<rest2>", inlines[0].content)).strip()
+    rest = list(children[close + 1 :])
+    if rest and rest[0].type == "text":
+        lead = rest[0].copy()
+        lead.content = lead.content.lstrip().removeprefix(":").lstrip()
+        rest[0] = lead
+    parts = [
+        html_of_inline(rest, env),
+        *(html_of_inline(t.children or [], env) for t in inlines[1:]),
+    ]
+    return "\n\n".join(parts).strip()
 
 
 def _howto_steps(
@@ -267,6 +301,7 @@ def _howto_steps(
     line0: int,
     marker_line: int,
     problems: Problems,
+    env: dict[str, Any],
 ) -> tuple[HowToStep, ...]:
     steps: list[HowToStep] = []
     heading: _Block | None = None
@@ -289,7 +324,7 @@ def _howto_steps(
         step_line = line0 + heading.start + 1
         if not text:
             problems.warning(path, step_line, f"HowTo step '{name}' has no text")
-        steps.append(HowToStep(name, text, plain, step_line))
+        steps.append(HowToStep(name, text, plain, step_line, _html(content, env)))
 
     for block in blocks:
         if block.kind == "heading_open" and block.tokens[0].tag in ("h2", "h3", "h4"):

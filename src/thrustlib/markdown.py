@@ -87,6 +87,20 @@ def render_inline(text: str) -> str:
     return html
 
 
+def html_of_blocks(tokens: Sequence[Token], env: EnvType) -> str:
+    """HTML of block tokens the parser already produced (no second parse)."""
+    html: str = MD.renderer.render(tokens, MD.options, env)
+    return html
+
+
+def html_of_inline(tokens: Sequence[Token], env: EnvType) -> str:
+    """HTML of inline tokens (one item's children) the parser already produced."""
+    renderer = MD.renderer
+    assert isinstance(renderer, RendererHTML)  # the only renderer make_markdown sets up
+    html: str = renderer.renderInline(tokens, MD.options, env)
+    return html
+
+
 def plain_text(tokens: Sequence[Token] | None) -> str:
     """The readable text of inline tokens: what a screen shows, without the markup."""
     out: list[str] = []

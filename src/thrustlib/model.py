@@ -55,6 +55,10 @@ class ListItem:
     line: int
     """1-based line of the item in its file."""
 
+    html: str = ""
+    """``text`` as safe HTML, rendered from the parser's own tokens so that no file's
+    Markdown is parsed twice (``""`` for models built by hand: render ``text`` then)."""
+
 
 @dataclass(frozen=True, slots=True)
 class HowToStep:
@@ -72,6 +76,9 @@ class HowToStep:
     line: int
     """1-based line of the step's heading (or item) in its file."""
 
+    html: str = ""
+    """``text`` as safe HTML, from the parser's tokens (``""``: render ``text``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -88,6 +95,9 @@ class Section:
 
     line: int
     """1-based line of the heading."""
+
+    html: str = ""
+    """``text`` as safe HTML, from the parser's tokens (``""``: render ``text``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +170,10 @@ class Exercise:
 
     summary_plain: str = ""
     """``summary`` as plain text (taken from the tokens the parser already has)."""
+
+    rendered: Mapping[str, str] = field(default_factory=_empty)
+    """``intro``, ``summary`` and each note (``note:tips``...) as safe HTML, rendered from
+    the parser's tokens; a missing entry means: render the Markdown source."""
 
     sections: tuple[Section, ...] = ()
     """Any other ``##`` sections, in file order."""

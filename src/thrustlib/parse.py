@@ -204,7 +204,13 @@ def _build(
     howto = parsed.howto
     if not parsed.has_howto:
         howto = tuple(
-            HowToStep(item.label or f"Step {n}", item.text, item.plain, item.line)
+            HowToStep(
+                item.label or f"Step {n}",
+                item.text,
+                item.plain,
+                item.line,
+                f"<p>{item.html}</p>\n" if item.html else "",
+            )
             for n, item in enumerate(parsed.lists["execution"], 1)
         )
         inferred.add("howto")
@@ -244,6 +250,7 @@ def _build(
         notes=MappingProxyType(parsed.notes),
         summary=parsed.summary,
         summary_plain=parsed.summary_plain,
+        rendered=MappingProxyType(parsed.rendered),
         sections=parsed.sections,
         howto=howto,
         extra=MappingProxyType(extra),

@@ -71,6 +71,14 @@ def markdown_inline(text: str) -> Markup:
     return Markup(render_inline(text))
 
 
+def prerendered_block(html: str | None, text: str) -> Markup:
+    """The parser's HTML of some blocks (rendered from its own tokens, so no file is parsed
+    twice), or ``text`` rendered now for models built without it; h1 demoted either way."""
+    if html is None or (not html and text.strip()):
+        return markdown_block(text)
+    return Markup(_H1.sub(r"<\1h2>", html))
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link as a template shows it."""
@@ -303,7 +311,7 @@ class Views:
             description=e.description,
             level=e.level,
             aliases=e.aliases,
-            intro=markdown_block(e.intro),
+            intro=prerendered_block(e.rendered.get("intro"), e.intro),
             video=None
             if e.video is None
             else Video(
@@ -315,7 +323,11 @@ class Views:
             ),
             blocks=tuple(
                 Block(
-                    anchor, title, ordered, _items(items), markdown_block(e.notes.get(anchor, ""))
+                    anchor,
+                    title,
+                    ordered,
+                    _items(items),
+                    prerendered_block(e.rendered.get(f"note:{anchor}"), e.notes.get(anchor, "")),
                 )
                 for anchor, title, ordered, items in (
                     ("setup", "Setup", True, e.setup),
@@ -325,10 +337,10 @@ class Views:
                 )
                 if items or e.notes.get(anchor)
             ),
-            summary=markdown_block(e.summary),
+            summary=prerendered_block(e.rendered.get("summary"), e.summary),
             sections=_sections(e),
             steps=tuple(
-                Prose(f"step-{n}", step.name, markdown_block(step.text))
+                Prose(f"step-{n}", step.name, prerendered_block(step.html, step.text))
                 for n, step in enumerate(e.howto, 1)
             ),
             muscles=tuple(self.muscle_link(k, counted=False) for k in e.muscles),
@@ -342,7 +354,10 @@ class Views:
 
 
 def _items(items: tuple[ListItem, ...]) -> tuple[Item, ...]:
-    return tuple(Item(item.label, markdown_inline(item.text)) for item in items)
+    return tuple(
+        Item(item.label, Markup(item.html) if item.html else markdown_inline(item.text))
+        for item in items
+    )
 
 
 def _sections(e: Exercise) -> tuple[Prose, ...]:
@@ -356,5 +371,5 @@ def _sections(e: Exercise) -> tuple[Prose, ...]:
         while anchor in taken:
             anchor += "-x"
         taken.add(anchor)
-        out.append(Prose(anchor, section.title, markdown_block(section.text)))
+        out.append(Prose(anchor, section.title, prerendered_block(section.html, section.text)))
     return tuple(out)
