@@ -49,12 +49,18 @@ class BuildResult:
 
 
 def load_library(
-    config: SiteConfig, *, drafts: bool | None = None, strict: bool = False, cache: bool = False
+    config: SiteConfig,
+    *,
+    drafts: bool | None = None,
+    strict: bool = False,
+    cache: bool = False,
+    jobs: int | None = 1,
 ) -> tuple[Library, Problems]:
     """Read and check every exercise file; raise :class:`ContentError` on any error.
 
     Under ``strict`` warnings count as errors, as mkdocs' ``--strict`` does. With
-    ``cache``, parse results are read from and saved to the site's cache folder.
+    ``cache``, parse results are read from and saved to the site's cache folder. Up to
+    ``jobs`` processes (``None``: one per core) parse a large library.
     """
     problems = Problems()
     vocabulary = config.vocabulary
@@ -62,7 +68,12 @@ def load_library(
         content_cache.ParseCache(content_cache.cache_folder(config), vocabulary) if cache else None
     )
     exercises = load_exercises(
-        config.path(config.exercises_dir), vocabulary, problems, root=config.root, cache=parsed
+        config.path(config.exercises_dir),
+        vocabulary,
+        problems,
+        root=config.root,
+        cache=parsed,
+        jobs=jobs,
     )
     if parsed is not None:
         parsed.save()  # content errors are the files' problem; their results stay valid
@@ -82,14 +93,17 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     cache: bool = False,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the site into ``output`` (default: the configured output folder).
 
     With ``cache`` the site's cache folder is read and updated (``thrustlib build`` does
-    this unless given ``--no-cache``); the output is the same either way.
+    this unless given ``--no-cache``); the output is the same either way. A large site
+    is parsed and rendered by up to ``jobs`` processes (``None``: one per core; 1: this
+    process alone), again with the same output.
     """
     from thrustlib.render import Renderer
-    from thrustlib.write import write_site
+    from thrustlib.write import OutputWriter
 
     started = time.perf_counter()
     target = output if output is not None else config.path(config.output_dir)
@@ -105,16 +119,19 @@ def build(
             raise ContentError(last.warnings)
         seconds = time.perf_counter() - started
         return BuildResult(target, last.pages, last.files, last.exercises, last.warnings, seconds)
-    library, problems = load_library(config, drafts=drafts, strict=strict, cache=cache)
-    files = Renderer(config).render_all(library, progress=progress)
-    write_site(files, target)
-    pages = sum(1 for f in files if f.path.endswith(".html"))
+    library, problems = load_library(config, drafts=drafts, strict=strict, cache=cache, jobs=jobs)
+    renderer = Renderer(config)
+    paths = renderer.page_paths(library)
+    # Each page is written as soon as it is rendered: the site is never whole in memory.
+    with OutputWriter(target) as out:
+        renderer.render_all(library, progress=progress, sink=out, jobs=jobs)
+    pages = sum(1 for path in paths if path.endswith(".html"))
     warnings = tuple(problems.warnings)
     if fingerprint is not None:
         record = content_cache.BuildRecord(
-            fingerprint, content_cache.manifest(target), pages, len(files), len(library), warnings
+            fingerprint, content_cache.manifest(target), pages, len(paths), len(library), warnings
         )
         content_cache.save_build(config, target, record)
     return BuildResult(
-        target, pages, len(files), len(library), warnings, time.perf_counter() - started
+        target, pages, len(paths), len(library), warnings, time.perf_counter() - started
     )

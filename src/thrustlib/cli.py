@@ -115,7 +115,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     progress = _Progress.for_terminal() if not args.quiet else None
     try:
-        result = build.build(config, strict=args.strict, progress=progress, cache=not args.no_cache)
+        result = build.build(
+            config,
+            strict=args.strict,
+            progress=progress,
+            cache=not args.no_cache,
+            jobs=args.jobs,
+        )
     finally:
         if progress is not None:
             progress.clear()
@@ -132,7 +138,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
     started = time.perf_counter()
-    library, problems = build.load_library(config, strict=args.strict, cache=not args.no_cache)
+    library, problems = build.load_library(
+        config, strict=args.strict, cache=not args.no_cache, jobs=args.jobs
+    )
     pages = _render_in_memory(config, library)
     _report(problems.warnings)
     if not args.quiet:
@@ -533,6 +541,16 @@ def _drafts_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return jobs
+
+
 def _site_options(parser: argparse.ArgumentParser) -> None:
     """The options build and check share."""
     _config_option(parser)
@@ -544,4 +562,11 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         "--no-cache",
         action="store_true",
         help="neither read nor update the content cache in .thrustlib-cache/",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="parse and render a large site in N processes (default: one per core; 1: one)",
     )

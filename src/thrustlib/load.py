@@ -7,13 +7,14 @@ leftovers (dotfiles, ``~`` backups, ``#autosave#``, swap files) are never conten
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thrustlib.errors import Problems
+from thrustlib import parallel
+from thrustlib.errors import Problem, Problems
 from thrustlib.model import Exercise
-from thrustlib.parse import parse_exercise
+from thrustlib.parse import ParseResult, parse_exercise
 from thrustlib.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -59,34 +60,56 @@ def load_exercises(
     *,
     root: Path | None = None,
     cache: ParseCache | None = None,
+    jobs: int | None = 1,
 ) -> list[Exercise]:
     """Parse every file in ``folder``; problems of all files are collected, none raised.
 
     With ``cache``, a file whose bytes were parsed before (with the same vocabulary and
-    thrustlib) gives the stored result instead of being parsed again.
+    thrustlib) gives the stored result instead of being parsed again. The files left to
+    parse may be shared among ``jobs`` processes (``None``: one per core); the results
+    are the same, in the same order, however many ran.
     """
     exercises: list[Exercise] = []
     if not folder.is_dir():
         problems.error(folder, None, "the exercises folder does not exist")
         return exercises
+    # One entry per file, in walk order: its parse result, or why it could not be read.
+    entries: list[ParseResult | Problem] = []
+    misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
+    unparsed: list[tuple[Path, bytes]] = []
     for path in find_exercise_files(folder):
         shown = display_path(path, root) if root is not None else path
         try:
             data = path.read_bytes()
         except OSError as exc:
-            problems.error(shown, None, f"cannot read the file: {exc.strerror or exc}")
+            entries.append(Problem(shown, None, f"cannot read the file: {exc.strerror or exc}"))
             continue
-        if cache is None:
-            result = parse_exercise(shown, data, vocabulary)
-        else:
-            key = cache.key(shown, data)
-            cached = cache.get(key)
-            if cached is None:
-                cached = cache.put(key, parse_exercise(shown, data, vocabulary))
-            result = cached
-        problems.extend(result.problems)
+        key = cache.key(shown, data) if cache is not None else b""
+        cached = cache.get(key) if cache is not None else None
+        if cached is None:
+            misses.append((len(entries), key))
+            unparsed.append((shown, data))
+            cached = ParseResult(None)  # replaced below
+        entries.append(cached)
+    for (index, key), result in zip(misses, _parse(unparsed, vocabulary, jobs), strict=True):
+        entries[index] = result if cache is None else cache.put(key, result)
+    for entry in entries:
+        found = [entry] if isinstance(entry, Problem) else entry.problems
+        problems.extend(found)
         # Kept even when it has errors: cross-file checks still need it; the errors
         # already recorded stop the build.
-        if result.exercise is not None:
-            exercises.append(result.exercise)
+        if isinstance(entry, ParseResult) and entry.exercise is not None:
+            exercises.append(entry.exercise)
     return exercises
+
+
+def _parse(
+    files: list[tuple[Path, bytes]], vocabulary: Vocabulary, jobs: int | None
+) -> list[ParseResult]:
+    """``parse_exercise`` of each (display path, bytes), shared among processes if worth it."""
+
+    def parse_share(share: Sequence[tuple[Path, bytes]]) -> list[ParseResult]:
+        return [parse_exercise(shown, data, vocabulary) for shown, data in share]
+
+    count = parallel.processes(jobs, len(files))
+    return parallel.merge(parallel.run(parse_share, parallel.shares(files, count)))

@@ -9,15 +9,16 @@ missing, links from the configured ``base_url`` path.
 
 from __future__ import annotations
 
+import os
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from thrustlib import public, structured
+from thrustlib import parallel, public, structured
 from thrustlib.config import SiteConfig
 from thrustlib.errors import ThemeError
 from thrustlib.model import Library
@@ -30,8 +31,16 @@ from thrustlib.theme import (
 )
 from thrustlib.views import Link, Views, markdown_block
 from thrustlib.vocabulary import equipment_name, sort_key
+from thrustlib.write import check_paths
 
 Progress = Callable[[str, int, int], None]
+
+
+class Sink(Protocol):
+    """Where :meth:`Renderer.render_all` can send files as it renders them."""
+
+    def write(self, path: str, data: bytes) -> None: ...
+
 
 NAV = (
     ("Exercises", "exercises/"),
@@ -164,15 +173,54 @@ class Renderer:
 
     # -- rendering ------------------------------------------------------------------
 
-    def render_all(self, library: Library, progress: Progress | None = None) -> list[OutputFile]:
-        """Every output file, sorted by path; nothing is written."""
+    def render_all(
+        self,
+        library: Library,
+        progress: Progress | None = None,
+        *,
+        sink: Sink | None = None,
+        jobs: int | None = 1,
+    ) -> list[OutputFile]:
+        """Every output file, sorted by path; nothing is written.
+
+        With ``sink``, each file goes to ``sink.write(path, data)`` as soon as it is
+        rendered and none is kept (the list returned is empty). Then ``jobs`` processes
+        (``None``: one per core) may share the pages, each writing through its own copy
+        of ``sink``, so the sink must write to disk (a :class:`~thrustlib.write.OutputWriter`).
+        The first failing page, in path order, raises whatever the processes.
+        """
         paths = self.page_paths(library)
-        out = []
-        for done, path in enumerate(paths, 1):
-            out.append(OutputFile(path, self.render_page(library, path)))
-            if progress is not None:
-                progress("render", done, len(paths))
-        return out
+        if sink is None:
+            out = []
+            for done, path in enumerate(paths, 1):
+                out.append(OutputFile(path, self.render_page(library, path)))
+                if progress is not None:
+                    progress("render", done, len(paths))
+            return out
+        count = parallel.processes(jobs, len(paths))
+        if count > 1:
+            check_paths(paths)  # no process sees the paths the others write
+            self._assets()  # read once, before the fork, not once per process
+        total = len(paths)
+        parent = os.getpid()  # only the parent reports progress, children send errors
+
+        def render_share(share: Sequence[tuple[int, str]]) -> tuple[int, BaseException] | None:
+            for done, (index, path) in enumerate(share, 1):
+                try:
+                    sink.write(path, self.render_page(library, path))
+                except Exception as exc:
+                    return index, exc if os.getpid() == parent else parallel.portable(exc)
+                if progress is not None and os.getpid() == parent:
+                    progress("render", min(done * count, total), total)
+            return None
+
+        failures = parallel.run(render_share, parallel.shares(list(enumerate(paths)), count))
+        failed = [f for f in failures if f is not None]
+        if failed:
+            raise min(failed, key=lambda f: f[0])[1]
+        if progress is not None:
+            progress("render", total, total)
+        return []
 
     def render_page(self, library: Library, path: str) -> bytes:
         """One output file's bytes; ``KeyError`` for a path the site does not have."""

@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from types import TracebackType
 from typing import Protocol
 
 from thrustlib.errors import Problem, ThrustlibError
@@ -75,9 +76,105 @@ def _safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
+class OutputWriter:
+    """Writes a site file by file into a hidden folder beside ``target``, then swaps it in.
+
+    ::
+
+        with OutputWriter(target) as out:
+            out.write("index.html", data)
+
+    Leaving the block normally swaps the new site in; leaving it by an exception removes
+    the new folder and leaves the last good site as it was. Files go to disk as they
+    come, so a build never holds the whole rendered site in memory. A process forked
+    inside the block may write through its copy of the writer; only the one that opened
+    the block swaps or cleans up.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.absolute()
+        """The output folder to replace."""
+        self.folder: Path | None = None
+        """The hidden folder being written, while the block runs."""
+        self._seen: set[PurePosixPath] = set()
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> OutputWriter:
+        _check_target(self.target)
+        parent = self.target.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        _clear_leftovers(parent, self.target.name)
+        folder = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=parent))
+        try:
+            # The marker goes first, so a folder left by a killed build is known as ours.
+            (folder / MARKER).write_bytes(MARKER_TEXT)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self.folder = folder
+        self._made = {folder}
+        return self
+
+    def write(self, path: str, data: bytes) -> None:
+        """Write one file of the new site; ``path`` is relative, like ``a/index.html``."""
+        if self.folder is None:
+            raise RuntimeError("OutputWriter.write outside its with block")
+        relative = _safe_relative(path)
+        if relative in self._seen:
+            raise ThrustlibError(f"two outputs would be written to {relative}")
+        self._seen.add(relative)
+        destination = self.folder.joinpath(*relative.parts)
+        if destination.parent not in self._made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(destination.parent)
+        destination.write_bytes(data)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        folder, self.folder = self.folder, None
+        if folder is None:
+            return
+        if kind is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        try:
+            # mkdtemp makes the folder private (0700); a site is meant to be served.
+            folder.chmod(0o755)
+            _swap(folder, self.target)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+
 def write_site(files: Iterable[WritableFile], target: Path) -> None:
     """Write ``files`` as the folder ``target``, replacing what is there in one swap."""
-    target = target.absolute()
+    _check_target(target.absolute())
+    files = list(files)
+    check_paths(f.path for f in files)  # before anything is made: a bad list leaves no trace
+    with OutputWriter(target) as out:
+        for file in files:
+            out.write(file.path, file.data)
+
+
+def check_paths(paths: Iterable[str]) -> None:
+    """Raise the error :meth:`OutputWriter.write` would for any of ``paths``.
+
+    For checking a whole site up front: when several processes write it, none of their
+    writers sees the paths the others write.
+    """
+    seen: set[PurePosixPath] = set()
+    for path in paths:
+        relative = _safe_relative(path)
+        if relative in seen:
+            raise ThrustlibError(f"two outputs would be written to {relative}")
+        seen.add(relative)
+
+
+def _check_target(target: Path) -> None:
     if not is_output_folder(target):
         kind = "folder" if target.is_dir() else "file"
         raise ThrustlibError(
@@ -91,29 +188,6 @@ def write_site(files: Iterable[WritableFile], target: Path) -> None:
                 )
             ]
         )
-    planned = [(_safe_relative(f.path), f.data) for f in files]
-    seen: set[PurePosixPath] = set()
-    for relative, _data in planned:
-        if relative in seen:
-            raise ThrustlibError(f"two outputs would be written to {relative}")
-        seen.add(relative)
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    _clear_leftovers(parent, target.name)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
-    try:
-        # The marker goes first, so a folder left by a killed build is known as ours.
-        (temp / MARKER).write_bytes(MARKER_TEXT)
-        for relative, data in planned:
-            destination = temp.joinpath(*relative.parts)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
-        # mkdtemp makes the folder private (0700); a site is meant to be served.
-        temp.chmod(0o755)
-        _swap(temp, target)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
 
 
 def _swap(new: Path, target: Path) -> None:

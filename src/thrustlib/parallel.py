@@ -1,0 +1,179 @@
+"""Work shared among forked processes, so that a large build uses every core.
+
+Parsing and rendering are pure Python and hold the interpreter lock, so threads would not
+help; processes do. They are forked (Linux only) rather than spawned: a child starts with
+the parent's library, renderer and output writer already in memory, shared copy-on-write,
+and nothing but results and errors crosses back through a pipe.
+
+Work is dealt out round-robin (item ``i`` to share ``i % count``), which spreads runs of
+heavy items (the list pages sort together) over every process; :func:`merge` puts the
+results back in the items' order, so output never depends on how many processes ran.
+The parent works on the first share itself instead of waiting idle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import gc
+import io
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from types import MappingProxyType
+from typing import Any, NoReturn, TypeVar
+
+from thrustlib.errors import ThrustlibError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 200
+"""Below this many items a stage runs in one process: a fork costs more than it saves."""
+
+
+def cores() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """True where forking is safe: Linux, and no other thread that a fork would cut off.
+
+    A thread holding a lock at the moment of the fork would leave that lock held forever
+    in the child, so a process with threads (the preview server) always works serially.
+    """
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def processes(jobs: int | None, items: int) -> int:
+    """How many processes should share ``items`` items, given ``--jobs`` (``None``: all)."""
+    wanted = cores() if jobs is None else jobs
+    if wanted <= 1 or items < MIN_ITEMS or not can_fork():
+        return 1
+    return min(wanted, cores(), items)
+
+
+def shares(items: Sequence[T], count: int) -> list[Sequence[T]]:
+    """``items`` dealt round-robin into ``count`` shares."""
+    return [items[k::count] for k in range(count)]
+
+
+def merge(results: Sequence[Sequence[R]]) -> list[R]:
+    """The inverse of :func:`shares`: per-share results back in the items' order."""
+    merged: list[R] = []
+    for row in range(max((len(r) for r in results), default=0)):
+        merged.extend(r[row] for r in results if row < len(r))
+    return merged
+
+
+def run(work: Callable[[Sequence[T]], R], parts: Sequence[Sequence[T]]) -> list[R]:
+    """``[work(part) for part in parts]``, the first part here and each other in a child.
+
+    An exception in a child is raised here, as it was raised there (with the child's
+    traceback as a note); a child that dies without a word is a :class:`ThrustlibError`.
+    When anything fails, the children still running are stopped before this returns.
+    """
+    if len(parts) <= 1:
+        return [work(part) for part in parts]
+    children: list[tuple[int, int]] = []
+    # Objects that exist now are never collected in a child, which keeps the collector
+    # from touching (and so copying) every page of the shared heap.
+    gc.freeze()
+    try:
+        for part in parts[1:]:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                os.close(read)
+                _child(work, part, write)
+            os.close(write)
+            children.append((pid, read))
+        results = [work(parts[0])]
+        while children:
+            pid, read = children.pop(0)
+            results.append(_receive(pid, read))
+        return results
+    finally:
+        for pid, read in children:
+            os.close(read)
+            _stop(pid)
+        gc.unfreeze()
+
+
+def _child(work: Callable[[Sequence[T]], R], part: Sequence[T], fd: int) -> NoReturn:
+    """Run ``work`` in a forked child, send its outcome through ``fd`` and exit."""
+    code = 0
+    try:
+        try:
+            payload = dumps(("ok", work(part)))
+        except BaseException as exc:
+            code = 1
+            payload = dumps(("error", portable(exc)))
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(payload)
+    except BaseException:
+        code = 2
+    finally:
+        # Never return into the parent's code, nor run its exit handlers or flush the
+        # output buffers it had when it forked.
+        os._exit(code)
+
+
+def _receive(pid: int, read: int) -> Any:
+    """The result a child sent, or its exception raised; the child is reaped."""
+    with os.fdopen(read, "rb") as stream:
+        payload = stream.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        kind, value = pickle.loads(payload)
+    except Exception:
+        code = os.waitstatus_to_exitcode(status)
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+        raise ThrustlibError(
+            f"a worker process {how} before it finished; try again with --jobs 1"
+        ) from None
+    if kind == "error":
+        raise value
+    return value
+
+
+def _stop(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def portable(exc: BaseException) -> BaseException:
+    """``exc`` ready to leave a child: with its traceback as a note, or a stand-in when
+    it cannot be pickled."""
+    where = "".join(traceback.format_exception(exc)).rstrip()
+    try:
+        exc.add_note(f"(raised in a worker process)\n{where}")
+        pickle.loads(dumps(exc))
+    except Exception:
+        return RuntimeError(f"a worker process failed:\n{where}")
+    return exc
+
+
+def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, ...]:
+    return _proxy, (dict(proxy),)
+
+
+def dumps(value: object) -> bytes:
+    """``value`` pickled, read-only mappings (which exercises hold) included."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+    pickler.dump(value)
+    return buffer.getvalue()

@@ -1,0 +1,215 @@
+"""Parsing and rendering in forked processes: same bytes as one process, same failures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from thrustlib import parallel
+from thrustlib.build import build
+from thrustlib.config import load_config
+from thrustlib.errors import ContentError, Problem, ThemeError, ThrustlibError
+from thrustlib.render import Renderer
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="processes are forked on Linux")
+
+HERE = Path(__file__).parent
+BASIC = HERE / "sites" / "basic"
+ROOT = HERE.parent
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Take the parallel path for any site on two processes; lists the forks made."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    made: list[int] = []
+    real = os.fork
+    parent = os.getpid()
+
+    def fork() -> int:
+        if os.getpid() == parent:
+            made.append(1)
+        return real()
+
+    monkeypatch.setattr(os, "fork", fork)
+    return made
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(BASIC, tmp_path / "site")
+    return tmp_path / "site"
+
+
+def test_shares_and_merge_keep_the_order() -> None:
+    items = list(range(11))
+    parts = parallel.shares(items, 3)
+    assert parts == [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8]]
+    assert parallel.merge(parts) == items
+    assert parallel.merge(parallel.shares(items, 1)) == items
+
+
+def test_small_sites_and_one_job_stay_in_one_process(forks: list[int]) -> None:
+    assert parallel.processes(1, 10_000) == 1
+    assert parallel.processes(None, 10_000) == 2
+    assert parallel.processes(8, 10_000) == 2  # never more than the cores
+    parallel.MIN_ITEMS = 200  # restored by monkeypatch
+    assert parallel.processes(None, 199) == 1
+
+
+@pytest.mark.parametrize("source", [BASIC, ROOT], ids=["basic", "shipped"])
+def test_output_is_byte_identical_to_one_process(
+    source: Path, tmp_path: Path, forks: list[int]
+) -> None:
+    config = load_config(source)
+    build(config, output=tmp_path / "serial", jobs=1)
+    assert forks == []
+    build(config, output=tmp_path / "parallel", jobs=2)
+    assert len(forks) == 2  # one to parse, one to render
+    assert files_of(tmp_path / "parallel") == files_of(tmp_path / "serial")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parallel", "serial"]
+
+
+def test_cache_hits_are_read_here_and_misses_parsed_in_children(
+    site: Path, forks: list[int]
+) -> None:
+    config = load_config(site)
+    build(config, output=site / "serial", jobs=1)
+    build(config, output=site / "cold", jobs=2, cache=True)
+    edited = site / "exercises" / "glute-bridge.md"
+    edited.write_text(edited.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    forks.clear()
+    build(load_config(site), output=site / "warm", jobs=2, cache=True)
+    assert len(forks) == 1  # four hits and one miss: too few to parse in two processes
+    assert files_of(site / "cold") == files_of(site / "serial")
+    assert b"One more line." in files_of(site / "warm")["exercises/glute-bridge/index.html"]
+
+
+def test_content_errors_are_the_same_in_parallel(site: Path, forks: list[int]) -> None:
+    (site / "exercises" / "broken.md").write_text("---\ntitle: [unclosed\n---\n", "utf-8")
+    (site / "exercises" / "zzz-no-title.md").write_text("---\nlevel: 7\n---\nText.\n", "utf-8")
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(ContentError) as caught:
+            build(load_config(site), output=site / "out", jobs=jobs)
+        errors.append(caught.value.problems)
+    assert errors[0] == errors[1]
+    assert len(forks) == 1  # parsed in two processes; nothing rendered
+
+
+def broken_template(site: Path) -> None:
+    templates = site / "templates"
+    templates.mkdir()
+    (templates / "muscle.html").write_text("<p>\n{{ 1 // (page | length - page | length) }}\n")
+
+
+def test_a_template_error_keeps_the_old_site_and_names_file_and_line(
+    site: Path, forks: list[int]
+) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, jobs=1)
+    before = files_of(out)
+    broken_template(site)
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(ThemeError) as caught:
+            build(load_config(site), output=out, jobs=jobs)
+        errors.append(caught.value)
+    assert len(forks) == 2
+    serial, shared = errors
+    assert shared.problems == serial.problems
+    [problem] = shared.problems
+    assert problem.path is not None and problem.path.name == "muscle.html"
+    assert problem.line == 2
+    assert files_of(out) == before
+    assert sorted(p.name for p in site.iterdir()) == [
+        "_site",
+        "exercises",
+        "site.toml",
+        "templates",
+    ]
+
+
+def fail_in_child(
+    monkeypatch: pytest.MonkeyPatch, failure: Callable[[], object]
+) -> Callable[[], None]:
+    """Make every page a child renders fail with ``failure()``; the parent's succeed."""
+    parent = os.getpid()
+    real = Renderer.render_page
+
+    def render_page(self: Renderer, library: object, path: str) -> bytes:
+        if os.getpid() != parent:
+            failure()
+        return real(self, library, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Renderer, "render_page", render_page)
+    return monkeypatch.undo
+
+
+def theme_error() -> None:
+    raise ThemeError([Problem(Path("templates/exercise.html"), 7, "template error: boom")])
+
+
+def bug() -> None:
+    raise ValueError("a bug in a worker")
+
+
+def death() -> None:
+    os._exit(3)
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected", "message"),
+    [
+        (theme_error, ThemeError, r"templates/exercise\.html:7: error: template error: boom"),
+        (bug, ValueError, "a bug in a worker"),
+        (death, ThrustlibError, "worker process exited with status 3"),
+    ],
+    ids=["theme", "bug", "death"],
+)
+def test_a_failing_worker_keeps_the_old_site(
+    site: Path,
+    forks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Callable[[], object],
+    expected: type[BaseException],
+    message: str,
+) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, jobs=1)
+    before = files_of(out)
+    fail_in_child(monkeypatch, failure)
+    with pytest.raises(expected, match=message) as caught:
+        build(load_config(site), output=out, jobs=2)
+    if expected is ThemeError:
+        assert caught.value.problems[0].line == 7  # type: ignore[attr-defined]
+    if expected is ValueError:
+        assert "raised in a worker process" in "".join(caught.value.__notes__)
+    assert files_of(out) == before
+    assert sorted(p.name for p in site.iterdir()) == ["_site", "exercises", "site.toml"]
+
+
+def test_the_jobs_option(site: Path, forks: list[int], capsys: pytest.CaptureFixture[str]) -> None:
+    from thrustlib.cli import main
+
+    config = str(site / "site.toml")
+    assert main(["build", "-q", "--no-cache", "--jobs", "2", "--config", config]) == 0
+    assert len(forks) == 2
+    assert main(["check", "-q", "--no-cache", "-j", "1", "--config", config]) == 0
+    assert len(forks) == 2
+    assert main(["build", "--jobs", "0", "--config", config]) == 2
+    assert "1 or more" in capsys.readouterr().err
