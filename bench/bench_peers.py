@@ -390,7 +390,7 @@ def make_tools(work: Path, venv: Path, found: dict[str, str]) -> list[Tool]:
         Tool(
             "thrustlib",
             found["thrustlib"],
-            [sys.executable, "-m", "thrustlib", "build", "--quiet"],
+            [sys.executable, "-m", "thrustlib", "build", "--quiet", "--no-cache"],
             work / "thrustlib",
             work / "thrustlib" / "_site",
         ),
