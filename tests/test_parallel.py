@@ -36,6 +36,9 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Take the parallel path for any site on two processes; lists the forks made."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
+    # Other tests in the same run leave idle server threads behind (the browser tests'
+    # static server), which would make can_fork() refuse; these tests fork regardless.
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
     made: list[int] = []
     real = os.fork
     parent = os.getpid()
