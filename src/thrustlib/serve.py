@@ -437,6 +437,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _redirect(self, location: str, *, head: bool) -> None:
         self._send(HTTPStatus.FOUND, b"", "text/plain", head=head, extra={"Location": location})
 
+    def _error_page(self, errors: Iterable[Problem], live: Live, *, head: bool) -> None:
+        """A 500 page listing ``errors``; it is the overlay, so none is added to it."""
+        page = theme_live.error_page(errors).encode()
+        self._html(
+            HTTPStatus.INTERNAL_SERVER_ERROR, page, dataclasses.replace(live, errors=()), head=head
+        )
+
     def _html(self, status: HTTPStatus, page: bytes, live: Live, *, head: bool) -> None:
         preview = self.server.preview
         addition = theme_live.live_script(preview.boot, live.generation)
@@ -473,13 +480,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain", head=head)
             return
         if live.snapshot is None:
-            page = theme_live.error_page(live.errors).encode()
-            self._html(
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-                page,
-                dataclasses.replace(live, errors=()),
-                head=head,
-            )
+            self._error_page(live.errors, live, head=head)
             return
         rel = path[len(base) :]
         if rel == "" or rel.endswith("/"):
@@ -503,13 +504,7 @@ class _Handler(BaseHTTPRequestHandler):
             # A page the pre-publish check did not try; show its error like a failed build,
             # in the one overlay the error page already is.
             errors = dict.fromkeys([*live.errors, *(exc.errors or exc.problems)])
-            page = theme_live.error_page(errors).encode()
-            self._html(
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-                page,
-                dataclasses.replace(live, errors=()),
-                head=head,
-            )
+            self._error_page(errors, live, head=head)
             return
         ctype = content_type(rel)
         if ctype == CONTENT_TYPES[".html"]:
