@@ -371,3 +371,23 @@ def test_relpath_matches_the_standard_library(target: list[str], start: list[str
     assert _relpath(joined_target, joined_start) == posixpath.relpath(
         joined_target or ".", joined_start or "."
     )
+
+
+def test_a_site_template_can_use_unknown_front_matter_keys(tmp_path: Path) -> None:
+    """Unknown keys are kept for templates, and escaped like everything else."""
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "swing.md").write_text(
+        '---\ndescription: "Swing."\nmuscles: [glutes]\ncoach: "<b>Ann</b>"\n---\n'
+        "## Execution\n1. **Hike**: Hike the bell.\n",
+        "utf-8",
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "exercise.html").write_text(
+        '{% extends "theme/exercise.html" %}'
+        "{% block content %}<p id=coach>{{ exercise.extra.coach }}</p>{{ super() }}{% endblock %}",
+        "utf-8",
+    )
+    config = load_config(tmp_path)
+    library, _ = load_library(config)
+    html = Renderer(config).render_page(library, "exercises/swing/index.html").decode()
+    assert "<p id=coach>&lt;b&gt;Ann&lt;/b&gt;</p>" in html

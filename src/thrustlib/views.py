@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -190,6 +192,9 @@ class ExerciseView:
     """The small tree around the exercise: parent, itself and siblings, its children."""
     family_page: Link | None
     """The whole family's page, when the exercise belongs to one."""
+    extra: Mapping[str, Any]
+    """Front-matter keys thrustlib does not know, for a site's own templates (escaped on
+    output like everything else)."""
 
 
 class Views:
@@ -350,6 +355,7 @@ class Views:
             family_page=self.family_link(root, counted=False)
             if root in self.library.families
             else None,
+            extra=e.extra,
         )
 
 
