@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -112,10 +111,3 @@ def plain_text(tokens: Sequence[Token] | None) -> str:
         elif token.type == "image" or token.children:
             out.append(plain_text(token.children))
     return "".join(out)
-
-
-def inline_plain(text: str) -> str:
-    """Plain text of a string of inline Markdown."""
-    env: dict[str, Any] = {}
-    tokens = MD.parseInline(text, env)
-    return " ".join(plain_text(t.children) for t in tokens).strip()

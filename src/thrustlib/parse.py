@@ -72,9 +72,7 @@ def decode(path: Path, data: bytes, problems: Problems) -> str | None:
             " save it as UTF-8",
         )
         return None
-    text = text.removeprefix("\ufeff")
-    # Windows and old-Mac line endings give the same model as LF.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_text(text)
 
 
 def parse_exercise(path: Path, data: bytes | str, vocabulary: Vocabulary) -> ParseResult:
@@ -95,7 +93,10 @@ def parse_exercise(path: Path, data: bytes | str, vocabulary: Vocabulary) -> Par
 
 
 def decode_text(text: str) -> str:
-    """Normalize text that was already decoded: no BOM, LF line endings."""
+    """Normalize text that was already decoded: no BOM, LF line endings.
+
+    Windows and old-Mac line endings give the same model as LF.
+    """
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
