@@ -79,7 +79,7 @@ def test_a_changed_file_is_parsed_again(site: Path, parses: list[Path]) -> None:
     parses.clear()
     library, _ = build_module.load_library(load_config(site), cache=True)
     assert parses == [Path("exercises/glute-bridge.md")]
-    assert "One more line." in repr(library.exercises["glute-bridge"])
+    assert "One more line." in repr(library.whole("glute-bridge"))
 
 
 def test_a_corrupt_cache_is_ignored(site: Path, parses: list[Path]) -> None:

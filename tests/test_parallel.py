@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,6 +65,36 @@ def test_shares_and_merge_keep_the_order() -> None:
     assert parts == [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8]]
     assert parallel.merge(parts) == items
     assert parallel.merge(parallel.shares(items, 1)) == items
+
+
+def test_map_items_keeps_the_order_and_shares_the_work(forks: list[int]) -> None:
+    parent = os.getpid()
+
+    def work(item: int) -> tuple[int, int]:
+        if os.getpid() == parent:
+            time.sleep(0.001)  # a slower parent: the child must take its part
+        return item * 2, os.getpid()
+
+    results = parallel.map_items(work, range(2000), 2)
+    assert [value for value, _ in results] == [n * 2 for n in range(2000)]
+    assert len({pid for _, pid in results}) == 2
+    assert len(forks) == 1
+    assert parallel.map_items(work, range(5), 1) == [(n * 2, parent) for n in range(5)]
+    assert parallel.map_items(work, [], 2) == []
+
+
+def test_map_items_raises_what_a_child_raised(forks: list[int]) -> None:
+    parent = os.getpid()
+
+    def work(item: int) -> int:
+        if os.getpid() != parent:
+            raise ValueError(f"item {item} failed")
+        time.sleep(0.001)
+        return item
+
+    with pytest.raises(ValueError, match=r"item \d+ failed") as caught:
+        parallel.map_items(work, range(500), 2)
+    assert "raised in a worker process" in "".join(caught.value.__notes__)
 
 
 def test_small_sites_and_one_job_stay_in_one_process(forks: list[int]) -> None:
@@ -157,6 +188,8 @@ def fail_in_child(
     def render_page(self: Renderer, library: object, path: str) -> bytes:
         if os.getpid() != parent:
             failure()
+        else:
+            time.sleep(0.02)  # pages go to whichever process is free: leave some to the child
         return real(self, library, path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Renderer, "render_page", render_page)

@@ -17,9 +17,7 @@ another version is ignored (and rebuilt). The folder is safe to delete at any ti
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
-import io
 import logging
 import os
 import pickle
@@ -28,10 +26,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
-from thrustlib import __version__
+from thrustlib import __version__, packing
 from thrustlib.config import SiteConfig
 from thrustlib.errors import Problem
 from thrustlib.load import find_exercise_files
@@ -43,24 +39,10 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".thrustlib-cache"
 """The cache folder's name, inside the site folder."""
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent
-
-# Only these may be rebuilt from a cache file: a pickle names the classes it constructs,
-# and one planted in a site folder must not be able to name anything else.
-_ALLOWED_MODULES = frozenset(
-    {
-        "thrustlib.cache",
-        "thrustlib.errors",
-        "thrustlib.model",
-        "thrustlib.parse",
-        "thrustlib.vocabulary",
-        "pathlib",
-        "datetime",
-    }
-)
 
 
 def cache_folder(config: SiteConfig) -> Path:
@@ -90,29 +72,39 @@ def code_fingerprint() -> bytes:
 
 
 class ParseCache:
-    """Parse results of earlier builds by content key; read once, written once."""
+    """Parse results of earlier builds by content key; read once, written once.
+
+    Results are kept packed (:mod:`thrustlib.packing`): an outline to build the library
+    from, and the whole exercise as bytes, opened only when its page is rendered. So
+    reading and writing the cache costs little more than the bytes.
+    """
 
     def __init__(self, folder: Path, vocabulary: Vocabulary) -> None:
         self.path = folder / "parse.pickle"
         self.context = code_fingerprint() + repr(vocabulary).encode()
         stored = _read(self.path)
-        self.entries: dict[bytes, ParseResult] = stored if isinstance(stored, dict) else {}
-        self.used: dict[bytes, ParseResult] = {}
+        self.entries: dict[bytes, object] = stored if isinstance(stored, dict) else {}
+        self.used: dict[bytes, packing.Packed] = {}
         self.misses = 0
 
     def key(self, shown: Path, data: bytes) -> bytes:
         """The key of one file: its bytes, its display path (problems name it) and context."""
         return hashlib.sha256(_framed(self.context, str(shown).encode(), data)).digest()
 
-    def get(self, key: bytes) -> ParseResult | None:
+    def get(self, key: bytes) -> packing.Packed | None:
         """The stored result for ``key``, or ``None``."""
         found = self.entries.get(key)
-        if not isinstance(found, ParseResult):
+        if not (
+            isinstance(found, tuple)
+            and len(found) == 2
+            and isinstance(found[0], ParseResult)
+            and isinstance(found[1], bytes | None)
+        ):
             return None
         self.used[key] = found
         return found
 
-    def put(self, key: bytes, result: ParseResult) -> ParseResult:
+    def put(self, key: bytes, result: packing.Packed) -> packing.Packed:
         """Remember a fresh result; returns it."""
         self.misses += 1
         self.used[key] = result
@@ -248,26 +240,11 @@ def _framed(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(8, "big") + p for p in parts)
 
 
-def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
-    return MappingProxyType(items)
-
-
-def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, ...]:
-    return _proxy, (dict(proxy),)
-
-
-class _Unpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if module not in _ALLOWED_MODULES:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        return super().find_class(module, name)
-
-
 def _read(path: Path) -> object:
     """The object stored at ``path``, or ``None`` when it is missing or not usable."""
     try:
         with path.open("rb") as stream:
-            header, stored = _Unpickler(stream).load()
+            header, stored = packing.Unpickler(stream).load()
     except FileNotFoundError:
         return None
     except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error
@@ -281,12 +258,8 @@ def _read(path: Path) -> object:
 
 def _write(path: Path, value: object) -> None:
     """Store ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    # Exercises hold read-only mappings, which pickle cannot store as they are.
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
     try:
-        pickler.dump(((FORMAT, __version__), value))
+        data = packing.dumps(((FORMAT, __version__), value))
         path.parent.mkdir(parents=True, exist_ok=True)
         ignore = path.parent / ".gitignore"
         if not ignore.exists():
@@ -295,7 +268,7 @@ def _write(path: Path, value: object) -> None:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as stream:
-                stream.write(buffer.getbuffer())
+                stream.write(data)
             Path(temp).replace(path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -94,7 +95,8 @@ def split_front_matter(
     path: Path, text: str, problems: Problems
 ) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
     """Split off and load the YAML front matter; lines are kept for every key."""
-    boundaries = list(_FM.FM_BOUNDARY.finditer(text))
+    # Only the first two '---' lines matter; a long body is not searched for more.
+    boundaries = list(itertools.islice(_FM.FM_BOUNDARY.finditer(text), 2))
     if not _FM.detect(text) or not boundaries or boundaries[0].start() != 0:
         problems.error(
             path,

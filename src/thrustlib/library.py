@@ -7,7 +7,8 @@ collects problems instead of stopping at the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 
 from thrustlib.errors import Problems
@@ -21,8 +22,13 @@ def build_library(
     problems: Problems,
     *,
     drafts: bool = False,
+    packed: Mapping[Path, bytes] | None = None,
 ) -> Library:
-    """Index the exercises and resolve their variation tree; problems go to ``problems``."""
+    """Index the exercises and resolve their variation tree; problems go to ``problems``.
+
+    ``packed`` holds, by display path, the whole of exercises given as outlines (see
+    :func:`thrustlib.load.load_exercises`); the library opens them when asked.
+    """
     by_slug: dict[str, Exercise] = {}
     hidden: set[str] = set()
     for exercise in sorted(exercises, key=lambda e: (e.slug, str(e.source.path))):
@@ -79,6 +85,11 @@ def build_library(
         equipment=MappingProxyType({k: title_order(v) for k, v in sorted(equipment.items())}),
         variations=MappingProxyType(variations),
         families=families,
+        packed=MappingProxyType(
+            {s: packed[e.source.path] for s, e in by_slug.items() if e.source.path in packed}
+            if packed
+            else {}
+        ),
     )
 
 

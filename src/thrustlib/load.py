@@ -7,11 +7,11 @@ leftovers (dotfiles, ``~`` backups, ``#autosave#``, swap files) are never conten
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thrustlib import parallel
+from thrustlib import packing, parallel
 from thrustlib.errors import Problem, Problems
 from thrustlib.model import Exercise
 from thrustlib.parse import ParseResult, parse_exercise
@@ -61,6 +61,7 @@ def load_exercises(
     root: Path | None = None,
     cache: ParseCache | None = None,
     jobs: int | None = 1,
+    packed: dict[Path, bytes] | None = None,
 ) -> list[Exercise]:
     """Parse every file in ``folder``; problems of all files are collected, none raised.
 
@@ -68,13 +69,18 @@ def load_exercises(
     thrustlib) gives the stored result instead of being parsed again. The files left to
     parse may be shared among ``jobs`` processes (``None``: one per core); the results
     are the same, in the same order, however many ran.
+
+    With ``packed``, an exercise that comes from another process or from the cache is
+    returned as its outline, and the whole of it, still packed, is put in ``packed`` by
+    its display path (see :mod:`thrustlib.packing`); without it, every exercise returned
+    is whole.
     """
     exercises: list[Exercise] = []
     if not folder.is_dir():
         problems.error(folder, None, "the exercises folder does not exist")
         return exercises
     # One entry per file, in walk order: its parse result, or why it could not be read.
-    entries: list[ParseResult | Problem] = []
+    entries: list[packing.Packed | Problem] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes]] = []
     for path in find_exercise_files(folder):
@@ -89,27 +95,46 @@ def load_exercises(
         if cached is None:
             misses.append((len(entries), key))
             unparsed.append((shown, data))
-            cached = ParseResult(None)  # replaced below
+            cached = (ParseResult(None), None)  # replaced below
         entries.append(cached)
-    for (index, key), result in zip(misses, _parse(unparsed, vocabulary, jobs), strict=True):
-        entries[index] = result if cache is None else cache.put(key, result)
+    fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None)
+    for (index, key), parsed in zip(misses, fresh, strict=True):
+        entries[index] = parsed if cache is None else cache.put(key, parsed)
     for entry in entries:
-        found = [entry] if isinstance(entry, Problem) else entry.problems
-        problems.extend(found)
+        if isinstance(entry, Problem):
+            problems.extend([entry])
+            continue
+        result, packed_whole = entry
+        problems.extend(result.problems)
         # Kept even when it has errors: cross-file checks still need it; the errors
         # already recorded stop the build.
-        if isinstance(entry, ParseResult) and entry.exercise is not None:
-            exercises.append(entry.exercise)
+        if result.exercise is None:
+            continue
+        if packed_whole is None:
+            exercises.append(result.exercise)
+        elif packed is not None:
+            packed[result.exercise.source.path] = packed_whole
+            exercises.append(result.exercise)
+        else:
+            exercises.append(packing.unpack(packed_whole))
     return exercises
 
 
 def _parse(
-    files: list[tuple[Path, bytes]], vocabulary: Vocabulary, jobs: int | None
-) -> list[ParseResult]:
-    """``parse_exercise`` of each (display path, bytes), shared among processes if worth it."""
+    files: list[tuple[Path, bytes]], vocabulary: Vocabulary, jobs: int | None, *, pack_here: bool
+) -> list[packing.Packed]:
+    """``parse_exercise`` of each (display path, bytes), shared among processes if worth it.
 
-    def parse_share(share: Sequence[tuple[Path, bytes]]) -> list[ParseResult]:
-        return [parse_exercise(shown, data, vocabulary) for shown, data in share]
+    Results parsed in another process come back packed (an outline to unpickle now, the
+    rest as bytes); so do this process's own when ``pack_here`` (for the cache to store).
+    """
+    parent = os.getpid()
+
+    def parse_one(file: tuple[Path, bytes]) -> packing.Packed:
+        result = parse_exercise(file[0], file[1], vocabulary)
+        if pack_here or os.getpid() != parent:
+            return packing.pack(result)
+        return result, None
 
     count = parallel.processes(jobs, len(files))
-    return parallel.merge(parallel.run(parse_share, parallel.shares(files, count)))
+    return parallel.map_items(parse_one, files, count)

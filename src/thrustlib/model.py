@@ -256,11 +256,24 @@ class Library:
     families: tuple[str, ...] = ()
     """Slugs of the roots that have at least one variation, sorted by title."""
 
+    packed: Mapping[str, bytes] = field(default_factory=dict)
+    """Exercises held as outlines in ``exercises``, whole and packed, by slug: parsed in
+    another process or read from the cache, and opened only by :meth:`whole`."""
+
     def __len__(self) -> int:
         return len(self.exercises)
 
     def __getitem__(self, slug: str) -> Exercise:
         return self.exercises[slug]
+
+    def whole(self, slug: str) -> Exercise:
+        """The exercise with its page content (``self[slug]`` may be an outline of it)."""
+        data = self.packed.get(slug)
+        if data is None:
+            return self.exercises[slug]
+        from thrustlib.packing import unpack  # packing builds on this module
+
+        return unpack(data)
 
     def pick(self, slugs: tuple[str, ...] | list[str]) -> list[Exercise]:
         """The exercises for ``slugs``, in the order given."""

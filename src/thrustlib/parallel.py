@@ -14,9 +14,7 @@ The parent works on the first share itself instead of waiting idle.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import gc
-import io
 import os
 import pickle
 import signal
@@ -24,9 +22,9 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from types import MappingProxyType
 from typing import Any, NoReturn, TypeVar
 
+from thrustlib import packing
 from thrustlib.errors import ThrustlibError
 
 T = TypeVar("T")
@@ -71,6 +69,48 @@ def merge(results: Sequence[Sequence[R]]) -> list[R]:
     for row in range(max((len(r) for r in results), default=0)):
         merged.extend(r[row] for r in results if row < len(r))
     return merged
+
+
+MAX_CHUNKS = 1024
+"""Tickets are 4 bytes, so this many fit in a pipe of the smallest capacity (one page)."""
+
+
+def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
+    """``[work(item) for item in items]``, shared among ``count`` processes.
+
+    Items go out in small chunks, each to whichever process is free: the pages of a site
+    differ in cost by a hundred times, and fixed shares left one process idle while the
+    other finished. Chunks are handed out as tickets read from a pipe filled before the
+    fork, which needs no lock and cannot be left locked by a process that dies.
+    """
+    if count <= 1 or len(items) <= 1:
+        return [work(item) for item in items]
+    size = max(1, -(-len(items) // MAX_CHUNKS), len(items) // (count * 32))
+    chunks = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    read, write = os.pipe()
+    try:
+        os.write(write, b"".join(n.to_bytes(4, "little") for n in range(len(chunks))))
+    finally:
+        os.close(write)  # closed before the fork: an empty pipe then reads as the end
+
+    def take() -> int | None:
+        ticket = os.read(read, 4)
+        return int.from_bytes(ticket, "little") if len(ticket) == 4 else None
+
+    def worker(_: Sequence[None]) -> dict[int, list[R]]:
+        done: dict[int, list[R]] = {}
+        while (number := take()) is not None:
+            done[number] = [work(items[i]) for i in chunks[number]]
+        return done
+
+    try:
+        results = run(worker, [[None]] * min(count, len(chunks)))
+    finally:
+        os.close(read)
+    merged: dict[int, list[R]] = {}
+    for result in results:
+        merged.update(result)
+    return [value for number in range(len(chunks)) for value in merged[number]]
 
 
 def run(work: Callable[[Sequence[T]], R], parts: Sequence[Sequence[T]]) -> list[R]:
@@ -162,18 +202,6 @@ def portable(exc: BaseException) -> BaseException:
     return exc
 
 
-def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
-    return MappingProxyType(items)
-
-
-def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, ...]:
-    return _proxy, (dict(proxy),)
-
-
 def dumps(value: object) -> bytes:
     """``value`` pickled, read-only mappings (which exercises hold) included."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
-    pickler.dump(value)
-    return buffer.getvalue()
+    return packing.dumps(value)

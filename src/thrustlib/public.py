@@ -52,8 +52,7 @@ def library_json(library: Library, base_url: str = "/") -> dict[str, Any]:
     return {
         "version": SCHEMA_VERSION,
         "exercises": [
-            exercise_json(library.exercises[slug], library, base)
-            for slug in sorted(library.exercises)
+            exercise_json(library.whole(slug), library, base) for slug in sorted(library.exercises)
         ],
         "muscles": [
             {

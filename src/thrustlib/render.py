@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
@@ -203,21 +203,23 @@ class Renderer:
             self._assets()  # read once, before the fork, not once per process
         total = len(paths)
         parent = os.getpid()  # only the parent reports progress, children send errors
+        done = 0
 
-        def render_share(share: Sequence[tuple[int, str]]) -> tuple[int, BaseException] | None:
-            for done, (index, path) in enumerate(share, 1):
-                try:
-                    sink.write(path, self.render_page(library, path))
-                except Exception as exc:
-                    return index, exc if os.getpid() == parent else parallel.portable(exc)
-                if progress is not None and os.getpid() == parent:
-                    progress("render", min(done * count, total), total)
+        def render_one(path: str) -> BaseException | None:
+            nonlocal done
+            try:
+                sink.write(path, self.render_page(library, path))
+            except Exception as exc:
+                return exc if os.getpid() == parent else parallel.portable(exc)
+            if progress is not None and os.getpid() == parent:
+                done += 1
+                progress("render", min(done * count, total), total)
             return None
 
-        failures = parallel.run(render_share, parallel.shares(list(enumerate(paths)), count))
-        failed = [f for f in failures if f is not None]
-        if failed:
-            raise min(failed, key=lambda f: f[0])[1]
+        failures = parallel.map_items(render_one, paths, count)
+        failed = next((f for f in failures if f is not None), None)
+        if failed is not None:
+            raise failed  # the first failing page in path order, however many processes ran
         if progress is not None:
             progress("render", total, total)
         return []
@@ -317,7 +319,7 @@ class Renderer:
             )
         elif kind == "exercise":
             assert key is not None
-            exercise = library[key]
+            exercise = library.whole(key)
             template, title = "exercise.html", exercise.title
             description, og_type = exercise.description, "article"
             view = views.exercise(exercise)

@@ -1,0 +1,109 @@
+"""Exercises packed as bytes: for the content cache, and between build processes.
+
+A parsed exercise is mostly page content (lists, sections, steps, their HTML) that only
+its own page and ``api/exercises.json`` read. Everything else (the library's indexes,
+every list page) needs the outline: title, muscles, equipment, parent, description. So a
+result parsed in a worker process, or read from the cache, travels as its outline plus
+the whole exercise pickled, and the pickle is opened only by the process that renders a
+page needing it. Unpickling every exercise in the main process was a serial second of a
+10,000-exercise build; this way that work is spread over the workers, and mostly skipped.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import io
+import pickle
+from types import MappingProxyType
+from typing import Any
+
+from thrustlib.model import Exercise
+from thrustlib.parse import ParseResult
+
+# Only classes of these modules may be rebuilt from packed bytes: the cache is a file in
+# the site folder, and a pickle planted there must not be able to call anything else.
+ALLOWED_MODULES = frozenset(
+    {
+        "thrustlib.cache",
+        "thrustlib.errors",
+        "thrustlib.model",
+        "thrustlib.parse",
+        "thrustlib.vocabulary",
+        "pathlib",
+        "datetime",
+    }
+)
+
+# The fields only an exercise's own page and the JSON API read; see outline().
+PAGE_FIELDS: dict[str, Any] = {
+    "intro": "",
+    "setup": (),
+    "execution": (),
+    "tips": (),
+    "mistakes": (),
+    "notes": MappingProxyType({}),
+    "summary": "",
+    "summary_plain": "",
+    "rendered": MappingProxyType({}),
+    "sections": (),
+    "howto": (),
+}
+
+
+def outline(exercise: Exercise) -> Exercise:
+    """``exercise`` without its page content: what indexes and list pages read."""
+    return dataclasses.replace(exercise, **PAGE_FIELDS)
+
+
+Packed = tuple[ParseResult, bytes | None]
+"""A parse result, and when its exercise is an outline, the whole exercise packed."""
+
+
+def pack(result: ParseResult) -> Packed:
+    """``result`` with its exercise cut to the outline, and the whole exercise packed."""
+    if result.exercise is None:
+        return result, None
+    return ParseResult(outline(result.exercise), result.problems), dumps(result.exercise)
+
+
+def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, ...]:
+    return _proxy, (dict(proxy),)
+
+
+def dumps(value: object) -> bytes:
+    """``value`` pickled, read-only mappings (which exercises hold) included."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class Unpickler(pickle.Unpickler):
+    """An unpickler that builds only thrustlib's own data classes."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == _proxy.__name__:
+            return _proxy
+        found = super().find_class(module, name) if module in ALLOWED_MODULES else None
+        if not isinstance(found, type):
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed here")
+        return found
+
+
+def loads(data: bytes) -> Any:
+    """The object :func:`dumps` packed (restricted as :class:`Unpickler` says)."""
+    return Unpickler(io.BytesIO(data)).load()
+
+
+def unpack(data: bytes) -> Exercise:
+    """An exercise packed with :func:`dumps`; ``TypeError`` if the bytes hold another thing."""
+    exercise = loads(data)
+    if not isinstance(exercise, Exercise):
+        raise TypeError(f"packed bytes hold a {type(exercise).__name__}, not an Exercise")
+    return exercise
