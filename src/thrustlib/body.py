@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from thrustlib.errors import Problems
@@ -250,6 +251,16 @@ def _item(tokens: list[Token], line: int, env: dict[str, Any]) -> ListItem | Non
     inlines = [t for t in tokens if t.type == "inline"]
     if not inlines:
         return None
+    if len(inlines) == 1 and "**" not in inlines[0].content and "__" not in inlines[0].content:
+        # The commonest item: one paragraph of plain text, no label. Its HTML is the
+        # escaped text, as markdown-it's renderer would write it, without the walk.
+        children = inlines[0].children or []
+        if len(children) == 1 and children[0].type == "text":
+            source = inlines[0].content.strip()
+            text = children[0].content
+            if not source:
+                return None
+            return ListItem(None, source, text.strip(), line, escapeHtml(text).strip())
     source = "\n\n".join(t.content for t in inlines).strip()
     plain = " ".join(plain_text(t.children).strip() for t in inlines).strip()
     if not source:
