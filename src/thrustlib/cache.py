@@ -105,9 +105,12 @@ class ParseCache:
         return found
 
     def put(self, key: bytes, result: packing.Packed) -> packing.Packed:
-        """Remember a fresh result; returns it."""
+        """Remember a fresh result; returns it. Packed results are stored as outlines."""
         self.misses += 1
-        self.used[key] = result
+        found, whole = result
+        if whole is not None and found.exercise is not None:
+            found = ParseResult(packing.outline(found.exercise), found.problems)
+        self.used[key] = (found, whole)
         return result
 
     def save(self) -> None:

@@ -110,7 +110,7 @@ def load_exercises(
         # already recorded stop the build.
         if result.exercise is None:
             continue
-        if packed_whole is None:
+        if packed_whole is None or not packing.is_outline(result.exercise):
             exercises.append(result.exercise)
         elif packed is not None:
             packed[result.exercise.source.path] = packed_whole
@@ -126,14 +126,18 @@ def _parse(
     """``parse_exercise`` of each (display path, bytes), shared among processes if worth it.
 
     Results parsed in another process come back packed (an outline to unpickle now, the
-    rest as bytes); so do this process's own when ``pack_here`` (for the cache to store).
+    rest as bytes). This process's own stay whole, with the bytes beside them when
+    ``pack_here`` (for the cache to store): packing them here is shared work, packing
+    them at the end would not be.
     """
     parent = os.getpid()
 
     def parse_one(file: tuple[Path, bytes]) -> packing.Packed:
         result = parse_exercise(file[0], file[1], vocabulary)
-        if pack_here or os.getpid() != parent:
+        if os.getpid() != parent:
             return packing.pack(result)
+        if pack_here and result.exercise is not None:
+            return result, packing.dumps(result.exercise)
         return result, None
 
     count = parallel.processes(jobs, len(files))

@@ -57,7 +57,8 @@ def outline(exercise: Exercise) -> Exercise:
 
 
 Packed = tuple[ParseResult, bytes | None]
-"""A parse result, and when its exercise is an outline, the whole exercise packed."""
+"""A parse result and, when given, its whole exercise packed; the result's exercise is
+then either that whole exercise or its outline (see :func:`is_outline`)."""
 
 
 def pack(result: ParseResult) -> Packed:
@@ -65,6 +66,12 @@ def pack(result: ParseResult) -> Packed:
     if result.exercise is None:
         return result, None
     return ParseResult(outline(result.exercise), result.problems), dumps(result.exercise)
+
+
+def is_outline(exercise: Exercise) -> bool:
+    """True when ``exercise`` has no page content (an outline, or an empty exercise, which
+    is its own outline)."""
+    return all(getattr(exercise, name) == empty for name, empty in PAGE_FIELDS.items())
 
 
 def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
