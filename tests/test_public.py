@@ -233,3 +233,16 @@ def test_the_schema_rejects_what_it_should() -> None:
     data["exercises"][0]["video"] = "too-short"
     with pytest.raises(jsonschema.ValidationError):
         validate(data)
+
+
+@pytest.mark.parametrize("base", ["/", "https://example.org/lib"])
+def test_the_text_written_piece_by_piece_is_dumps_of_the_whole(base: str) -> None:
+    from thrustlib.load import load_exercises
+    from thrustlib.public import library_data
+
+    root = Path(__file__).resolve().parent.parent
+    shipped = load_exercises(root / "exercises", VOCABULARY, Problems(), root=root)
+    for built in (library(), build_library(shipped, VOCABULARY, Problems())):
+        assert library_data(built, base) == dumps(library_json(built, base)).encode()
+    empty = build_library([], VOCABULARY, Problems())
+    assert library_data(empty, base) == dumps(library_json(empty, base)).encode()

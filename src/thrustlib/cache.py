@@ -262,7 +262,6 @@ def _read(path: Path) -> object:
 def _write(path: Path, value: object) -> None:
     """Store ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
     try:
-        data = packing.dumps(((FORMAT, __version__), value))
         path.parent.mkdir(parents=True, exist_ok=True)
         ignore = path.parent / ".gitignore"
         if not ignore.exists():
@@ -271,7 +270,9 @@ def _write(path: Path, value: object) -> None:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
+                # Straight to the file: the cache of a large site is tens of megabytes,
+                # which a copy in memory would add to the build's peak.
+                packing.dump(((FORMAT, __version__), value), stream)
             Path(temp).replace(path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import dataclasses
 import io
 import pickle
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 from thrustlib.model import Exercise
 from thrustlib.parse import ParseResult
@@ -82,12 +82,20 @@ def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, ...]:
     return _proxy, (dict(proxy),)
 
 
-def dumps(value: object) -> bytes:
-    """``value`` pickled, read-only mappings (which exercises hold) included."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+_DISPATCH = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+
+
+def dump(value: object, stream: BinaryIO) -> None:
+    """Pickle ``value`` into ``stream``, read-only mappings (which exercises hold) included."""
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
     pickler.dump(value)
+
+
+def dumps(value: object) -> bytes:
+    """``value`` pickled, as :func:`dump` writes it."""
+    buffer = io.BytesIO()
+    dump(value, buffer)
     return buffer.getvalue()
 
 

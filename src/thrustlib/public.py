@@ -47,25 +47,51 @@ def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[s
 
 def library_json(library: Library, base_url: str = "/") -> dict[str, Any]:
     """The whole library: exercises sorted by slug, and muscles with their slugs."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    vocabulary = library.vocabulary
+    base = _base(base_url)
     return {
         "version": SCHEMA_VERSION,
         "exercises": [
             exercise_json(library.whole(slug), library, base) for slug in sorted(library.exercises)
         ],
-        "muscles": [
-            {
-                "key": key,
-                "name": vocabulary.muscle(key).name,
-                "region": vocabulary.muscle(key).region,
-                "url": f"{base}muscles/{key}/",
-                "exercises": list(group.primary),
-                "secondary_exercises": list(group.secondary),
-            }
-            for key, group in library.muscles.items()
-        ],
+        "muscles": _muscles_json(library, base),
     }
+
+
+def library_data(library: Library, base_url: str = "/") -> bytes:
+    """``dumps(library_json(library, base_url))`` as UTF-8, written one exercise at a time.
+
+    The same bytes, without the whole library as one tree of dicts in memory, nor the
+    text held twice over (as a string, then encoded): for 10,000 exercises those were the
+    largest things a build held.
+    """
+    base = _base(base_url)
+    rest = dumps({"muscles": _muscles_json(library, base), "version": SCHEMA_VERSION})
+    # Keys are sorted: "exercises" comes before the rest, which dumps() sorted already.
+    pieces = [b'{"exercises":[']
+    for n, slug in enumerate(sorted(library.exercises)):
+        text = dumps(exercise_json(library.whole(slug), library, base)).rstrip("\n")
+        pieces.append((("," if n else "") + text).encode())
+    pieces.append(b"]," + rest.removeprefix("{").encode())
+    return b"".join(pieces)
+
+
+def _base(base_url: str) -> str:
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def _muscles_json(library: Library, base: str) -> list[dict[str, Any]]:
+    vocabulary = library.vocabulary
+    return [
+        {
+            "key": key,
+            "name": vocabulary.muscle(key).name,
+            "region": vocabulary.muscle(key).region,
+            "url": f"{base}muscles/{key}/",
+            "exercises": list(group.primary),
+            "secondary_exercises": list(group.secondary),
+        }
+        for key, group in library.muscles.items()
+    ]
 
 
 def dumps(data: Any) -> str:

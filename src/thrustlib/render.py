@@ -230,7 +230,7 @@ class Renderer:
         if path in static:
             return static[path].data
         if path == "api/exercises.json":
-            return public.dumps(public.library_json(library, self.url(""))).encode()
+            return public.library_data(library, self.url(""))
         if path == "api/exercises.schema.json":
             return public.schema_text().encode()
         if path == "sitemap.xml":
