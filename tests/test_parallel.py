@@ -59,14 +59,6 @@ def site(tmp_path: Path) -> Path:
     return tmp_path / "site"
 
 
-def test_shares_and_merge_keep_the_order() -> None:
-    items = list(range(11))
-    parts = parallel.shares(items, 3)
-    assert parts == [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8]]
-    assert parallel.merge(parts) == items
-    assert parallel.merge(parallel.shares(items, 1)) == items
-
-
 def test_map_items_keeps_the_order_and_shares_the_work(forks: list[int]) -> None:
     parent = os.getpid()
 

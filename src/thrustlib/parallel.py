@@ -5,10 +5,9 @@ help; processes do. They are forked (Linux only) rather than spawned: a child st
 the parent's library, renderer and output writer already in memory, shared copy-on-write,
 and nothing but results and errors crosses back through a pipe.
 
-Work is dealt out round-robin (item ``i`` to share ``i % count``), which spreads runs of
-heavy items (the list pages sort together) over every process; :func:`merge` puts the
-results back in the items' order, so output never depends on how many processes ran.
-The parent works on the first share itself instead of waiting idle.
+:func:`map_items` hands work out in small chunks to whichever process is free, and puts
+the results back in the items' order, so output never depends on how many processes ran
+or which one did what. The parent works too instead of waiting idle.
 """
 
 from __future__ import annotations
@@ -56,19 +55,6 @@ def processes(jobs: int | None, items: int) -> int:
     if wanted <= 1 or items < MIN_ITEMS or not can_fork():
         return 1
     return min(wanted, cores(), items)
-
-
-def shares(items: Sequence[T], count: int) -> list[Sequence[T]]:
-    """``items`` dealt round-robin into ``count`` shares."""
-    return [items[k::count] for k in range(count)]
-
-
-def merge(results: Sequence[Sequence[R]]) -> list[R]:
-    """The inverse of :func:`shares`: per-share results back in the items' order."""
-    merged: list[R] = []
-    for row in range(max((len(r) for r in results), default=0)):
-        merged.extend(r[row] for r in results if row < len(r))
-    return merged
 
 
 MAX_CHUNKS = 1024
