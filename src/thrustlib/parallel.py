@@ -138,10 +138,10 @@ def _child(work: Callable[[Sequence[T]], R], part: Sequence[T], fd: int) -> NoRe
     code = 0
     try:
         try:
-            payload = dumps(("ok", work(part)))
+            payload = packing.dumps(("ok", work(part)))
         except BaseException as exc:
             code = 1
-            payload = dumps(("error", portable(exc)))
+            payload = packing.dumps(("error", portable(exc)))
         with os.fdopen(fd, "wb") as stream:
             stream.write(payload)
     except BaseException:
@@ -182,12 +182,7 @@ def portable(exc: BaseException) -> BaseException:
     where = "".join(traceback.format_exception(exc)).rstrip()
     try:
         exc.add_note(f"(raised in a worker process)\n{where}")
-        pickle.loads(dumps(exc))
+        pickle.loads(packing.dumps(exc))
     except Exception:
         return RuntimeError(f"a worker process failed:\n{where}")
     return exc
-
-
-def dumps(value: object) -> bytes:
-    """``value`` pickled, read-only mappings (which exercises hold) included."""
-    return packing.dumps(value)
