@@ -83,14 +83,14 @@ def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]
         ticket = os.read(read, 4)
         return int.from_bytes(ticket, "little") if len(ticket) == 4 else None
 
-    def worker(_: Sequence[None]) -> dict[int, list[R]]:
+    def worker() -> dict[int, list[R]]:
         done: dict[int, list[R]] = {}
         while (number := take()) is not None:
             done[number] = [work(items[i]) for i in chunks[number]]
         return done
 
     try:
-        results = run(worker, [[None]] * min(count, len(chunks)))
+        results = _everywhere(worker, min(count, len(chunks)))
     finally:
         os.close(read)
     merged: dict[int, list[R]] = {}
@@ -99,29 +99,27 @@ def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]
     return [value for number in range(len(chunks)) for value in merged[number]]
 
 
-def run(work: Callable[[Sequence[T]], R], parts: Sequence[Sequence[T]]) -> list[R]:
-    """``[work(part) for part in parts]``, the first part here and each other in a child.
+def _everywhere(work: Callable[[], R], count: int) -> list[R]:
+    """``work()`` run in ``count`` processes: here, and in ``count - 1`` forked children.
 
     An exception in a child is raised here, as it was raised there (with the child's
     traceback as a note); a child that dies without a word is a :class:`ThrustlibError`.
     When anything fails, the children still running are stopped before this returns.
     """
-    if len(parts) <= 1:
-        return [work(part) for part in parts]
     children: list[tuple[int, int]] = []
     # Objects that exist now are never collected in a child, which keeps the collector
     # from touching (and so copying) every page of the shared heap.
     gc.freeze()
     try:
-        for part in parts[1:]:
+        for _ in range(count - 1):
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child's coverage is not collected
                 os.close(read)
-                _child(work, part, write)
+                _child(work, write)
             os.close(write)
             children.append((pid, read))
-        results = [work(parts[0])]
+        results = [work()]
         while children:
             pid, read = children.pop(0)
             results.append(_receive(pid, read))
@@ -133,12 +131,12 @@ def run(work: Callable[[Sequence[T]], R], parts: Sequence[Sequence[T]]) -> list[
         gc.unfreeze()
 
 
-def _child(work: Callable[[Sequence[T]], R], part: Sequence[T], fd: int) -> NoReturn:
+def _child(work: Callable[[], R], fd: int) -> NoReturn:
     """Run ``work`` in a forked child, send its outcome through ``fd`` and exit."""
     code = 0
     try:
         try:
-            payload = packing.dumps(("ok", work(part)))
+            payload = packing.dumps(("ok", work()))
         except BaseException as exc:
             code = 1
             payload = packing.dumps(("error", portable(exc)))
