@@ -164,7 +164,9 @@ _ORDERED_LEAD = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
 # First characters after which an item's text might be a block of its own (a heading, a
 # quote, a fence, a nested list, a rule, a reference, the howto marker): no shortcut.
 _BLOCK_LEADS = frozenset("`~>#[<")
-_BULLETS = frozenset("*-+_")
+# Characters that start a nested bullet item or a thematic break (``***``, ``- - -``,
+# ``___``) when a space or nothing else follows; before other text they are inline.
+_ITEM_OR_RULE = frozenset("*-+_")
 
 
 def _tight_list(list_rule: RuleFuncBlockType) -> RuleFuncBlockType:
@@ -243,7 +245,7 @@ def _simple_list(
         lead = raw[0]
         if lead in _BLOCK_LEADS or lead.isspace():
             return None
-        if lead in _BULLETS and (raw[1:2] in ("", " ", "\t") or not raw.strip(lead + " \t")):
+        if lead in _ITEM_OR_RULE and (raw[1:2] in ("", " ", "\t") or not raw.strip(lead + " \t")):
             return None  # a nested list item, or a thematic break
         if lead.isdigit() and _ORDERED_LEAD.match(raw):
             return None  # a nested ordered list
