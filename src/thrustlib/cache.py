@@ -108,8 +108,10 @@ class ParseCache:
         """Remember a fresh result; returns it. Packed results are stored as outlines."""
         self.misses += 1
         found, whole = result
-        if whole is not None and found.exercise is not None:
-            found = ParseResult(packing.outline(found.exercise), found.problems)
+        # Results from workers are outlines already; this process's own are whole.
+        exercise = found.exercise
+        if whole is not None and exercise is not None and not packing.is_outline(exercise):
+            found = ParseResult(packing.outline(exercise), found.problems)
         self.used[key] = (found, whole)
         return result
 
