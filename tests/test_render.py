@@ -20,7 +20,7 @@ from thrustlib.errors import ThemeError
 from thrustlib.model import Exercise, HowToStep, Library, Section, Source
 from thrustlib.render import Renderer
 from thrustlib.theme import THEME_DIR, fingerprint
-from thrustlib.views import Views, _relpath, relative
+from thrustlib.views import Views, relative
 
 SITE = Path(__file__).parent / "sites" / "basic"
 
@@ -49,6 +49,12 @@ def library(config: SiteConfig) -> Library:
         ("exercises/hip-thrust/index.html", "exercises/hip-thrust/#step-1", "./#step-1"),
         ("exercises/index.html", "static/thrustlib.css", "../static/thrustlib.css"),
         ("muscles/index.html", "exercises/", "../exercises/"),
+        ("exercises/index.html", "exercises/hip-thrust/", "hip-thrust/"),
+        (
+            "exercises/hip-thrust/index.html",
+            "exercises/glute-bridge/",
+            "../glute-bridge/",
+        ),
     ],
 )
 def test_relative_links(page: str, target: str, expected: str) -> None:
@@ -365,12 +371,24 @@ def test_contrast_check_can_fail() -> None:
 @given(
     target=st.lists(st.sampled_from(["a", "b", "exercises", "x", "index.html"]), max_size=4),
     start=st.lists(st.sampled_from(["a", "b", "exercises", "x"]), max_size=4),
+    folder=st.booleans(),
+    file_links=st.booleans(),
 )
-def test_relpath_matches_the_standard_library(target: list[str], start: list[str]) -> None:
-    joined_target, joined_start = "/".join(target), "/".join(start)
-    assert _relpath(joined_target, joined_start) == posixpath.relpath(
-        joined_target or ".", joined_start or "."
-    )
+def test_relative_links_resolve_to_their_target(
+    target: list[str], start: list[str], folder: bool, file_links: bool
+) -> None:
+    """Followed from the page, every link lands on the path it was made for."""
+    page = "/".join([*start, "index.html"])
+    path = "/".join(target) + ("/" if folder and target else "")
+    link = relative(page, path, file_links=file_links)
+    landed = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
+    wanted = posixpath.normpath(path or ".")
+    if file_links and (folder or not target):
+        wanted = posixpath.normpath(posixpath.join(wanted, "index.html"))
+    assert landed == wanted
+    if folder and target and not file_links:  # and a link to a folder is the shortest one
+        shortest = posixpath.relpath(wanted, posixpath.dirname(page) or ".")
+        assert link == ("./" if shortest == "." else shortest + "/")
 
 
 def test_a_site_template_can_use_unknown_front_matter_keys(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ and token.map gives every item its line. Problems here are warnings at their lin
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from thrustlib.errors import Problems
 from thrustlib.markdown import MD, html_of_blocks, html_of_inline, plain_text, render_inline
 from thrustlib.model import HowToStep, ListItem, Section
+from thrustlib.scan import scan
 from thrustlib.vocabulary import normalize, slugify
 
 # Heading text (normalized) -> section kind. Real files use these synonyms.
@@ -73,22 +74,60 @@ class Body:
     howto: tuple[HowToStep, ...] = ()
 
 
-@dataclass(slots=True)
-class _Block:
-    """One top-level block of the body: its tokens and the 0-based lines it spans."""
+class Block(Protocol):
+    """One top-level block of the body, as :func:`parse_body` walks it.
 
-    tokens: list[Token]
+    Made from markdown-it-py's tokens (:class:`_Block`) or, for bodies of the common
+    shape, read straight from the lines (:class:`thrustlib.scan.ScannedBlock`).
+    """
+
+    kind: str
+    tag: str
     start: int
     end: int
 
-    @property
-    def kind(self) -> str:
-        return self.tokens[0].type
+    def heading(self) -> str: ...
+
+    def parts(self) -> list[str]: ...
+
+    def html(self, env: dict[str, Any]) -> str: ...
+
+    def items(self, line0: int, env: dict[str, Any]) -> list[ListItem]: ...
 
 
-def _blocks(tokens: list[Token]) -> list[_Block]:
+class _Block:
+    """One top-level block from markdown-it-py: its tokens and the 0-based lines it spans."""
+
+    __slots__ = ("end", "kind", "start", "tag", "tokens")
+
+    def __init__(self, tokens: list[Token], start: int, end: int) -> None:
+        self.tokens = tokens
+        self.start = start
+        self.end = end
+        self.kind = tokens[0].type
+        self.tag = tokens[0].tag
+
+    def heading(self) -> str:
+        """A heading's plain text."""
+        inline = self.tokens[1] if len(self.tokens) > 1 else None
+        return plain_text(inline.children).strip() if inline is not None else ""
+
+    def parts(self) -> list[str]:
+        """The plain text of each inline run (paragraph, item, heading) in the block."""
+        return [plain_text(t.children).strip() for t in self.tokens if t.type == "inline"]
+
+    def html(self, env: dict[str, Any]) -> str:
+        """The block's HTML, from its tokens (the file's Markdown is never parsed twice)."""
+        return html_of_blocks(self.tokens, env)
+
+    def items(self, line0: int, env: dict[str, Any]) -> list[ListItem]:
+        """A list's items; nested lists stay part of their item's text."""
+        return _items(self, line0, env)
+
+
+def _blocks(tokens: list[Token]) -> list[Block]:
     """Group the token stream into top-level blocks (level 0 open ... close)."""
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -106,30 +145,24 @@ def _blocks(tokens: list[Token]) -> list[_Block]:
     return blocks
 
 
-def _source(lines: list[str], blocks: list[_Block]) -> str:
+def _source(lines: list[str], blocks: Sequence[Block]) -> str:
     """The Markdown source of consecutive blocks, exactly as written."""
     if not blocks:
         return ""
     return "\n".join(lines[blocks[0].start : blocks[-1].end]).strip("\n")
 
 
-def _plain(blocks: list[_Block]) -> str:
+def _plain(blocks: Sequence[Block]) -> str:
     """Plain text of blocks (paragraphs, quotes, lists), one space between blocks."""
-    parts = (plain_text(t.children).strip() for b in blocks for t in b.tokens if t.type == "inline")
-    return " ".join(part for part in parts if part)
-
-
-def _heading_text(block: _Block) -> str:
-    inline = block.tokens[1] if len(block.tokens) > 1 else None
-    return plain_text(inline.children).strip() if inline is not None else ""
+    return " ".join(part for b in blocks for part in b.parts() if part)
 
 
 def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
     """Walk the top-level blocks: ``##`` sections, their lists, summary, HowTo steps."""
     env: dict[str, Any] = {}
-    tokens = MD.parse(body, env)
     lines = body.split("\n")
-    blocks = _blocks(tokens)
+    scanned = scan(body, line0)
+    blocks: list[Block] = list(scanned) if scanned is not None else _blocks(MD.parse(body, env))
     out = Body()
 
     marker = next((i for i, b in enumerate(blocks) if b.kind == "howto_marker"), None)
@@ -137,13 +170,13 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
     out.has_howto = marker is not None
 
     # Split the main part at each h2; a leading h1 is the title.
-    chunks: list[tuple[_Block | None, list[_Block]]] = [(None, [])]
+    chunks: list[tuple[Block | None, list[Block]]] = [(None, [])]
     for block in main:
-        if block.kind == "heading_open" and block.tokens[0].tag == "h2":
+        if block.kind == "heading_open" and block.tag == "h2":
             chunks.append((block, []))
-        elif block.kind == "heading_open" and block.tokens[0].tag == "h1" and out.h1 is None:
+        elif block.kind == "heading_open" and block.tag == "h1" and out.h1 is None:
             if len(chunks) == 1 and not chunks[0][1]:
-                out.h1 = _heading_text(block) or None
+                out.h1 = block.heading() or None
             else:
                 chunks[-1][1].append(block)
         else:
@@ -159,7 +192,7 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
     last = len(chunks) - 1
     for index, (heading, content) in enumerate(chunks[1:], 1):
         assert heading is not None
-        title = _heading_text(heading)
+        title = heading.heading()
         heading_line = line0 + heading.start + 1
         kind = SECTION_KINDS.get(normalize(title.rstrip(":")))
         list_blocks = [b for b in content if b.kind in ("bullet_list_open", "ordered_list_open")]
@@ -187,7 +220,7 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
             )
         seen.setdefault(kind, heading_line)
         for block in list_blocks:
-            lists[kind].extend(_items(block, line0, env))
+            lists[kind].extend(block.items(line0, env))
         if not list_blocks:
             problems.warning(
                 path, heading_line, f"'{title}' should be a list ('- ...' or '1. ...' items)"
@@ -222,9 +255,9 @@ def _unique(anchor: str, taken: set[str]) -> str:
     return candidate
 
 
-def _html(blocks: list[_Block], env: dict[str, Any]) -> str:
-    """The HTML of blocks, from their tokens (the file's Markdown is never parsed twice)."""
-    return html_of_blocks([t for b in blocks for t in b.tokens], env)
+def _html(blocks: Sequence[Block], env: dict[str, Any]) -> str:
+    """The HTML of blocks, one after the other (top-level blocks render independently)."""
+    return "".join(block.html(env) for block in blocks)
 
 
 def _items(block: _Block, line0: int, env: dict[str, Any]) -> list[ListItem]:
@@ -307,7 +340,7 @@ def _rest_html(inlines: list[Token], env: dict[str, Any]) -> str:
 
 def _howto_steps(
     path: Path,
-    blocks: list[_Block],
+    blocks: list[Block],
     lines: list[str],
     line0: int,
     marker_line: int,
@@ -315,8 +348,8 @@ def _howto_steps(
     env: dict[str, Any],
 ) -> tuple[HowToStep, ...]:
     steps: list[HowToStep] = []
-    heading: _Block | None = None
-    content: list[_Block] = []
+    heading: Block | None = None
+    content: list[Block] = []
 
     def flush() -> None:
         if heading is None:
@@ -327,18 +360,16 @@ def _howto_steps(
                     "text after <!-- howto --> before the first '### Step' heading is ignored",
                 )
             return
-        name = _heading_text(heading)
+        name = heading.heading()
         text = _source(lines, content)
-        plain = " ".join(
-            plain_text(t.children).strip() for b in content for t in b.tokens if t.type == "inline"
-        ).strip()
+        plain = " ".join(part for block in content for part in block.parts()).strip()
         step_line = line0 + heading.start + 1
         if not text:
             problems.warning(path, step_line, f"HowTo step '{name}' has no text")
         steps.append(HowToStep(name, text, plain, step_line, _html(content, env)))
 
     for block in blocks:
-        if block.kind == "heading_open" and block.tokens[0].tag in ("h2", "h3", "h4"):
+        if block.kind == "heading_open" and block.tag in ("h2", "h3", "h4"):
             flush()
             heading, content = block, []
         else:

@@ -29,7 +29,7 @@ from thrustlib.theme import (
     make_environment,
     render_template,
 )
-from thrustlib.views import Link, Views, markdown_block
+from thrustlib.views import Card, Link, Views, markdown_block
 from thrustlib.vocabulary import equipment_name, sort_key
 from thrustlib.write import check_paths
 
@@ -143,6 +143,7 @@ class Renderer:
         checks this to refuse a broken theme before publishing anything.
         """
         self._static: tuple[dict[str, StaticFile], dict[str, str]] | None = None
+        self._cards: tuple[Library | None, dict[tuple[str, str], Card]] = (None, {})
 
     # -- paths ----------------------------------------------------------------------
 
@@ -151,6 +152,14 @@ class Renderer:
         if self._static is None:
             self._static = collect_static(self.config.path(self.config.static_dir))
         return self._static
+
+    def _card_cache(self, library: Library) -> dict[tuple[str, str], Card]:
+        # Cards are made once per library and link: an exercise is listed on a page per
+        # muscle and per piece of equipment, all at the same depth. A new library (the
+        # preview's, after an edit) starts a new cache.
+        if self._cards[0] is not library:
+            self._cards = (library, {})
+        return self._cards[1]
 
     def html_paths(self, library: Library) -> list[str]:
         """Every HTML page of the site, sorted."""
@@ -296,6 +305,7 @@ class Renderer:
             embed_base=structured.embed_base(config.video_nocookie),
             thumbnails=config.video_thumbnails,
             root=config.base_path if kind == "404" else None,
+            cards=self._card_cache(library),
         )
         names = self._assets()[1]
 

@@ -33,10 +33,13 @@ _ESCAPES = {
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 
 
+# One encoder for every page: json.dumps with options makes a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dump_jsonld(data: Any) -> str:
     """Deterministic JSON that is safe inside ``<script type="application/ld+json">``."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.translate(_ESCAPE_TABLE)
+    return _ENCODER.encode(data).translate(_ESCAPE_TABLE)
 
 
 def embed_base(nocookie: bool) -> str:

@@ -7,7 +7,6 @@ renderer, so a template cannot reach past what a page is meant to show.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,20 +28,6 @@ _STEP_ANCHOR = re.compile(r"step-\d+")
 _H1 = re.compile(r"<(/?)h1>")
 
 
-def _relpath(target: str, start: str) -> str:
-    """``posixpath.relpath`` for the site's own clean paths, without touching the disk.
-
-    Every page links to dozens of others, and relpath's ``abspath`` calls were a fifth
-    of a large build's render time.
-    """
-    to = [part for part in target.split("/") if part and part != "."]
-    here = [part for part in start.split("/") if part and part != "."]
-    common = 0
-    while common < min(len(to), len(here)) and to[common] == here[common]:
-        common += 1
-    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
-
-
 def relative(page: str, target: str, *, file_links: bool = False) -> str:
     """The link from output file ``page`` to site path ``target`` (``""`` is the home page).
 
@@ -50,15 +35,33 @@ def relative(page: str, target: str, *, file_links: bool = False) -> str:
     disk; ``target`` ending in ``/`` is a folder and its link keeps the slash (or, with
     ``file_links``, names its ``index.html``, which is what browsers need on ``file://``).
     """
-    target_path, hash_, fragment = target.partition("#")
-    is_dir = target_path == "" or target_path.endswith("/")
-    rel = _relpath(target_path, posixpath.dirname(page))
-    if is_dir:
+    return _link(_ancestors(page), target, file_links)
+
+
+def _ancestors(page: str) -> tuple[tuple[str, str], ...]:
+    """The folders above ``page``, nearest first, each with the link that climbs to it:
+    ``a/b/index.html`` -> ``("a/b/", ""), ("a/", "../"), ("", "../../")``."""
+    parts = page.split("/")[:-1]
+    return tuple(
+        ("".join(f"{part}/" for part in parts[:depth]), "../" * (len(parts) - depth))
+        for depth in range(len(parts), -1, -1)
+    )
+
+
+def _link(ancestors: tuple[tuple[str, str], ...], target: str, file_links: bool) -> str:
+    # The shortest link climbs to the nearest folder the target is in: no path
+    # arithmetic per link (pages link to dozens of others; it was a fifth of rendering).
+    path, hash_, fragment = target.partition("#")
+    for folder, up in ancestors:  # noqa: B007 - the root ("") always matches
+        if path.startswith(folder):
+            break
+    path = path[len(folder) :]
+    if not path or path.endswith("/"):
         if file_links:
-            rel = "index.html" if rel == "." else rel + "/index.html"
-        else:
-            rel = "./" if rel == "." else rel + "/"
-    return rel + hash_ + fragment
+            path += "index.html"
+        elif not path and not up:
+            path = "./"
+    return up + path + hash_ + fragment
 
 
 def markdown_block(text: str) -> Markup:
@@ -78,7 +81,7 @@ def prerendered_block(html: str | None, text: str) -> Markup:
     twice), or ``text`` rendered now for models built without it; h1 demoted either way."""
     if html is None or (not html and text.strip()):
         return markdown_block(text)
-    return Markup(_H1.sub(r"<\1h2>", html))
+    return Markup(_H1.sub(r"<\1h2>", html) if "<h1>" in html else html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +212,7 @@ class Views:
         embed_base: str = "",
         thumbnails: bool = True,
         root: str | None = None,
+        cards: dict[tuple[str, str], Card] | None = None,
     ) -> None:
         self.library = library
         self.page = page
@@ -217,12 +221,15 @@ class Views:
         self.thumbnails = thumbnails
         self.root = root
         """Link from this path instead of relatively (the 404 page, served at any URL)."""
+        self._ancestors = _ancestors(page)
+        self._cards = {} if cards is None else cards
+        """Cards already made, by slug and link: pages at one depth list the same ones."""
 
     def href(self, target: str) -> str:
         """Link to a site path: relative to the page, or below ``root`` when set."""
         if self.root is not None:
             return self.root + target
-        return relative(self.page, target, file_links=self.file_links)
+        return _link(self._ancestors, target, self.file_links)
 
     def muscle_name(self, key: str) -> str:
         """A muscle's display name."""
@@ -256,15 +263,20 @@ class Views:
     def card(self, slug: str) -> Card:
         """An exercise as a list entry."""
         e = self.library[slug]
-        return Card(
+        href = self.href(e.url)
+        made = self._cards.get((slug, href))
+        if made is not None:
+            return made
+        self._cards[slug, href] = made = Card(
             title=e.title,
-            href=self.href(e.url),
+            href=href,
             description=e.description,
             muscles=tuple(self.muscle_name(k) for k in e.muscles),
             equipment=tuple(equipment_name(k) for k in e.equipment),
             level=e.level,
             video=e.video is not None,
         )
+        return made
 
     def cards(self, slugs: tuple[str, ...] | list[str]) -> tuple[Card, ...]:
         """Cards for ``slugs`` in the order given."""

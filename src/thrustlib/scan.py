@@ -1,0 +1,215 @@
+"""The common shape of an exercise body, read line by line instead of by markdown-it-py.
+
+Nearly every body is made of the same few things: ``#`` headings, tight lists of
+one-line items (``- text``, ``1. **Label**: text``), paragraphs of plain sentences and
+the ``<!-- howto -->`` marker. For those, markdown-it-py's general machinery (every
+block rule asked at every line, a token per element, an inline parse per item) costs
+several times what reading the lines does, and was most of a large build's parse time.
+
+:func:`scan` reads a body of that shape straight into the blocks :mod:`thrustlib.body`
+walks, with the HTML and plain text markdown-it-py would give. It gives up (``None``)
+at the first line it is not certain about, and the body then goes through markdown-it-py
+as before; so the shape it accepts is deliberately narrow, and ``tests/test_scan.py``
+checks on generated and real documents that both roads give the same result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.common.utils import escapeHtml
+
+from thrustlib.markdown import HOWTO_MARKER
+from thrustlib.model import ListItem
+
+# Characters at which one of the enabled inline rules (escape, code, strikethrough,
+# emphasis, link, image, autolink, entity) can start. Text without them is one text
+# token, whatever else it holds ("2-3 sets: slow!" is plain).
+_INLINE_SPECIAL = re.compile(r"[\\`~*_\[<&]")
+# Tabs, control characters and line separators other than LF: no shortcut for them.
+_AWKWARD = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
+_HEADING = re.compile(r"(#{1,6}) (.+)")
+_ITEM = re.compile(r"(?:([-*+])|(\d{1,9})([.)])) (.+)")
+# ``**Label**: text`` and ``**Label:** text`` with plain label and text. The label
+# starts and ends with a non-space, so both ``**`` runs are emphasis delimiters.
+_LABELLED = re.compile(r"\*\*([^\s\\`~*_\[<&](?:[^\\`~*_\[<&]*[^\s\\`~*_\[<&])?)\*\*(:?) (.+)")
+# A line of a paragraph, or an item's text, starts with a letter, a digit or one of
+# these; anything else could start a block of its own or an inline construct.
+_SAFE_LEADS = frozenset("(\"'")
+# ``1.`` or ``1)`` then a space or nothing: a list item even without text after it.
+_NUMBERED = re.compile(r"\d{1,9}[.)](?: |$)")
+
+
+@dataclass(slots=True)
+class ScannedBlock:
+    """One top-level block, with what :mod:`thrustlib.body` asks of a block."""
+
+    kind: str
+    """markdown-it-py's name for the block's first token (``heading_open``...)."""
+
+    tag: str
+    """The block's HTML tag (``h2``, ``ul``, ``p``; ``""`` for the marker)."""
+
+    start: int
+    """0-based first line of the block in the body."""
+
+    end: int
+    """0-based line after the block (a list's trailing blank lines included)."""
+
+    text: str = ""
+    """A heading's plain text."""
+
+    plains: list[str] = field(default_factory=list)
+    """The plain text of each paragraph or item, as :func:`thrustlib.markdown.plain_text`."""
+
+    markup: str = ""
+    """The block's HTML, as markdown-it-py's renderer writes it."""
+
+    list_items: list[ListItem] = field(default_factory=list)
+    """A list's items, with their lines in the file."""
+
+    def heading(self) -> str:
+        return self.text
+
+    def parts(self) -> list[str]:
+        return self.plains
+
+    def html(self, env: dict[str, Any]) -> str:
+        return self.markup
+
+    def items(self, line0: int, env: dict[str, Any]) -> list[ListItem]:
+        return self.list_items
+
+
+def _lead_is_safe(text: str) -> bool:
+    """True when ``text`` (a line, or an item's text) cannot start a block of its own."""
+    lead = text[0]
+    return (lead.isalnum() or lead in _SAFE_LEADS) and not _NUMBERED.match(text)
+
+
+def _item(text: str, line: int) -> tuple[ListItem, str, str] | None:
+    """(the item, its inline HTML, its plain text), or ``None`` if not certainly plain."""
+    if _INLINE_SPECIAL.search(text) is None:
+        if not _lead_is_safe(text):
+            return None  # a nested list, a rule, a quote... in the item
+        html = escapeHtml(text)
+        return ListItem(None, text, text, line, html), html, text
+    found = _LABELLED.fullmatch(text)
+    if found is None:
+        return None
+    label, colon, rest = found[1], found[2], found[3]
+    # The colon follows the label (``**Label**:``) or closes it (``**Label:**``), and
+    # is the label's only one; ``**Bold** text`` has no label at all.
+    if label.endswith(":") == bool(colon):
+        return None
+    name = label if colon else label[:-1]
+    if ":" in name or name.strip() != name or not name:
+        return None
+    if _INLINE_SPECIAL.search(rest) or not _lead_is_safe(rest):
+        return None
+    body = escapeHtml(rest)
+    lead = f"<strong>{escapeHtml(label)}</strong>{colon} "
+    plain = f"{label}{colon} {rest}"
+    return ListItem(name, rest, rest, line, body), lead + body, plain
+
+
+def scan(body: str, line0: int) -> list[ScannedBlock] | None:
+    """The top-level blocks of ``body``, or ``None`` when it is not of the common shape.
+
+    ``line0`` is the body's first line in the file, less one, for the items' lines.
+    """
+    if _AWKWARD.search(body):
+        return None
+    lines = body.split("\n")
+    count = len(lines)
+    blocks: list[ScannedBlock] = []
+    n = 0
+    while n < count:
+        line = lines[n]
+        if not line:
+            n += 1
+            continue
+        if line[0].isspace() or line[-1].isspace():
+            return None
+        lead = line[0]
+        if lead == "#":
+            found = _HEADING.fullmatch(line)
+            if found is None:
+                return None
+            text = found[2]
+            if text[0].isspace() or text.endswith("#") or _INLINE_SPECIAL.search(text):
+                return None
+            tag = f"h{len(found[1])}"
+            markup = f"<{tag}>{escapeHtml(text)}</{tag}>\n"
+            blocks.append(ScannedBlock("heading_open", tag, n, n + 1, text, [text], markup))
+            n += 1
+        elif lead == "<":
+            if not HOWTO_MARKER.fullmatch(line):
+                return None
+            blocks.append(ScannedBlock("howto_marker", "", n, n + 1))
+            n += 1
+        elif (found := _ITEM.fullmatch(line)) is not None:
+            n = _list(lines, n, found, line0, blocks)
+            if n < 0:
+                return None
+        elif _lead_is_safe(line):
+            start = n
+            while n < count and lines[n]:
+                line = lines[n]
+                if line[0] in "#<":
+                    break  # a heading or the marker ends a paragraph (checked above)
+                if not _lead_is_safe(line) or line[-1].isspace() or _INLINE_SPECIAL.search(line):
+                    return None
+                n += 1
+            text = "\n".join(lines[start:n])
+            plain = text.replace("\n", " ")
+            markup = f"<p>{escapeHtml(text)}</p>\n"
+            blocks.append(ScannedBlock("paragraph_open", "p", start, n, "", [plain], markup))
+        else:
+            return None
+    return blocks
+
+
+def _list(
+    lines: list[str], start: int, first: re.Match[str], line0: int, blocks: list[ScannedBlock]
+) -> int:
+    """Read a tight list of one-line items into ``blocks``; the line after it, or -1."""
+    marker = first[1] or first[3]
+    ordered = first[2] is not None
+    count = len(lines)
+    items: list[ListItem] = []
+    plains: list[str] = []
+    markup: list[str] = []
+    n = start
+    found: re.Match[str] | None = first
+    while found is not None:
+        if (found[1] or found[3]) != marker or (found[2] is not None) != ordered:
+            return -1  # another marker starts another list: left to markdown-it
+        if lines[n][-1].isspace():
+            return -1
+        item = _item(found[4], line0 + n + 1)
+        if item is None:
+            return -1
+        items.append(item[0])
+        markup.append(f"<li>{item[1]}</li>\n")
+        plains.append(item[2])
+        n += 1
+        if n >= count or not lines[n]:
+            break
+        found = _ITEM.fullmatch(lines[n])
+        if found is None and lines[n][0] not in "#<":
+            return -1  # a lazy continuation line
+    end = n
+    while end < count and not lines[end]:
+        end += 1
+    if end < count and end > n and (_ITEM.fullmatch(lines[end]) or lines[end][0].isspace()):
+        return -1  # a loose list, or an item continued after a blank line
+    tag = "ol" if ordered else "ul"
+    number = int(first[2]) if ordered else 1
+    open_tag = f'<ol start="{number}">\n' if number != 1 else f"<{tag}>\n"
+    html = f"{open_tag}{''.join(markup)}</{tag}>\n"
+    kind = "ordered_list_open" if ordered else "bullet_list_open"
+    blocks.append(ScannedBlock(kind, tag, start, end, "", plains, html, items))
+    return end
