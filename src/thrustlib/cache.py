@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".thrustlib-cache"
 """The cache folder's name, inside the site folder."""
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent

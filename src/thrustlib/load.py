@@ -33,16 +33,34 @@ def is_ignored(name: str) -> bool:
 
 
 def find_exercise_files(folder: Path) -> Iterator[Path]:
-    """Every exercise file below ``folder`` (recursively), in sorted order."""
-    if not folder.is_dir():
-        return
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
-        for name in sorted(files):
-            path = Path(current) / name
-            # Only regular files: reading a named pipe or device would block the build.
-            if name.endswith(EXERCISE_SUFFIXES) and not is_ignored(name) and path.is_file():
-                yield path
+    """Every exercise file below ``folder`` (recursively), in sorted order.
+
+    A folder's files come before its subfolders', as ``os.walk`` lists them; links to
+    folders are not followed (a link loop would never end), links to files are.
+    """
+    if folder.is_dir():
+        yield from _walk(str(folder))
+
+
+def _walk(top: str) -> Iterator[Path]:
+    try:
+        with os.scandir(top) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return  # a folder that cannot be listed has no files to give, as with os.walk
+    folders = []
+    for entry in entries:
+        if is_ignored(entry.name):
+            continue
+        # Only regular files: reading a named pipe or device would block the build. The
+        # entry's own type answers for most files without another system call.
+        if entry.is_dir():
+            if not entry.is_symlink():
+                folders.append(entry.path)
+        elif entry.name.endswith(EXERCISE_SUFFIXES) and entry.is_file():
+            yield Path(entry.path)
+    for path in folders:
+        yield from _walk(path)
 
 
 def display_path(path: Path, root: Path) -> Path:
@@ -82,16 +100,21 @@ def load_exercises(
     # One entry per file, in walk order: its parse result, or why it could not be read.
     entries: list[packing.Packed | Problem] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
-    unparsed: list[tuple[Path, bytes]] = []
+    unparsed: list[tuple[Path, bytes | Path]] = []
     for path in find_exercise_files(folder):
         shown = display_path(path, root) if root is not None else path
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            entries.append(Problem(shown, None, f"cannot read the file: {exc.strerror or exc}"))
+        if cache is None:
+            # Read by whichever process parses the file: no serial pass over the disk.
+            misses.append((len(entries), b""))
+            unparsed.append((shown, path))
+            entries.append(Problem(shown, None, "not parsed"))  # replaced below
             continue
-        key = cache.key(shown, data) if cache is not None else b""
-        cached = cache.get(key) if cache is not None else None
+        data = _read(shown, path)
+        if isinstance(data, Problem):
+            entries.append(data)
+            continue
+        key = cache.key(shown, data)
+        cached = cache.get(key)
         if cached is None:
             misses.append((len(entries), key))
             unparsed.append((shown, data))
@@ -99,7 +122,9 @@ def load_exercises(
         entries.append(cached)
     fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None)
     for (index, key), parsed in zip(misses, fresh, strict=True):
-        entries[index] = parsed if cache is None else cache.put(key, parsed)
+        if cache is not None and not isinstance(parsed, Problem):
+            parsed = cache.put(key, parsed)
+        entries[index] = parsed
     for entry in entries:
         if isinstance(entry, Problem):
             problems.extend([entry])
@@ -120,10 +145,22 @@ def load_exercises(
     return exercises
 
 
+def _read(shown: Path, path: Path) -> bytes | Problem:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return Problem(shown, None, f"cannot read the file: {exc.strerror or exc}")
+
+
 def _parse(
-    files: list[tuple[Path, bytes]], vocabulary: Vocabulary, jobs: int | None, *, pack_here: bool
-) -> list[packing.Packed]:
-    """``parse_exercise`` of each (display path, bytes), shared among processes if worth it.
+    files: list[tuple[Path, bytes | Path]],
+    vocabulary: Vocabulary,
+    jobs: int | None,
+    *,
+    pack_here: bool,
+) -> list[packing.Packed | Problem]:
+    """``parse_exercise`` of each (display path, bytes or the file to read them from),
+    shared among processes if worth it.
 
     Results parsed in another process come back packed (an outline to unpickle now, the
     rest as bytes). This process's own stay whole, with the bytes beside them when
@@ -132,8 +169,12 @@ def _parse(
     """
     parent = os.getpid()
 
-    def parse_one(file: tuple[Path, bytes]) -> packing.Packed:
-        result = parse_exercise(file[0], file[1], vocabulary)
+    def parse_one(file: tuple[Path, bytes | Path]) -> packing.Packed | Problem:
+        shown, source = file
+        data = _read(shown, source) if isinstance(source, Path) else source
+        if isinstance(data, Problem):
+            return data
+        result = parse_exercise(shown, data, vocabulary)
         if os.getpid() != parent:
             return packing.pack(result)
         if pack_here and result.exercise is not None:

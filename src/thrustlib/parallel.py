@@ -83,20 +83,29 @@ def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]
         ticket = os.read(read, 4)
         return int.from_bytes(ticket, "little") if len(ticket) == 4 else None
 
-    def worker() -> dict[int, list[R]]:
-        done: dict[int, list[R]] = {}
+    here = os.getpid()
+
+    def worker() -> dict[int, list[R] | bytes]:
+        done: dict[int, list[R] | bytes] = {}
         while (number := take()) is not None:
-            done[number] = [work(items[i]) for i in chunks[number]]
+            results = [work(items[i]) for i in chunks[number]]
+            # A child pickles each chunk as soon as it is done: pickling is then part of
+            # the shared work, instead of a wait at the end while the child pickles all.
+            done[number] = results if os.getpid() == here else packing.dumps(results)
         return done
 
     try:
         results = _everywhere(worker, min(count, len(chunks)))
     finally:
         os.close(read)
-    merged: dict[int, list[R]] = {}
+    merged: dict[int, list[R] | bytes] = {}
     for result in results:
         merged.update(result)
-    return [value for number in range(len(chunks)) for value in merged[number]]
+    out: list[R] = []
+    for number in range(len(chunks)):
+        chunk = merged[number]
+        out.extend(pickle.loads(chunk) if isinstance(chunk, bytes) else chunk)
+    return out
 
 
 def _everywhere(work: Callable[[], R], count: int) -> list[R]:

@@ -19,8 +19,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from markdown_it.common.utils import escapeHtml
-
 from thrustlib.markdown import HOWTO_MARKER
 from thrustlib.model import ListItem
 
@@ -83,6 +81,15 @@ class ScannedBlock:
         return self.list_items
 
 
+def _escape(text: str) -> str:
+    """markdown-it-py's ``escapeHtml`` for text with no ``&`` or ``<`` (those are special)."""
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    return text
+
+
 def _lead_is_safe(text: str) -> bool:
     """True when ``text`` (a line, or an item's text) cannot start a block of its own."""
     lead = text[0]
@@ -94,7 +101,7 @@ def _item(text: str, line: int) -> tuple[ListItem, str, str] | None:
     if _INLINE_SPECIAL.search(text) is None:
         if not _lead_is_safe(text):
             return None  # a nested list, a rule, a quote... in the item
-        html = escapeHtml(text)
+        html = _escape(text)
         return ListItem(None, text, text, line, html), html, text
     found = _LABELLED.fullmatch(text)
     if found is None:
@@ -109,8 +116,8 @@ def _item(text: str, line: int) -> tuple[ListItem, str, str] | None:
         return None
     if _INLINE_SPECIAL.search(rest) or not _lead_is_safe(rest):
         return None
-    body = escapeHtml(rest)
-    lead = f"<strong>{escapeHtml(label)}</strong>{colon} "
+    body = _escape(rest)
+    lead = f"<strong>{_escape(label)}</strong>{colon} "
     plain = f"{label}{colon} {rest}"
     return ListItem(name, rest, rest, line, body), lead + body, plain
 
@@ -142,7 +149,7 @@ def scan(body: str, line0: int) -> list[ScannedBlock] | None:
             if text[0].isspace() or text.endswith("#") or _INLINE_SPECIAL.search(text):
                 return None
             tag = f"h{len(found[1])}"
-            markup = f"<{tag}>{escapeHtml(text)}</{tag}>\n"
+            markup = f"<{tag}>{_escape(text)}</{tag}>\n"
             blocks.append(ScannedBlock("heading_open", tag, n, n + 1, text, [text], markup))
             n += 1
         elif lead == "<":
@@ -165,7 +172,7 @@ def scan(body: str, line0: int) -> list[ScannedBlock] | None:
                 n += 1
             text = "\n".join(lines[start:n])
             plain = text.replace("\n", " ")
-            markup = f"<p>{escapeHtml(text)}</p>\n"
+            markup = f"<p>{_escape(text)}</p>\n"
             blocks.append(ScannedBlock("paragraph_open", "p", start, n, "", [plain], markup))
         else:
             return None
