@@ -14,11 +14,10 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
-from thrustlib import __version__, build, scaffold
+from thrustlib import __version__, build
 from thrustlib.config import CONFIG_NAME, SiteConfig, load_config, with_overrides
 from thrustlib.errors import ContentError, Problem, ThrustlibError
 from thrustlib.model import Library
@@ -181,6 +180,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
+    from thrustlib import scaffold  # only for this command
+
     created, kept = scaffold.init_site(folder)
     if not args.quiet:
         for path in created:
@@ -201,6 +202,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     config = _config(args)
+    from thrustlib import scaffold  # only for this command
+
     path = scaffold.new_exercise(
         config,
         args.title,
@@ -301,6 +304,8 @@ def _crash_report(exc: BaseException, argv: Sequence[str], *, show_hint: bool) -
 
 def _issues_url() -> str:
     """The issue tracker named in the package metadata, if the installation has one."""
+    from importlib import metadata  # only when reporting a bug: slow to import
+
     try:
         urls = metadata.metadata("thrustlib").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
