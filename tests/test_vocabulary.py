@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thrustlib.config import load_config
 from thrustlib.errors import ConfigError
@@ -16,6 +19,7 @@ from thrustlib.vocabulary import (
     closest,
     equipment_key,
     equipment_name,
+    fold,
     level_key,
     normalize,
     slugify,
@@ -215,3 +219,10 @@ def test_site_toml_new_muscle_needs_a_region(tmp_path: Path) -> None:
         load_config(tmp_path)
     assert "muscles.serratus" in str(info.value)
     assert "needs a 'region'" in str(info.value)
+
+
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))))
+def test_fold_takes_a_shortcut_only_where_it_gives_the_same(text: str) -> None:
+    """ASCII text is folded by ``lower()``; everything else by decomposition."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

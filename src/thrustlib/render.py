@@ -144,6 +144,9 @@ class Renderer:
         """
         self._static: tuple[dict[str, StaticFile], dict[str, str]] | None = None
         self._cards: tuple[Library | None, dict[tuple[str, str], Card]] = (None, {})
+        # Worked out once: every page asks for them, and each ask parses base_url again.
+        self._absolute_base = config.absolute_base
+        self._base = self._absolute_base or config.base_path
 
     # -- paths ----------------------------------------------------------------------
 
@@ -178,7 +181,7 @@ class Renderer:
 
     def url(self, target: str) -> str:
         """Absolute URL of a site path, or root-relative when ``base_url`` is a path."""
-        return (self.config.absolute_base or self.config.base_path) + target
+        return self._base + target
 
     # -- rendering ------------------------------------------------------------------
 
@@ -248,7 +251,7 @@ class Renderer:
             # The Sitemap line must be an absolute URL; without an absolute base_url there
             # is none to give, and crawlers still find /sitemap.xml at the root.
             robots = "User-agent: *\nAllow: /\n"
-            if self.config.absolute_base is not None:
+            if self._absolute_base is not None:
                 robots += f"\nSitemap: {self.url('sitemap.xml')}\n"
             return robots.encode()
         kind, key = _route(path)
@@ -408,8 +411,8 @@ class Renderer:
             head_title=config.title if kind == "home" else f"{title} · {config.title}",
             description=description,
             canonical=(
-                config.absolute_base + path.removesuffix("index.html")
-                if config.absolute_base and kind != "404"
+                self._absolute_base + path.removesuffix("index.html")
+                if self._absolute_base and kind != "404"
                 else None
             ),
             og_type=og_type,

@@ -8,6 +8,7 @@ and a description holding ``</script>`` must not be able to end the script eleme
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ _ESCAPES = {
     "\u2029": "\\u2029",
 }
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPED = re.compile("[<>&\u2028\u2029]")
 
 
 # One encoder for every page: json.dumps with options makes a new one per call.
@@ -39,7 +41,8 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",",
 
 def dump_jsonld(data: Any) -> str:
     """Deterministic JSON that is safe inside ``<script type="application/ld+json">``."""
-    return _ENCODER.encode(data).translate(_ESCAPE_TABLE)
+    text = _ENCODER.encode(data)
+    return text.translate(_ESCAPE_TABLE) if _ESCAPED.search(text) else text
 
 
 def embed_base(nocookie: bool) -> str:

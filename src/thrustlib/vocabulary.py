@@ -8,6 +8,7 @@ public-domain Free Exercise DB; a site can rename, regroup and add to them in si
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -17,13 +18,17 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(name: str) -> str:
     """Fold case and runs of spaces, hyphens and underscores into one space."""
+    # Cached: a library names the same few muscles, levels and headings thousands of times.
     return _SEPARATORS.sub(" ", name.strip().casefold()).strip()
 
 
 def fold(text: str) -> str:
     """``text`` without accents and case, for sorting and slugs (``Élan`` -> ``elan``)."""
+    if text.isascii():
+        return text.lower()  # the same, without a look at each character
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
