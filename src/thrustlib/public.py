@@ -15,6 +15,8 @@ from thrustlib.model import Exercise, Library, ListItem
 
 SCHEMA_VERSION = 1
 SCHEMA_RESOURCE = "exercises.schema.json"
+# One encoder for the whole file: json.dumps with options makes one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _items(items: tuple[ListItem, ...]) -> list[dict[str, str | None]]:
@@ -100,7 +102,7 @@ def dumps(data: Any) -> str:
     Compact rather than indented: the file is for programs, and without ``indent`` the
     standard library's C encoder does the work, several times faster on a large library.
     """
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    return _ENCODER.encode(data) + "\n"
 
 
 def schema_text() -> str:
