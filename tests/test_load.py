@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib import parallel
+from thrustlib import load, parallel
 from thrustlib.cache import ParseCache
 from thrustlib.errors import Problems
 from thrustlib.load import find_exercise_files, load_exercises
@@ -57,14 +57,14 @@ def test_an_unreadable_file_is_a_problem_in_its_place(
     folder.mkdir()
     for name in ["a", "b", "c"]:
         (folder / f"{name}.md").write_text(exercise(name.upper()))
-    real = Path.read_bytes
+    real = load.read_file
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "b.md":
+    def read_file(path: Path) -> bytes:
+        if path.name == "b.md":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(load, "read_file", read_file)
     problems = Problems()
     cache = ParseCache(tmp_path / "cache", VOCABULARY) if cached else None
 

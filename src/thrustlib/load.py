@@ -145,9 +145,23 @@ def load_exercises(
     return exercises
 
 
+def read_file(path: Path) -> bytes:
+    """The bytes of the file ``path``."""
+    # The bare system calls: a buffered file object costs several more per file (fstat,
+    # ioctl, lseek) and a few objects, which shows at ten thousand files.
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _read(shown: Path, path: Path) -> bytes | Problem:
     try:
-        return path.read_bytes()
+        return read_file(path)
     except OSError as exc:
         return Problem(shown, None, f"cannot read the file: {exc.strerror or exc}")
 
@@ -167,7 +181,6 @@ def _parse(
     ``pack_here`` (for the cache to store): packing them here is shared work, packing
     them at the end would not be.
     """
-    parent = os.getpid()
 
     def parse_one(file: tuple[Path, bytes | Path]) -> packing.Packed | Problem:
         shown, source = file
@@ -175,7 +188,7 @@ def _parse(
         if isinstance(data, Problem):
             return data
         result = parse_exercise(shown, data, vocabulary)
-        if os.getpid() != parent:
+        if parallel.in_child():
             return packing.pack(result)
         if pack_here and result.exercise is not None:
             return result, packing.dumps(result.exercise)

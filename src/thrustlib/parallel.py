@@ -32,6 +32,17 @@ R = TypeVar("R")
 MIN_ITEMS = 200
 """Below this many items a stage runs in one process: a fork costs more than it saves."""
 
+_in_child = False
+"""True in a process forked by :func:`map_items` (set there, right after the fork)."""
+
+
+def in_child() -> bool:
+    """True in a forked worker, whose results go back to the main process through a pipe.
+
+    A flag rather than comparing ``os.getpid()``: that is a system call, asked per item.
+    """
+    return _in_child
+
 
 def cores() -> int:
     """The CPUs this process may run on."""
@@ -83,15 +94,13 @@ def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]
         ticket = os.read(read, 4)
         return int.from_bytes(ticket, "little") if len(ticket) == 4 else None
 
-    here = os.getpid()
-
     def worker() -> dict[int, list[R] | bytes]:
         done: dict[int, list[R] | bytes] = {}
         while (number := take()) is not None:
             results = [work(items[i]) for i in chunks[number]]
             # A child pickles each chunk as soon as it is done: pickling is then part of
             # the shared work, instead of a wait at the end while the child pickles all.
-            done[number] = results if os.getpid() == here else packing.dumps(results)
+            done[number] = packing.dumps(results) if _in_child else results
         return done
 
     try:
@@ -142,6 +151,8 @@ def _everywhere(work: Callable[[], R], count: int) -> list[R]:
 
 def _child(work: Callable[[], R], fd: int) -> NoReturn:
     """Run ``work`` in a forked child, send its outcome through ``fd`` and exit."""
+    global _in_child
+    _in_child = True
     code = 0
     try:
         try:

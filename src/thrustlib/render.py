@@ -9,7 +9,6 @@ missing, links from the configured ``base_url`` path.
 
 from __future__ import annotations
 
-import os
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -214,7 +213,6 @@ class Renderer:
             check_paths(paths)  # no process sees the paths the others write
             self._assets()  # read once, before the fork, not once per process
         total = len(paths)
-        parent = os.getpid()  # only the parent reports progress, children send errors
         done = 0
 
         def render_one(path: str) -> BaseException | None:
@@ -222,8 +220,9 @@ class Renderer:
             try:
                 sink.write(path, self.render_page(library, path))
             except Exception as exc:
-                return exc if os.getpid() == parent else parallel.portable(exc)
-            if progress is not None and os.getpid() == parent:
+                return parallel.portable(exc) if parallel.in_child() else exc
+            # Only the main process reports progress; children send their errors back.
+            if progress is not None and not parallel.in_child():
                 done += 1
                 progress("render", min(done * count, total), total)
             return None
