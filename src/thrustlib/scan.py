@@ -30,12 +30,18 @@ _INLINE_SPECIAL = re.compile(r"[\\`~*_\[<&]")
 _AWKWARD = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
 _HEADING = re.compile(r"(#{1,6}) (.+)")
 _ITEM = re.compile(r"(?:([-*+])|(\d{1,9})([.)])) (.+)")
-# ``**Label**: text`` and ``**Label:** text`` with plain label and text. The label
-# starts and ends with a non-space, so both ``**`` runs are emphasis delimiters.
-_LABELLED = re.compile(r"\*\*([^\s\\`~*_\[<&](?:[^\\`~*_\[<&]*[^\s\\`~*_\[<&])?)\*\*(:?) (.+)")
 # A line of a paragraph, or an item's text, starts with a letter, a digit or one of
 # these; anything else could start a block of its own or an inline construct.
 _SAFE_LEADS = frozenset("(\"'")
+# A whole item line of the common shape, checked in one match: the marker, one space,
+# an optional ``**Label**:`` or ``**Label:**`` (no colon or edge space in the label),
+# then text that starts like a paragraph line (see _lead_is_safe), holds nothing
+# special and does not end in white space.
+_TEXT = r"(?!\d{1,9}[.)](?: |$))(?:[^\W_]|[\"'(])[^\\`~*_\[<&]*(?<!\s)"
+_NAME = r"[^\s\\`~*_\[<&:](?:[^\\`~*_\[<&:]*[^\s\\`~*_\[<&:])?"
+_PLAIN_ITEM = re.compile(
+    rf"(?:([-*+])|(\d{{1,9}})([.)])) (?:\*\*({_NAME})(?:(:)\*\*|\*\*(:)) )?({_TEXT})"
+)
 # ``1.`` or ``1)`` then a space or nothing: a list item even without text after it.
 _NUMBERED = re.compile(r"\d{1,9}[.)](?: |$)")
 
@@ -94,32 +100,6 @@ def _lead_is_safe(text: str) -> bool:
     """True when ``text`` (a line, or an item's text) cannot start a block of its own."""
     lead = text[0]
     return (lead.isalnum() or lead in _SAFE_LEADS) and not _NUMBERED.match(text)
-
-
-def _item(text: str, line: int) -> tuple[ListItem, str, str] | None:
-    """(the item, its inline HTML, its plain text), or ``None`` if not certainly plain."""
-    if _INLINE_SPECIAL.search(text) is None:
-        if not _lead_is_safe(text):
-            return None  # a nested list, a rule, a quote... in the item
-        html = _escape(text)
-        return ListItem(None, text, text, line, html), html, text
-    found = _LABELLED.fullmatch(text)
-    if found is None:
-        return None
-    label, colon, rest = found[1], found[2], found[3]
-    # The colon follows the label (``**Label**:``) or closes it (``**Label:**``), and
-    # is the label's only one; ``**Bold** text`` has no label at all.
-    if label.endswith(":") == bool(colon):
-        return None
-    name = label if colon else label[:-1]
-    if ":" in name or name.strip() != name or not name:
-        return None
-    if _INLINE_SPECIAL.search(rest) or not _lead_is_safe(rest):
-        return None
-    body = _escape(rest)
-    lead = f"<strong>{_escape(label)}</strong>{colon} "
-    plain = f"{label}{colon} {rest}"
-    return ListItem(name, rest, rest, line, body), lead + body, plain
 
 
 def scan(body: str, line0: int) -> list[ScannedBlock] | None:
@@ -190,23 +170,28 @@ def _list(
     plains: list[str] = []
     markup: list[str] = []
     n = start
-    found: re.Match[str] | None = first
-    while found is not None:
-        if (found[1] or found[3]) != marker or (found[2] is not None) != ordered:
-            return -1  # another marker starts another list: left to markdown-it
-        if lines[n][-1].isspace():
-            return -1
-        item = _item(found[4], line0 + n + 1)
-        if item is None:
-            return -1
-        items.append(item[0])
-        markup.append(f"<li>{item[1]}</li>\n")
-        plains.append(item[2])
+    while True:
+        found = _PLAIN_ITEM.fullmatch(lines[n])
+        if found is None or (found[1] or found[3]) != marker or (found[2] is not None) != ordered:
+            return -1  # an item of another shape, or another marker (another list)
+        text = found[7]
+        html = _escape(text)
+        if found[4] is None:
+            items.append(ListItem(None, text, text, line0 + n + 1, html))
+            plains.append(text)
+        else:
+            colon = found[6] or ""  # after the label (**Label**:), or within it (**Label:**)
+            label = found[4] + (found[5] or "")
+            items.append(ListItem(found[4], text, text, line0 + n + 1, html))
+            plains.append(f"{label}{colon} {text}")
+            html = f"<strong>{_escape(label)}</strong>{colon} {html}"
+        markup.append(f"<li>{html}</li>\n")
         n += 1
         if n >= count or not lines[n]:
             break
-        found = _ITEM.fullmatch(lines[n])
-        if found is None and lines[n][0] not in "#<":
+        if lines[n][0] in "#<":
+            break  # a heading or the marker ends the list (both checked by the caller)
+        if _ITEM.fullmatch(lines[n]) is None:
             return -1  # a lazy continuation line
     end = n
     while end < count and not lines[end]:
