@@ -9,6 +9,7 @@ import posixpath
 import re
 from pathlib import Path
 
+import markupsafe
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from thrustlib.config import SiteConfig, load_config
 from thrustlib.errors import ThemeError
 from thrustlib.model import Exercise, HowToStep, Library, Section, Source
 from thrustlib.render import Renderer
-from thrustlib.theme import THEME_DIR, fingerprint
+from thrustlib.theme import THEME_DIR, _escape_output, fingerprint, make_environment
 from thrustlib.views import Views, relative
 
 SITE = Path(__file__).parent / "sites" / "basic"
@@ -409,3 +410,32 @@ def test_a_site_template_can_use_unknown_front_matter_keys(tmp_path: Path) -> No
     library, _ = load_library(config)
     html = Renderer(config).render_page(library, "exercises/swing/index.html").decode()
     assert "<p id=coach>&lt;b&gt;Ann&lt;/b&gt;</p>" in html
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.text().map(markupsafe.Markup),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.none(),
+        st.just(_Html()),
+    )
+)
+def test_template_outputs_are_escaped_as_markupsafe_escapes(value: object) -> None:
+    assert _escape_output(value) == str(markupsafe.escape(value))
+
+
+def test_templates_escape_their_outputs_through_the_shortcut() -> None:
+    env = make_environment(None)
+    page = env.from_string(
+        "{{ text }}|{{ safe }}|{% macro m(x) %}{{ x }}{% endmacro %}{{ m(text) }}"
+    )
+    assert page.root_render_func.__globals__["escape"] is _escape_output
+    html = page.render(text="<script>'&\"", safe=markupsafe.Markup("<b>"))
+    assert html == "&lt;script&gt;&#39;&amp;&#34;|<b>|&lt;script&gt;&#39;&amp;&#34;"
