@@ -1,7 +1,9 @@
-"""The Markdown body -> lists, sections, summary and HowTo steps, from markdown-it-py's tokens.
+"""The Markdown body -> lists, sections, summary and HowTo steps, from its top-level blocks.
 
-The top-level blocks are walked once: ``##`` headings pick a section by its synonyms,
-and token.map gives every item its line. Problems here are warnings at their lines.
+The blocks come from :func:`thrustlib.scan.scan` when the body is of the common shape,
+else from markdown-it-py's tokens (token.map gives every item its line); either way they
+are walked once: ``##`` headings pick a section by its synonyms. Problems here are
+warnings at their lines.
 """
 
 from __future__ import annotations

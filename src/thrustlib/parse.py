@@ -1,4 +1,4 @@
-"""One exercise file -> :class:`~thrustlib.model.Exercise`, from markdown-it-py's tokens.
+"""One exercise file -> :class:`~thrustlib.model.Exercise`.
 
 The parser never raises on content: every problem becomes a :class:`Problem` with the
 file and line, and :func:`parse_exercise` returns whatever could be read alongside them.
