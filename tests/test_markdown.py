@@ -9,25 +9,18 @@ fences, tables, setext underlines, indented code, lazy continuations, the howto 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
+from tests.shared import SETTINGS, content_files
 from thrustlib.markdown import MD, _simple_list, make_markdown
 
 PLAIN = make_markdown(fast=False)
-SETTINGS = settings(
-    max_examples=int(os.environ.get("THRUSTLIB_EXAMPLES", "200")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def shape(tokens: list[Token] | None) -> list[Any] | None:
@@ -113,8 +106,7 @@ def test_edge_documents(text: str) -> None:
 
 
 def test_every_shipped_and_fixture_file() -> None:
-    files = sorted([*ROOT.glob("exercises/*.md"), *ROOT.glob("tests/**/*.md")])
-    assert len(files) > 30
+    files = content_files()
     for path in files:
         assert_same(path.read_text("utf-8", errors="replace"))
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.shared import SETTINGS
 from thrustlib.errors import ContentError
 from thrustlib.model import Exercise
 from thrustlib.parse import KNOWN_KEYS, load_exercise, parse_exercise
@@ -19,11 +19,6 @@ from thrustlib.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary()
 PATH = Path("exercises/fuzzed-exercise.md")
-SETTINGS = settings(
-    max_examples=int(os.environ.get("THRUSTLIB_EXAMPLES", "200")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 
 
 def check(data: bytes | str) -> None:

@@ -1,0 +1,24 @@
+"""What several test modules share: hypothesis settings and the real content files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS = settings(
+    max_examples=int(os.environ.get("THRUSTLIB_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+"""Generated cases per property test (THRUSTLIB_EXAMPLES=5000 for a long run)."""
+
+
+def content_files() -> list[Path]:
+    """Every Markdown file the project has: the shipped library and the test fixtures."""
+    files = sorted([*ROOT.glob("exercises/*.md"), *ROOT.glob("tests/**/*.md")])
+    assert len(files) > 30  # the glob found them, or the tests using it test nothing
+    return files
