@@ -163,7 +163,7 @@ def parse_body(path: Path, body: str, line0: int, problems: Problems) -> Body:
     """Walk the top-level blocks: ``##`` sections, their lists, summary, HowTo steps."""
     env: dict[str, Any] = {}
     lines = body.split("\n")
-    scanned = scan(body, line0)
+    scanned = scan(body, line0, lines)
     blocks: list[Block] = list(scanned) if scanned is not None else _blocks(MD.parse(body, env))
     out = Body()
 

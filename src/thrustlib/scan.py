@@ -102,14 +102,16 @@ def _lead_is_safe(text: str) -> bool:
     return (lead.isalnum() or lead in _SAFE_LEADS) and not _NUMBERED.match(text)
 
 
-def scan(body: str, line0: int) -> list[ScannedBlock] | None:
+def scan(body: str, line0: int, lines: list[str] | None = None) -> list[ScannedBlock] | None:
     """The top-level blocks of ``body``, or ``None`` when it is not of the common shape.
 
-    ``line0`` is the body's first line in the file, less one, for the items' lines.
+    ``line0`` is the body's first line in the file, less one, for the items' lines;
+    ``lines`` is ``body.split("\\n")`` when the caller has it already.
     """
     if _AWKWARD.search(body):
         return None
-    lines = body.split("\n")
+    if lines is None:
+        lines = body.split("\n")
     count = len(lines)
     blocks: list[ScannedBlock] = []
     n = 0
