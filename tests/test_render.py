@@ -20,7 +20,13 @@ from thrustlib.config import SiteConfig, load_config
 from thrustlib.errors import ThemeError
 from thrustlib.model import Exercise, HowToStep, Library, Section, Source
 from thrustlib.render import Renderer
-from thrustlib.theme import THEME_DIR, _escape_output, fingerprint, make_environment
+from thrustlib.theme import (
+    THEME_DIR,
+    _escape_output,
+    collect_static,
+    fingerprint,
+    make_environment,
+)
 from thrustlib.views import Views, relative
 
 SITE = Path(__file__).parent / "sites" / "basic"
@@ -439,3 +445,24 @@ def test_templates_escape_their_outputs_through_the_shortcut() -> None:
     assert page.root_render_func.__globals__["escape"] is _escape_output
     html = page.render(text="<script>'&\"", safe=markupsafe.Markup("<b>"))
     assert html == "&lt;script&gt;&#39;&amp;&#34;|<b>|&lt;script&gt;&#39;&amp;&#34;"
+
+
+def test_static_files_leave_editor_leftovers_out_but_publish_underscore_names(
+    tmp_path: Path,
+) -> None:
+    static = tmp_path / "static"
+    (static / "img").mkdir(parents=True)
+    (static / ".cache").mkdir()
+    for name in ["_headers", "img/a.png", "site.css", ".cache/x", "site.css~", "#site.css#"]:
+        (static / name).write_text("x")
+    for name in ["site.css.orig", "site.css.bak", ".site.css.swo", "site.css.swp", "a.tmp"]:
+        (static / name).write_text("x")
+
+    files, _ = collect_static(static)
+
+    own = sorted(path for path in files if not (THEME_DIR / path).exists())
+    assert [p for p in own if "thrustlib" not in p] == [
+        "static/_headers",
+        "static/img/a.png",
+        "static/site.css",
+    ]

@@ -73,6 +73,11 @@ def test_templates_static_config_and_output(folders: Folders) -> None:
     assert classify(folders.static / "img" / "a.png", False, folders).kinds == {Kind.STATIC}
     assert classify(folders.config, False, folders).kinds == {Kind.CONFIG}
     assert not classify(folders.templates / ".base.html.swp", False, folders)
+    # "_" names are theme files (unlike in exercises/); leftovers are not, in any folder.
+    assert classify(folders.static / "_headers", False, folders).kinds == {Kind.STATIC}
+    assert classify(folders.templates / "_macros.html", False, folders).kinds == {Kind.TEMPLATES}
+    for leftover in ["site.css.orig", "site.css.bak", "#site.css#", ".site.css.swo"]:
+        assert not classify(folders.static / leftover, False, folders)
     assert not classify(folders.output / "index.html", False, folders)
     assert not classify(folders.root / "README.md", False, folders)
 

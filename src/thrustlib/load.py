@@ -23,13 +23,18 @@ if TYPE_CHECKING:
 EXERCISE_SUFFIXES = (".md", ".markdown")
 
 
-def is_ignored(name: str) -> bool:
-    """True for files an editor or OS leaves beside content, which are never exercises."""
-    return (
-        name.startswith((".", "#", "_"))
-        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"))
-        or name.startswith(".#")
+def is_editor_leftover(name: str) -> bool:
+    """True for files an editor or OS leaves beside real ones (dotfiles, ``~`` backups,
+    swap, autosave and merge leftovers): never part of a site, in any of its folders."""
+    return name.startswith((".", "#")) or name.endswith(
+        ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
     )
+
+
+def is_ignored(name: str) -> bool:
+    """True for names in the exercises folder that are never exercises: editor leftovers,
+    and ``_`` names (set aside by their author)."""
+    return name.startswith("_") or is_editor_leftover(name)
 
 
 def find_exercise_files(folder: Path) -> Iterator[Path]:

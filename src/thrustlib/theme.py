@@ -23,6 +23,7 @@ import markupsafe
 from markupsafe import Markup
 
 from thrustlib.errors import Problem, ThemeError
+from thrustlib.load import is_editor_leftover
 
 THEME_DIR = Path(__file__).parent / "theme"
 """The default theme shipped in the package."""
@@ -183,10 +184,11 @@ def _walk(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return found
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not is_editor_leftover(d))
         for filename in sorted(filenames):
-            # Dotfiles and editor leftovers (backup~, .swp) are never part of a site.
-            if filename.startswith(".") or filename.endswith(("~", ".swp", ".swx", ".tmp")):
+            # The same leftovers as in the exercises folder, but not "_" names: a host's
+            # _headers or _redirects file is published as it is.
+            if is_editor_leftover(filename):
                 continue
             full = Path(dirpath) / filename
             found[full.relative_to(folder).as_posix()] = full

@@ -21,7 +21,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
-from thrustlib.load import EXERCISE_SUFFIXES, is_ignored
+from thrustlib.load import EXERCISE_SUFFIXES, is_editor_leftover, is_ignored
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,8 @@ def classify(path: Path, is_directory: bool, folders: Folders) -> Changes:
     for folder, kind in ((folders.templates, Kind.TEMPLATES), (folders.static, Kind.STATIC)):
         parts = _inside(path, folder)
         if parts is not None:
-            if any(is_ignored(part) for part in parts):
+            # "_" names are theme files too (static/_headers, templates/_macros.html).
+            if any(is_editor_leftover(part) for part in parts):
                 return Changes()
             return Changes(frozenset({kind}))
     return Changes()
