@@ -140,7 +140,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     library, problems = build.load_library(
         config, strict=args.strict, cache=not args.no_cache, jobs=args.jobs
     )
-    pages = _render_in_memory(config, library)
+    pages = _render_in_memory(config, library, args.jobs)
     _report(problems.warnings)
     if not args.quiet:
         rendered = f", {_count(pages, 'page')} rendered" if pages is not None else ""
@@ -152,8 +152,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render_in_memory(config: SiteConfig, library: Library) -> int | None:
-    """Render every page without writing, so template errors surface; pages rendered."""
+class _Discard:
+    """A sink that keeps nothing: ``check`` renders every page only to see that it can."""
+
+    def write(self, path: str, data: bytes) -> None:
+        pass
+
+
+def _render_in_memory(config: SiteConfig, library: Library, jobs: int | None) -> int | None:
+    """Render every page without writing, so template errors surface; pages rendered.
+
+    Pages are dropped as they are rendered (a large site's pages would be hundreds of
+    megabytes held at once), and shared among ``jobs`` processes as a build shares them.
+    """
     try:
         from thrustlib.render import Renderer
     except ModuleNotFoundError as exc:
@@ -162,8 +173,9 @@ def _render_in_memory(config: SiteConfig, library: Library) -> int | None:
             raise
         log.debug("no render stage in this installation; templates not checked")
         return None
-    files = Renderer(config).render_all(library)
-    return sum(1 for f in files if f.path.endswith(".html"))
+    renderer = Renderer(config)
+    renderer.render_all(library, sink=_Discard(), jobs=jobs)
+    return sum(1 for path in renderer.page_paths(library) if path.endswith(".html"))
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

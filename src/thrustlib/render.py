@@ -197,7 +197,8 @@ class Renderer:
         With ``sink``, each file goes to ``sink.write(path, data)`` as soon as it is
         rendered and none is kept (the list returned is empty). Then ``jobs`` processes
         (``None``: one per core) may share the pages, each writing through its own copy
-        of ``sink``, so the sink must write to disk (a :class:`~thrustlib.write.OutputWriter`).
+        of ``sink``, so the sink must write to disk (a :class:`~thrustlib.write.OutputWriter`)
+        or need nothing back (``thrustlib check`` renders to a sink that drops the pages).
         The first failing page, in path order, raises whatever the processes.
         """
         paths = self.page_paths(library)
