@@ -160,7 +160,8 @@ def _router(rules: list[tuple[str, RuleFuncBlockType]]) -> RuleFuncBlockType:
 
 # A list item marker at the start of a line: ``-``, ``*``, ``+``, ``1.`` or ``1)``.
 _ITEM_MARKER = re.compile(r"([-*+])|(\d{1,9})([.)])")
-_ORDERED_LEAD = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
+ORDERED_LEAD = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
+"""``1.`` or ``1)`` then a space, a tab or nothing: an ordered list item, text or not."""
 # First characters after which an item's text might be a block of its own (a heading, a
 # quote, a fence, a nested list, a rule, a reference, the howto marker): no shortcut.
 _BLOCK_LEADS = frozenset("`~>#[<")
@@ -247,7 +248,7 @@ def _simple_list(
             return None
         if lead in _ITEM_OR_RULE and (raw[1:2] in ("", " ", "\t") or not raw.strip(lead + " \t")):
             return None  # a nested list item, or a thematic break
-        if lead.isdigit() and _ORDERED_LEAD.match(raw):
+        if lead.isdigit() and ORDERED_LEAD.match(raw):
             return None  # a nested ordered list
         content = raw.strip(" \t")
         if raw.strip() != content:

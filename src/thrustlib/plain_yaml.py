@@ -18,7 +18,6 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
 _WORD = r"[A-Za-z][A-Za-z0-9_ ./()'-]*"
 _PLAIN = re.compile(_WORD)
 _FLOW = re.compile(rf"\[ *(?:{_WORD}(?: *, *{_WORD})*)? *\]")
-_FLOW_ITEM = re.compile(_WORD)
 _QUOTED = re.compile(r'"[^"\\]*"|\'[^\']*\'')
 # Plain words YAML 1.1 reads as something other than text. The loader keeps a few of
 # them as text, but it is not this module's business to know which: they go to it.
@@ -72,7 +71,7 @@ def read(text: str) -> tuple[dict[str, object], dict[str, int]] | None:
             if value is None:
                 return None
         elif _FLOW.fullmatch(raw):
-            items = [_word(item.strip()) for item in _FLOW_ITEM.findall(raw)]
+            items = [_word(item.strip()) for item in _PLAIN.findall(raw)]
             if None in items:
                 return None
             value = items

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from thrustlib.markdown import HOWTO_MARKER
+from thrustlib.markdown import HOWTO_MARKER, ORDERED_LEAD
 from thrustlib.model import ListItem
 
 # Characters at which one of the enabled inline rules (escape, code, strikethrough,
@@ -37,13 +37,11 @@ _SAFE_LEADS = frozenset("(\"'")
 # an optional ``**Label**:`` or ``**Label:**`` (no colon or edge space in the label),
 # then text that starts like a paragraph line (see _lead_is_safe), holds nothing
 # special and does not end in white space.
-_TEXT = r"(?!\d{1,9}[.)](?: |$))(?:[^\W_]|[\"'(])[^\\`~*_\[<&]*(?<!\s)"
+_TEXT = rf"(?!{ORDERED_LEAD.pattern})(?:[^\W_]|[\"'(])[^\\`~*_\[<&]*(?<!\s)"
 _NAME = r"[^\s\\`~*_\[<&:](?:[^\\`~*_\[<&:]*[^\s\\`~*_\[<&:])?"
 _PLAIN_ITEM = re.compile(
     rf"(?:([-*+])|(\d{{1,9}})([.)])) (?:\*\*({_NAME})(?:(:)\*\*|\*\*(:)) )?({_TEXT})"
 )
-# ``1.`` or ``1)`` then a space or nothing: a list item even without text after it.
-_NUMBERED = re.compile(r"\d{1,9}[.)](?: |$)")
 
 
 @dataclass(slots=True)
@@ -99,7 +97,7 @@ def _escape(text: str) -> str:
 def _lead_is_safe(text: str) -> bool:
     """True when ``text`` (a line, or an item's text) cannot start a block of its own."""
     lead = text[0]
-    return (lead.isalnum() or lead in _SAFE_LEADS) and not _NUMBERED.match(text)
+    return (lead.isalnum() or lead in _SAFE_LEADS) and not ORDERED_LEAD.match(text)
 
 
 def scan(body: str, line0: int, lines: list[str] | None = None) -> list[ScannedBlock] | None:
