@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from thrustlib.parse import (
     parse_exercise,
     title_from_filename,
 )
+from thrustlib.titles import JOINERS
 from thrustlib.vocabulary import Vocabulary
 
 PATH = Path("exercises/kettlebell-swing.md")
@@ -441,12 +444,210 @@ def test_load_exercise_returns_the_exercise_despite_warnings() -> None:
 # -- other values -----------------------------------------------------------------------
 
 
+# -- inferred muscles ------------------------------------------------------------------
+
+
+def test_inferred_secondary_muscles_are_marked_and_named() -> None:
+    text = '---\ndescription: "Drive the hips up from a bench; the hamstrings help."\n---\n'
+    result = parse(text, Path("exercises/hip-thrust.md"))
+    exercise = result.exercise
+    assert exercise is not None
+    assert (exercise.muscles, exercise.secondary_muscles) == (("glutes",), ("hamstrings",))
+    assert {"muscles", "secondary_muscles"} <= exercise.inferred
+    assert [str(p) for p in result.problems if "'muscles'" in p.message] == [
+        "exercises/hip-thrust.md:1: warning: no 'muscles': inferred glutes (secondary:"
+        " hamstrings) from the title and description"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stated", "secondary"),
+    [("[quads, Glutes]", ("quadriceps",)), ("[]", ()), ("null", ())],
+)
+def test_stated_secondary_muscles_stay_when_primary_ones_are_inferred(
+    stated: str, secondary: tuple[str, ...]
+) -> None:
+    text = (
+        '---\ndescription: "Drive the hips up from a bench; the hamstrings help."\n'
+        f"secondary_muscles: {stated}\n---\n"
+    )
+    result = parse(text, Path("exercises/hip-thrust.md"))
+    exercise = result.exercise
+    assert exercise is not None
+    # glutes, inferred as primary, is never secondary too; hamstrings is not guessed
+    assert (exercise.muscles, exercise.secondary_muscles) == (("glutes",), secondary)
+    assert "secondary_muscles" not in exercise.inferred
+    assert [str(p) for p in result.problems if "'muscles'" in p.message] == [
+        "exercises/hip-thrust.md:1: warning: no 'muscles': inferred glutes from the title and"
+        " description"
+    ]
+
+
+def test_stated_muscles_are_never_inferred_nor_their_secondary_ones() -> None:
+    text = '---\ndescription: "Drive the hips up; the hamstrings help."\nmuscles: [glutes]\n---\n'
+    exercise = parse(text, Path("exercises/hip-thrust.md")).exercise
+    assert exercise is not None
+    assert (exercise.muscles, exercise.secondary_muscles) == (("glutes",), ())
+    assert not {"muscles", "secondary_muscles"} & exercise.inferred
+
+
+# -- titles -----------------------------------------------------------------------------
+
+
 def test_title_from_filename() -> None:
     assert title_from_filename(Path("leverage-machine-hip-thrust.md")) == (
         "Leverage Machine Hip Thrust"
     )
     assert title_from_filename(Path("x/band_hip--thrust.markdown")) == "Band Hip Thrust"
     assert title_from_filename(Path("90-90-hip-lift.md")) == "90 90 Hip Lift"
+
+
+def _title_of(name: str, description: str, extra: str = "") -> tuple[str, list[str]]:
+    """The title a file of this name and description gets, and its messages about titles."""
+    text = (
+        f'---\ndescription: "{description}"\nmuscles: [glutes]\n{extra}---\n## Execution\n1. Go.\n'
+    )
+    result = parse(text, Path("exercises") / name)
+    assert result.exercise is not None
+    return result.exercise.title, [str(p) for p in result.problems if "'title'" in p.message]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "title"),
+    [
+        (
+            "behindtheneckpress_smith.md",
+            "Build pressing strength with the Smith Machine Behind the Neck Press, using a fixed"
+            " bar path.",
+            "Smith Machine Behind the Neck Press",
+        ),
+        (
+            "hipthrust_barbell.md",
+            "Load the glutes with the Barbell Hip Thrust from a bench.",
+            "Barbell Hip Thrust",
+        ),
+        # the name's parts in another order: exercisename_equipment
+        (
+            "swing_kettlebell.md",
+            "Learn the Kettlebell Swing before the snatch.",
+            "Kettlebell Swing",
+        ),
+        # a sentence's first word is capitalised as a sentence's, not as a name's
+        (
+            "hipthrust_barbell.md",
+            "Master the Barbell Hip Thrust to build the glutes.",
+            "Barbell Hip Thrust",
+        ),
+        ("pushup.md", "The Push-Up builds the chest.", "Push-Up"),
+        (
+            "singleleghipthrust.md",
+            "Shift the load to one side in the Single-Leg Hip Thrust.",
+            "Single-Leg Hip Thrust",
+        ),
+    ],
+)
+def test_a_run_together_file_name_takes_the_description_phrase(
+    name: str, description: str, title: str
+) -> None:
+    got, messages = _title_of(name, description)
+    assert got == title
+    assert messages == [
+        f"exercises/{name}:1: warning: no 'title': took {title!r} from the description;"
+        " add 'title:' to choose another"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "title"),
+    [
+        # a file name with its words apart is taken at its word
+        (
+            "leverage-machine-hip-thrust.md",
+            "Drive the hips with the Leverage Machine Hip Thrust.",
+            "Leverage Machine Hip Thrust",
+        ),
+        (
+            "leverage-machine-hip-thrust.md",
+            "Drive the hips with the Plate-Loaded Leverage Machine Hip Thrust.",
+            "Leverage Machine Hip Thrust",
+        ),
+        ("plank.md", "Hold a Side-Plank, then switch sides.", "Plank"),
+        ("hip-thrust.md", "The Barbell Hip Thrust loads the glutes.", "Hip Thrust"),
+        # no phrase holds every part of the name
+        ("hipthrust_barbell.md", "Drive the hips up from a bench.", "Hipthrust Barbell"),
+        ("hipthrust_smith.md", "Drive the Barbell Hip Thrust up.", "Hipthrust Smith"),
+    ],
+)
+def test_a_tidy_file_name_keeps_its_title(name: str, description: str, title: str) -> None:
+    assert _title_of(name, description) == (title, [])
+
+
+def test_a_long_run_together_name_with_no_phrase_gets_a_warning() -> None:
+    title, messages = _title_of("kettlebellswing.md", "Swing the bell between the legs.")
+    assert title == "Kettlebellswing"
+    assert messages == [
+        "exercises/kettlebellswing.md:1: warning: no 'title': made 'Kettlebellswing' from the"
+        " file name, whose 'kettlebellswing' looks like words run together; add 'title:' to"
+        " name it"
+    ]
+
+
+def test_a_stated_title_or_heading_is_never_replaced() -> None:
+    description = "Build pressing strength with the Smith Machine Behind the Neck Press."
+    name = "behindtheneckpress_smith.md"
+    assert _title_of(name, description, 'title: "BTN Press"\n') == ("BTN Press", [])
+    text = f'---\ndescription: "{description}"\nmuscles: [shoulders]\n---\n# BTN Press\n'
+    exercise = parse(text, Path("exercises") / name).exercise
+    assert exercise is not None
+    assert (exercise.title, exercise.is_inferred("title")) == ("BTN Press", False)
+
+
+def test_an_inferred_title_feeds_the_muscles() -> None:
+    text = (
+        '---\ndescription: "Build pressing strength with the Smith Machine Behind the Neck'
+        ' Press, keeping the neck neutral."\n---\n## Execution\n1. Press.\n'
+    )
+    result = parse(text, Path("exercises/behindtheneckpress_smith.md"))
+    exercise = result.exercise
+    assert exercise is not None
+    assert exercise.title == "Smith Machine Behind the Neck Press"
+    assert exercise.slug == "behindtheneckpress-smith"
+    assert {"title", "muscles"} <= exercise.inferred
+    assert (exercise.muscles, exercise.secondary_muscles) == (("shoulders",), ())
+
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+EQUIPMENT_FIRST = ("barbell", "dumbbell", "kettlebell", "cable", "smith", "band", "lever")
+
+
+def _db_names() -> list[str]:
+    """The Free Exercise DB's exercise names that are plain title case ("Barbell Hip Thrust")."""
+    path = DATA / "free-exercise-db.json"
+    if not path.is_file():
+        pytest.skip(f"no Free Exercise DB at {path}")
+    word = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*")
+    names = []
+    for entry in json.loads(path.read_text(encoding="utf-8")):
+        words = entry["name"].split()
+        plain = all(word.fullmatch(w) or w in JOINERS for w in words)
+        if plain and words[0] not in JOINERS and words[-1] not in JOINERS:
+            names.append(entry["name"])
+    return names
+
+
+def test_run_together_names_from_a_real_library_get_their_titles_back() -> None:
+    """Each DB name, written as an export script would name its file, is found again."""
+    names = _db_names()
+    assert len(names) > 700
+    for name in names:
+        words = name.lower().split()
+        if words[0] in EQUIPMENT_FIRST and len(words) > 1:  # "hipthrust_barbell.md"
+            stem = "".join(re.findall("[a-z]", "".join(words[1:]))) + "_" + words[0]
+        else:
+            stem = "".join(re.findall("[a-z]", "".join(words)))
+        description = f"Practise the {name} slowly at first, then with intent."
+        title, _ = _title_of(f"{stem}.md", description)
+        assert title == name, stem
 
 
 @pytest.mark.parametrize(

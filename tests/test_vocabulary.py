@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import unicodedata
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given
@@ -11,6 +14,7 @@ from hypothesis import strategies as st
 
 from thrustlib.config import load_config
 from thrustlib.errors import ConfigError
+from thrustlib.inference import MuscleGuess
 from thrustlib.parse import parse_exercise
 from thrustlib.vocabulary import (
     DEFAULT_MUSCLES,
@@ -118,11 +122,133 @@ def test_closest() -> None:
         ("Back Extension for the lower_back", ("lower-back",)),
         ("Copenhagen Plank", ("adductors", "abdominals")),
         ("Narrow stance", ()),  # "row" inside a word is not a row
-        ("Cable Crossover", ()),
+        ("Cable Crossover", ("chest",)),
+        ("Hold the bell chest-high, feet shoulder-width apart", ()),
     ],
 )
 def test_infer_muscles(text: str, keys: tuple[str, ...]) -> None:
     assert Vocabulary().infer_muscles(text) == keys
+
+
+# -- primary and secondary muscles ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "primary", "secondary"),
+    [
+        # the exercise's name names the prime mover; position words name nothing
+        (
+            "Smith Machine Behind the Neck Press",
+            "Build pressing strength with the Smith Machine Behind the Neck Press, keeping the"
+            " neck neutral and the elbows under the bar.",
+            ("shoulders",),
+            (),
+        ),
+        (
+            "Kettlebell Swing",
+            "Snap the hips forward so the bell floats chest-high, arms loose, back flat.",
+            ("glutes", "hamstrings"),
+            (),
+        ),
+        (
+            "Barbell Hip Thrust",
+            "Drive the hips up from a bench, shoulders on the pad, until the glutes lock out;"
+            " the hamstrings help.",
+            ("glutes",),
+            ("hamstrings",),
+        ),
+        ("Barbell Hip Thrust", "Feet hip-width apart, chin tucked.", ("glutes",), ()),
+        # a title keyword outranks one of the description
+        ("Romanian Deadlift", "Hinge until the hamstrings stretch.", ("hamstrings",), ()),
+        (
+            "Glute Bridge",
+            "Squeeze the glutes; the hamstrings assist.",
+            ("glutes",),
+            ("hamstrings",),
+        ),
+        # the longest phrase wins over the shorter one inside it
+        ("Lying Leg Curl", "", ("hamstrings",), ()),
+        ("Calf Press on the Leg Press", "", ("calves",), ("quadriceps",)),
+        # a muscle named outright outranks one an exercise's name implies
+        ("Rear Delt Row", "", ("shoulders",), ("middle-back",)),
+        ("Shoulder-Elevated Hip Thrust", "", ("glutes",), ()),  # a position, not a muscle
+        ("Chest-Supported Row", "", ("middle-back",), ()),
+        # equipment and stance words inside a name, plurals, apostrophes
+        ("Incline Dumbbell Press", "", ("chest",), ()),
+        ("Seated Barbell Military Press", "", ("shoulders",), ()),
+        ("Seated Cable Rows", "", ("middle-back",), ()),
+        ("Farmer's Walk", "", ("forearms",), ()),
+        # the description alone, when the title names nothing
+        (
+            "Turkish Sit",
+            "Brace the core and press the bell overhead, the bar at shoulder height.",
+            ("abdominals",),
+            (),
+        ),
+        # what a text says not to use, and body parts as places, count for nothing
+        ("Good Morning", "Hinge without rounding the lower back.", ("hamstrings",), ()),
+        (
+            "Push-Up",
+            "Lower until the chest nearly touches the floor, hands at chest height.",
+            ("chest",),
+            (),
+        ),
+        ("Wall Slide", "Stand with your back against the wall.", (), ()),
+        ("", "", (), ()),
+    ],
+)
+def test_guess_muscles(
+    title: str, description: str, primary: tuple[str, ...], secondary: tuple[str, ...]
+) -> None:
+    guess = Vocabulary().guess_muscles(title, description)
+    assert (guess.primary, guess.secondary) == (primary, secondary)
+
+
+def test_guessed_primary_and_secondary_never_overlap() -> None:
+    guess = Vocabulary().guess_muscles("Glute Bridge", "Lift the glutes; hold the bridge.")
+    assert guess == MuscleGuess(("glutes",), ())
+
+
+def test_a_site_keyword_is_inferred_like_a_built_in_one() -> None:
+    vocabulary = Vocabulary(
+        muscles=(
+            *DEFAULT_MUSCLES,
+            Muscle("hip-flexors", "Hip Flexors", "Hips", ("psoas", "knee drive"), ("psoas",)),
+        ),
+    )
+    guess = vocabulary.guess_muscles("Standing Knee Drives", "Drive each knee to hip height.")
+    assert guess == MuscleGuess(("hip-flexors",), ())
+    # the site's name of the muscle outranks a built-in exercise name in the same title
+    guess = vocabulary.guess_muscles("Psoas March on a Box Squat", "")
+    assert guess == MuscleGuess(("hip-flexors",), ("quadriceps",))
+
+
+# -- against the Free Exercise DB ----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "free-exercise-db.json"
+
+
+def _bench() -> ModuleType:
+    """bench/bench_inference.py, which measures inference against the DB."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_inference", ROOT / "bench" / "bench_inference.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not DATA.is_file(), reason=f"no Free Exercise DB at {DATA}")
+def test_inferred_primary_muscles_agree_with_the_free_exercise_db() -> None:
+    bench = _bench()
+    vocabulary = Vocabulary()
+    figures = bench.measure(bench.load(DATA, vocabulary), vocabulary)
+    assert figures.exercises == 873
+    assert figures.primary.precision >= 0.8, figures
+    assert figures.primary.recall >= 0.8, figures
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from thrustlib.errors import ConfigError, Problems
+from thrustlib.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
 from thrustlib.vocabulary import DEFAULT_MUSCLES, REGIONS, Muscle, Vocabulary, closest, slugify
 
 CONFIG_NAME = "site.toml"
@@ -292,7 +293,7 @@ def _config_from(
         where = (table, key) if key else (table,)
         problems.error(path, lines.line(*where), message, key=name)
 
-    known_tables = [*SCHEMA, "muscles"]
+    known_tables = [*SCHEMA, "muscles", "sections"]
     for table, content in data.items():
         if table not in known_tables:
             hint = closest(table, known_tables)
@@ -305,7 +306,7 @@ def _config_from(
         if not isinstance(content, dict):
             bad(table, None, f"'{table}' must be a table ([{table}]), not a single value")
             continue
-        if table == "muscles":
+        if table in ("muscles", "sections"):
             continue
         for key, value in content.items():
             expected = SCHEMA[table].get(key)
@@ -362,6 +363,11 @@ def _config_from(
     muscles = data.get("muscles")
     if isinstance(muscles, dict):
         site["vocabulary"] = _vocabulary(muscles, lines, path, problems)
+    sections = data.get("sections")
+    if isinstance(sections, dict):
+        vocabulary = site.get("vocabulary", Vocabulary())
+        names = _section_names(sections, lines, path, problems)
+        site["vocabulary"] = dataclasses.replace(vocabulary, sections=names)
     config = SiteConfig(**site)
     if folders_ok and (clash := output_clash(config)) is not None:
         bad("build", "output", f"'build.output' {clash}")
@@ -429,3 +435,48 @@ def _vocabulary(
         if muscles[key].region not in regions:
             regions.append(muscles[key].region)
     return Vocabulary(muscles=tuple(muscles.values()), regions=tuple(regions))
+
+
+def _section_names(
+    table: dict[str, Any], lines: _KeyLines, path: Path, problems: Problems
+) -> SectionNames:
+    """Apply ``[sections]``: more names for the known sections (``tips = ["Cues"]``)."""
+    extra: list[tuple[str, str]] = []
+    given: dict[str, str] = {}  # heading key -> the kind it was first given for
+    for kind, names in table.items():
+
+        def error(message: str, kind: str = kind) -> None:
+            problems.error(path, lines.line("sections", kind), message, key=f"sections.{kind}")
+
+        if kind not in KINDS:
+            hint = closest(kind, KINDS)
+            error(
+                f"unknown section kind 'sections.{kind}'; the kinds are {', '.join(KINDS)}"
+                + (f" (did you mean '{hint}'?)" if hint else "")
+            )
+            continue
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            error(f"'sections.{kind}' must be a list of heading names, such as [\"Cues\"]")
+            continue
+        for name in names:
+            key = heading_key(name)
+            if not key:
+                error(f"'sections.{kind}' has an empty heading name")
+                continue
+            built_in = DEFAULT_SECTIONS.kind(name)
+            if key in given:
+                error(
+                    f"'sections.{kind}': the heading name {name!r} is given twice"
+                    f" (also in 'sections.{given[key]}'); a name can stand for one section only"
+                )
+                continue
+            if built_in is not None and built_in != kind:
+                error(
+                    f"'sections.{kind}': {name!r} is already a built-in name of {built_in};"
+                    " a name can stand for one section only"
+                )
+                continue
+            given[key] = kind
+            if built_in is None:
+                extra.append((kind, name.strip()))
+    return SectionNames(tuple(extra))

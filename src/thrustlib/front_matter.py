@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from thrustlib import plain_yaml
 from thrustlib.errors import Problems
 from thrustlib.vocabulary import Vocabulary, normalize
 
@@ -113,11 +112,6 @@ def split_front_matter(
     fm_text = text[opening.end() : closing.start()]
     fm_line0 = text.count("\n", 0, opening.end())
     body_line0 = text.count("\n", 0, closing.end())
-    simple = plain_yaml.read(fm_text)
-    if simple is not None:  # the common shape, read without PyYAML (same values)
-        values, lines = simple
-        found = {key: fm_line0 + line + 1 for key, line in lines.items()}
-        return values, found, text[closing.end() :], body_line0
     try:
         loader = _YAML_LOADER(fm_text)
         try:

@@ -7,6 +7,7 @@ text, not markup) and markdown-it-py's link validation drops ``javascript:``,
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -159,8 +160,10 @@ def _router(rules: list[tuple[str, RuleFuncBlockType]]) -> RuleFuncBlockType:
 
 
 # A list item marker at the start of a line: ``-``, ``*``, ``+``, ``1.`` or ``1)``.
-_ITEM_MARKER = re.compile(r"([-*+])|(\d{1,9})([.)])")
-ORDERED_LEAD = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
+# Only ASCII digits: CommonMark numbers items with 0-9 alone, and Python's ``\d`` would
+# also take Arabic-Indic or full-width digits, which markdown-it-py's list rule does not.
+_ITEM_MARKER = re.compile(r"([-*+])|([0-9]{1,9})([.)])")
+ORDERED_LEAD = re.compile(r"[0-9]{1,9}[.)](?:[ \t]|$)")
 """``1.`` or ``1)`` then a space, a tab or nothing: an ordered list item, text or not."""
 # First characters after which an item's text might be a block of its own (a heading, a
 # quote, a fence, a nested list, a rule, a reference, the howto marker): no shortcut.
@@ -292,6 +295,12 @@ def _inline(state: StateCore) -> None:
 
 
 MD = make_markdown()
+
+
+@functools.cache
+def reference_markdown() -> MarkdownIt:
+    """The plain configuration, without shortcuts: what every faster reading must match."""
+    return make_markdown(fast=False)
 
 
 def render_block(text: str) -> str:

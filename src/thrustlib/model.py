@@ -59,6 +59,10 @@ class ListItem:
     """``text`` as safe HTML, rendered from the parser's own tokens so that no file's
     Markdown is parsed twice (``""`` for models built by hand: render ``text`` then)."""
 
+    group: str | None = None
+    """The sub-heading the item stands under inside its section (``Lowering Phase``, or
+    ``Starting Position`` for a second Setup heading), or ``None``."""
+
 
 @dataclass(frozen=True, slots=True)
 class HowToStep:
@@ -82,7 +86,7 @@ class HowToStep:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A ``##`` section that is not one of the four known lists, kept as written."""
+    """A section that is not one of the four known lists, kept as written."""
 
     title: str
     """The heading text."""
@@ -176,7 +180,11 @@ class Exercise:
     the parser's tokens; a missing entry means: render the Markdown source."""
 
     sections: tuple[Section, ...] = ()
-    """Any other ``##`` sections, in file order."""
+    """Sections that are none of the four known ones, in file order."""
+
+    order: tuple[str, ...] = ()
+    """The anchors of the body's sections in file order: a known one's kind (``setup``)
+    or a generic one's :attr:`Section.slug`."""
 
     howto: tuple[HowToStep, ...] = ()
     """HowTo steps: from ``<!-- howto -->``, else derived from Execution."""

@@ -50,6 +50,7 @@ PAGE_FIELDS: dict[str, Any] = {
     "summary_plain": "",
     "rendered": MappingProxyType({}),
     "sections": (),
+    "order": (),
     "howto": (),
 }
 

@@ -28,6 +28,7 @@ from thrustlib.front_matter import (
     video_id,
 )
 from thrustlib.model import Exercise, HowToStep, Source
+from thrustlib.titles import run_together, title_from_description
 from thrustlib.vocabulary import (
     Vocabulary,
     equipment_key,
@@ -57,6 +58,51 @@ def title_from_filename(path: Path) -> str:
     """``leverage-machine-hip-thrust.md`` -> ``Leverage Machine Hip Thrust``."""
     words = [w for w in re.split(r"[-_\s]+", path.stem) if w]
     return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _title_from_file(path: Path, description: str, problems: Problems) -> str:
+    """The title of a file that states none: from its name, or the description's phrase."""
+    phrase = title_from_description(path, description)
+    if phrase is not None:
+        problems.warning(
+            path,
+            1,
+            f"no 'title': took {phrase!r} from the description; add 'title:' to choose another",
+        )
+        return phrase
+    title = title_from_filename(path)
+    if (part := run_together(path)) is not None:
+        problems.warning(
+            path,
+            1,
+            f"no 'title': made {title!r} from the file name, whose {part!r} looks like words"
+            " run together; add 'title:' to name it",
+        )
+    return title
+
+
+def _infer_muscles(
+    path: Path,
+    title: str,
+    description: str,
+    given: list[str] | None,
+    vocabulary: Vocabulary,
+    problems: Problems,
+) -> tuple[list[str], list[str]]:
+    """Primary and secondary muscles of a file with no 'muscles' (``given``: its secondary)."""
+    guess = vocabulary.guess_muscles(title, description)
+    if not guess.primary:
+        problems.warning(
+            path, 1, "no 'muscles', and none could be inferred from the title or description"
+        )
+        return [], given or []
+    names = ", ".join(vocabulary.muscle(k).name.lower() for k in guess.primary)
+    # Secondary muscles the file states are the author's word; only missing ones are guessed.
+    secondary = list(guess.secondary) if given is None else given
+    if given is None and secondary:
+        names += f" (secondary: {', '.join(vocabulary.muscle(k).name.lower() for k in secondary)})"
+    problems.warning(path, 1, f"no 'muscles': inferred {names} from the title and description")
+    return list(guess.primary), secondary
 
 
 def decode(path: Path, data: bytes, problems: Problems) -> str | None:
@@ -126,12 +172,7 @@ def _build(
         elif suggestion:
             m.warning(key, f"front-matter key '{key}' should be written '{suggestion}'")
 
-    parsed = parse_body(path, body, body_line0, problems)
-
-    title = m.string("title") or parsed.h1
-    if not title:
-        title = title_from_filename(path)
-        inferred.add("title")
+    parsed = parse_body(path, body, body_line0, problems, vocabulary.sections)
 
     errors_before = len(problems.errors)
     slug = m.string("slug")
@@ -155,22 +196,21 @@ def _build(
         )
     description = description or ""
 
+    # After the description: a file name that runs words together finds its title there.
+    title = m.string("title") or parsed.h1
+    if not title:
+        title = _title_from_file(path, description, problems)
+        inferred.add("title")
+
     muscles = read_muscles(m, "muscles", vocabulary)
-    secondary = [k for k in read_muscles(m, "secondary_muscles", vocabulary) if k not in muscles]
+    secondary = read_muscles(m, "secondary_muscles", vocabulary)
     if "muscles" not in meta:
-        guessed = vocabulary.infer_muscles(f"{title}. {description}")
+        given = secondary if "secondary_muscles" in meta else None
+        muscles, secondary = _infer_muscles(path, title, description, given, vocabulary, problems)
         inferred.add("muscles")
-        if guessed:
-            muscles = list(guessed)
-            secondary = [k for k in secondary if k not in muscles]
-            names = ", ".join(vocabulary.muscle(k).name.lower() for k in guessed)
-            problems.warning(
-                path, 1, f"no 'muscles': inferred {names} from the title and description"
-            )
-        else:
-            problems.warning(
-                path, 1, "no 'muscles', and none could be inferred from the title or description"
-            )
+        if given is None and secondary:
+            inferred.add("secondary_muscles")
+    secondary = [k for k in secondary if k not in muscles]
 
     equipment: list[str] = []
     for name, _line in m.string_list("equipment"):
@@ -253,6 +293,7 @@ def _build(
         summary_plain=parsed.summary_plain,
         rendered=MappingProxyType(parsed.rendered),
         sections=parsed.sections,
+        order=parsed.order,
         howto=howto,
         extra=MappingProxyType(extra),
         inferred=frozenset(inferred),

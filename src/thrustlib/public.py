@@ -20,7 +20,13 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys
 
 
 def _items(items: tuple[ListItem, ...]) -> list[dict[str, str | None]]:
-    return [{"label": item.label, "text": item.plain} for item in items]
+    # "group" only where there is one, so that files without sub-headings read as before.
+    return [
+        {"label": item.label, "text": item.plain}
+        if item.group is None
+        else {"label": item.label, "text": item.plain, "group": item.group}
+        for item in items
+    ]
 
 
 def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[str, Any]:

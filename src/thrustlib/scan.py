@@ -29,7 +29,8 @@ _INLINE_SPECIAL = re.compile(r"[\\`~*_\[<&]")
 # Tabs, control characters and line separators other than LF: no shortcut for them.
 _AWKWARD = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
 _HEADING = re.compile(r"(#{1,6}) (.+)")
-_ITEM = re.compile(r"(?:([-*+])|(\d{1,9})([.)])) (.+)")
+# Only ASCII digits number a list item (CommonMark); Python's ``\d`` takes any script's.
+_ITEM = re.compile(r"(?:([-*+])|([0-9]{1,9})([.)])) (.+)")
 # A line of a paragraph, or an item's text, starts with a letter, a digit or one of
 # these; anything else could start a block of its own or an inline construct.
 _SAFE_LEADS = frozenset("(\"'")
@@ -40,7 +41,7 @@ _SAFE_LEADS = frozenset("(\"'")
 _TEXT = rf"(?!{ORDERED_LEAD.pattern})(?:[^\W_]|[\"'(])[^\\`~*_\[<&]*(?<!\s)"
 _NAME = r"[^\s\\`~*_\[<&:](?:[^\\`~*_\[<&:]*[^\s\\`~*_\[<&:])?"
 _PLAIN_ITEM = re.compile(
-    rf"(?:([-*+])|(\d{{1,9}})([.)])) (?:\*\*({_NAME})(?:(:)\*\*|\*\*(:)) )?({_TEXT})"
+    rf"(?:([-*+])|([0-9]{{1,9}})([.)])) (?:\*\*({_NAME})(?:(:)\*\*|\*\*(:)) )?({_TEXT})"
 )
 
 
@@ -81,7 +82,10 @@ class ScannedBlock:
     def html(self, env: dict[str, Any]) -> str:
         return self.markup
 
-    def items(self, line0: int, env: dict[str, Any]) -> list[ListItem]:
+    def bold_line(self) -> str | None:
+        return None  # the scanner takes no bold text but labels, and no label is alone
+
+    def items(self, line0: int, env: dict[str, Any], warn: Any) -> list[ListItem]:
         return self.list_items
 
 

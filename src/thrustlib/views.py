@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from thrustlib.markdown import render_block, render_inline
 from thrustlib.model import Exercise, Library, ListItem
+from thrustlib.sections import TITLES as SECTION_TITLES
 from thrustlib.structured import THUMBNAIL, WATCH
 from thrustlib.vocabulary import equipment_name
 
@@ -126,6 +127,14 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemList:
+    """A run of a section's items under one sub-heading (``title``), or under none."""
+
+    title: str | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One of the four known sections (Setup, Execution, Tips, Common Mistakes)."""
 
@@ -133,8 +142,11 @@ class Block:
     title: str
     ordered: bool
     items: tuple[Item, ...]
+    """Every item of the section, in file order."""
     note: Markup
     """Prose the file has in the section besides its list."""
+    lists: tuple[ItemList, ...] = ()
+    """``items`` split where their sub-heading changes (``Lowering Phase``...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +197,13 @@ class ExerciseView:
     intro: Markup
     video: Video | None
     blocks: tuple[Block, ...]
+    """The known sections that have content, in the order Setup, Execution, Tips, Common
+    Mistakes."""
     summary: Markup
     sections: tuple[Prose, ...]
+    """The other sections, in file order."""
+    parts: tuple[Block | Prose, ...]
+    """``blocks`` and ``sections`` together, in the order the file has them."""
     steps: tuple[Prose, ...]
     muscles: tuple[Link, ...]
     secondary: tuple[Link, ...]
@@ -322,6 +339,8 @@ class Views:
     def exercise(self, e: Exercise) -> ExerciseView:
         """The exercise page's view."""
         root = self.library.variations[e.slug].root
+        blocks = _blocks(e)
+        sections = _sections(e)
         return ExerciseView(
             slug=e.slug,
             title=e.title,
@@ -338,24 +357,10 @@ class Views:
                 watch=WATCH.format(id=e.video),
                 embed_base=self.embed_base,
             ),
-            blocks=tuple(
-                Block(
-                    anchor,
-                    title,
-                    ordered,
-                    _items(items),
-                    prerendered_block(e.rendered.get(f"note:{anchor}"), e.notes.get(anchor, "")),
-                )
-                for anchor, title, ordered, items in (
-                    ("setup", "Setup", True, e.setup),
-                    ("execution", "Execution", True, e.execution),
-                    ("tips", "Tips", False, e.tips),
-                    ("mistakes", "Common Mistakes", False, e.mistakes),
-                )
-                if items or e.notes.get(anchor)
-            ),
+            blocks=tuple(blocks.values()),
             summary=prerendered_block(e.rendered.get("summary"), e.summary),
-            sections=_sections(e),
+            sections=tuple(sections.values()),
+            parts=_in_file_order(e, blocks, sections),
             steps=tuple(
                 Prose(f"step-{n}", step.name, prerendered_block(step.html, step.text))
                 for n, step in enumerate(e.howto, 1)
@@ -371,6 +376,45 @@ class Views:
         )
 
 
+# The known sections, and whether the page numbers their items.
+_KNOWN = (("setup", True), ("execution", True), ("tips", False), ("mistakes", False))
+
+
+def _blocks(e: Exercise) -> dict[str, Block]:
+    """The known sections that have items or prose, by kind."""
+    out: dict[str, Block] = {}
+    for kind, ordered in _KNOWN:
+        items: tuple[ListItem, ...] = getattr(e, kind)
+        note = e.notes.get(kind, "")
+        if not items and not note:
+            continue
+        views = _items(items)
+        runs: list[ItemList] = []
+        for item, view in zip(items, views, strict=True):
+            if not runs or runs[-1].title != item.group:
+                runs.append(ItemList(item.group, ()))
+            runs[-1] = ItemList(runs[-1].title, (*runs[-1].items, view))
+        out[kind] = Block(
+            kind,
+            SECTION_TITLES[kind],
+            ordered,
+            views,
+            prerendered_block(e.rendered.get(f"note:{kind}"), note),
+            tuple(runs),
+        )
+    return out
+
+
+def _in_file_order(
+    e: Exercise, blocks: dict[str, Block], sections: dict[str, Prose]
+) -> tuple[Block | Prose, ...]:
+    """Known and other sections in the order of :attr:`Exercise.order` (models built by
+    hand have none: known sections first then)."""
+    by_anchor: dict[str, Block | Prose] = {**blocks, **sections}
+    order = [a for a in e.order if a in by_anchor] or list(by_anchor)
+    return tuple(by_anchor[a] for a in dict.fromkeys([*order, *by_anchor]))
+
+
 def _items(items: tuple[ListItem, ...]) -> tuple[Item, ...]:
     return tuple(
         Item(item.label, Markup(item.html) if item.html else markdown_inline(item.text))
@@ -378,10 +422,11 @@ def _items(items: tuple[ListItem, ...]) -> tuple[Item, ...]:
     )
 
 
-def _sections(e: Exercise) -> tuple[Prose, ...]:
-    """Extra sections, with anchors kept clear of the page's own ids."""
+def _sections(e: Exercise) -> dict[str, Prose]:
+    """Extra sections by their slug in the model, with anchors kept clear of the page's
+    own ids."""
     taken = set(RESERVED_ANCHORS)
-    out = []
+    out: dict[str, Prose] = {}
     for section in e.sections:
         anchor = section.slug
         if anchor in taken or _STEP_ANCHOR.fullmatch(anchor):
@@ -389,5 +434,7 @@ def _sections(e: Exercise) -> tuple[Prose, ...]:
         while anchor in taken:
             anchor += "-x"
         taken.add(anchor)
-        out.append(Prose(anchor, section.title, prerendered_block(section.html, section.text)))
-    return tuple(out)
+        out[section.slug] = Prose(
+            anchor, section.title, prerendered_block(section.html, section.text)
+        )
+    return out
