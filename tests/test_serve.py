@@ -22,9 +22,8 @@ import pytest
 from thrustlib import serve
 from thrustlib.build import load_library
 from thrustlib.config import load_config
-from thrustlib.errors import Problems
-from thrustlib.library import build_library
-from thrustlib.serve import PreviewServer, Site, content_type
+from thrustlib.engine import Engine
+from thrustlib.serve import PreviewServer, content_type
 from thrustlib.theme import THEME_DIR
 from thrustlib.watch import Changes, Kind
 
@@ -366,9 +365,8 @@ def test_binding_elsewhere_warns(site: Path, caplog: pytest.LogCaptureFixture) -
 
 def test_a_text_edit_reuses_the_library_and_matches_a_full_build(site: Path) -> None:
     config = load_config(site)
-    state = Site(config)
-    state.read_all()
-    old, _ = state.library(None, {})
+    state = Engine(config)
+    old = state.load()
     state.good = True
     assert old.variations["single-leg-hip-thrust"].inferred
     for name in ("hip-thrust.md", "single-leg-hip-thrust.md"):
@@ -388,9 +386,8 @@ def test_a_text_edit_reuses_the_library_and_matches_a_full_build(site: Path) -> 
 
 def test_a_structural_edit_rebuilds_the_library(site: Path) -> None:
     config = load_config(site)
-    state = Site(config)
-    state.read_all()
-    old, _ = state.library(None, {})
+    state = Engine(config)
+    old = state.load()
     state.good = True
     path = site / "exercises" / "glute-bridge.md"
     path.write_text(BRIDGE.replace("variation_of: null", "variation_of: hip-thrust"), "utf-8")
@@ -398,8 +395,7 @@ def test_a_structural_edit_rebuilds_the_library(site: Path) -> None:
     new, swapped = state.library(old, before)
     assert swapped is None
     assert new.variations["glute-bridge"].parent == "hip-thrust"
-    exercises = [r.exercise for r in state.results.values() if r.exercise]
-    assert new == build_library(exercises, config.vocabulary, Problems())
+    assert new == load_library(config)[0]
 
 
 def events(server: PreviewServer) -> dict[str, Any]:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from thrustlib import cache as content_cache
 from thrustlib.config import SiteConfig
+from thrustlib.engine import Engine
 from thrustlib.errors import ContentError, Problem, Problems
-from thrustlib.library import build_library
-from thrustlib.load import load_exercises
 from thrustlib.model import Library
 
 Progress = Callable[[str, int, int], None]
@@ -63,32 +62,12 @@ def load_library(
     ``cache``, parse results are read from and saved to the site's cache folder. Up to
     ``jobs`` processes (``None``: one per core) parse a large library.
     """
+    engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs)
+    library = engine.load()
+    if strict and engine.warnings:
+        raise ContentError(list(engine.warnings))
     problems = Problems()
-    vocabulary = config.vocabulary
-    parsed = (
-        content_cache.ParseCache(content_cache.cache_folder(config), vocabulary) if cache else None
-    )
-    packed: dict[Path, bytes] = {}
-    exercises = load_exercises(
-        config.path(config.exercises_dir),
-        vocabulary,
-        problems,
-        root=config.root,
-        cache=parsed,
-        jobs=jobs,
-        packed=packed,
-    )
-    if parsed is not None:
-        parsed.save()  # content errors are the files' problem; their results stay valid
-    library = build_library(
-        exercises,
-        vocabulary,
-        problems,
-        drafts=config.drafts if drafts is None else drafts,
-        packed=packed,
-    )
-    if problems.has_errors() or (strict and problems.warnings):
-        raise ContentError(problems.items)
+    problems.extend(engine.warnings)
     return library, problems
 
 

@@ -7,7 +7,7 @@ leftovers (dotfiles, ``~`` backups, ``#autosave#``, swap files) are never conten
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +76,11 @@ def display_path(path: Path, root: Path) -> Path:
         return path
 
 
+Entry = packing.Packed | Problem
+"""What one exercise file gave: its parse result (with the whole exercise packed beside
+its outline when it came from another process or the cache), or why it was not read."""
+
+
 def load_exercises(
     folder: Path,
     vocabulary: Vocabulary,
@@ -88,25 +93,38 @@ def load_exercises(
 ) -> list[Exercise]:
     """Parse every file in ``folder``; problems of all files are collected, none raised.
 
+    :func:`read_entries`, then :func:`take_entries`: see them for ``cache``, ``jobs`` and
+    ``packed``.
+    """
+    if not folder.is_dir():
+        problems.error(folder, None, "the exercises folder does not exist")
+        return []
+    entries = read_entries(folder, vocabulary, root=root, cache=cache, jobs=jobs)
+    return take_entries([entry for _, entry in entries], problems, packed)
+
+
+def read_entries(
+    folder: Path,
+    vocabulary: Vocabulary,
+    *,
+    root: Path | None = None,
+    cache: ParseCache | None = None,
+    jobs: int | None = 1,
+) -> list[tuple[Path, Entry]]:
+    """``(file, entry)`` for every exercise file in ``folder``, in walk order.
+
     With ``cache``, a file whose bytes were parsed before (with the same vocabulary and
     thrustlib) gives the stored result instead of being parsed again. The files left to
     parse may be shared among ``jobs`` processes (``None``: one per core); the results
     are the same, in the same order, however many ran.
-
-    With ``packed``, an exercise that comes from another process or from the cache is
-    returned as its outline, and the whole of it, still packed, is put in ``packed`` by
-    its display path (see :mod:`thrustlib.packing`); without it, every exercise returned
-    is whole.
     """
-    exercises: list[Exercise] = []
-    if not folder.is_dir():
-        problems.error(folder, None, "the exercises folder does not exist")
-        return exercises
+    files: list[Path] = []
     # One entry per file, in walk order: its parse result, or why it could not be read.
-    entries: list[packing.Packed | Problem] = []
+    entries: list[Entry] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes | Path]] = []
     for path in find_exercise_files(folder):
+        files.append(path)
         shown = display_path(path, root) if root is not None else path
         if cache is None:
             # Read by whichever process parses the file: no serial pass over the disk.
@@ -130,6 +148,28 @@ def load_exercises(
         if cache is not None and not isinstance(parsed, Problem):
             parsed = cache.put(key, parsed)
         entries[index] = parsed
+    return list(zip(files, entries, strict=True))
+
+
+def read_entry(path: Path, shown: Path, vocabulary: Vocabulary) -> Entry:
+    """The entry of one file, parsed in this process (the preview's edits)."""
+    data = _read(shown, path)
+    if isinstance(data, Problem):
+        return data
+    return parse_exercise(shown, data, vocabulary), None
+
+
+def take_entries(
+    entries: Iterable[Entry], problems: Problems, packed: dict[Path, bytes] | None = None
+) -> list[Exercise]:
+    """The exercises of ``entries``, in order, with every problem put in ``problems``.
+
+    With ``packed``, an exercise that came from another process or from the cache is
+    returned as its outline, and the whole of it, still packed, is put in ``packed`` by
+    its display path (see :mod:`thrustlib.packing`); without it, every exercise returned
+    is whole.
+    """
+    exercises: list[Exercise] = []
     for entry in entries:
         if isinstance(entry, Problem):
             problems.extend([entry])
@@ -148,6 +188,13 @@ def load_exercises(
         else:
             exercises.append(packing.unpack(packed_whole))
     return exercises
+
+
+def walk_order(path: Path, folder: Path) -> tuple[tuple[int, str], ...]:
+    """A sort key that puts files in :func:`find_exercise_files`'s order: a folder's own
+    files by name, then its subfolders' by name."""
+    parts = path.relative_to(folder).parts
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
 
 
 def read_file(path: Path) -> bytes:

@@ -28,9 +28,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from thrustlib import theme_live
 from thrustlib.config import SiteConfig, load_config
+from thrustlib.engine import Engine
 from thrustlib.errors import Problem, ThrustlibError
 from thrustlib.model import Library
-from thrustlib.preview import Site, Snapshot, changed_slugs, sample, stale_pages
+from thrustlib.preview import Snapshot, changed_slugs, sample, stale_pages
 from thrustlib.render import Renderer
 from thrustlib.watch import Changes, Folders, Kind, Watcher, describe
 
@@ -127,7 +128,7 @@ class PreviewServer:
         self.host = host
         self.boot = secrets.token_hex(8)
         """Changes on every start, so open pages know to reload after a restart."""
-        self.site = Site(config, drafts=drafts)
+        self.site = Engine(config, drafts=drafts)
         self._drafts = drafts
         self._live = Live(None)
         self._changed = threading.Condition()
@@ -239,9 +240,7 @@ class PreviewServer:
 
     def _fresh(self) -> Snapshot:
         """Read and build everything, as on start and after site.toml changes."""
-        self.site.read_all()
-        library, _ = self.site.library(None, {})
-        return self._rendered(library)
+        return self._rendered(self.site.load())
 
     def _rendered(self, library: Library) -> Snapshot:
         """A snapshot of ``library`` with a new renderer (templates and assets read again)."""
@@ -264,7 +263,7 @@ class PreviewServer:
         current = self._live.snapshot
         if Kind.CONFIG in changes.kinds:
             self.config = load_config(self.config.root, self.config.config_path)
-            self.site = Site(self.config, drafts=self._drafts)
+            self.site = Engine(self.config, drafts=self._drafts)
             self.watcher.set_folders(Folders.of(self.config))
             return self._fresh()
         before = self.site.read_changes(changes)

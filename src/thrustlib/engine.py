@@ -1,0 +1,245 @@
+"""The engine: a site's exercise files -> entries -> library and problems, for every command.
+
+``thrustlib build``, ``check`` and ``serve`` all go through :class:`Engine` (Zola's
+``Site`` is the model): :meth:`Engine.load` reads every file (from the content cache and
+on every core when asked) and :meth:`Engine.library` turns the entries into the library
+and its problems; the preview then calls :meth:`Engine.read_changes` and
+:meth:`Engine.library` again for each save, falling back to the whole library whenever
+an edit may reach past its own exercise. One path from files to library means a build
+and a preview can never disagree about a site's problems or pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from thrustlib import cache as content_cache
+from thrustlib.config import SiteConfig
+from thrustlib.errors import ContentError, Problem, Problems
+from thrustlib.library import build_library
+from thrustlib.load import (
+    EXERCISE_SUFFIXES,
+    Entry,
+    display_path,
+    find_exercise_files,
+    is_ignored,
+    read_entries,
+    read_entry,
+    take_entries,
+    walk_order,
+)
+from thrustlib.model import Exercise, Library
+from thrustlib.watch import Changes
+
+
+def _structure(exercise: Exercise) -> tuple[Any, ...]:
+    """What :func:`~thrustlib.library.build_library` reads of an exercise.
+
+    Two versions of a file that agree on this give the same library but for that one
+    exercise's own text, so an edit of the text can skip the cross-file work.
+    """
+    return (
+        exercise.slug,
+        exercise.title,
+        exercise.draft,
+        exercise.variation_of,
+        exercise.variation_of_null,
+        exercise.muscles,
+        exercise.secondary_muscles,
+        exercise.equipment,
+        exercise.inferred,
+        exercise.source.path,
+        tuple(exercise.source.key_lines.items()),
+    )
+
+
+def _ok(entry: Entry | None) -> bool:
+    """True for an entry that was read and parsed without errors."""
+    return entry is not None and not isinstance(entry, Problem) and entry[0].ok
+
+
+class Engine:
+    """A site's exercise files as last read, one entry per file, and their library.
+
+    Only one thread calls it at a time (the build, or the preview's rebuild thread), so
+    it keeps plain mutable state.
+    """
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        *,
+        drafts: bool | None = None,
+        cache: bool = False,
+        jobs: int | None = 1,
+    ) -> None:
+        self.config = config
+        self.drafts = config.drafts if drafts is None else drafts
+        """Whether draft exercises are part of the site."""
+        self.jobs = jobs
+        self.cache = (
+            content_cache.ParseCache(content_cache.cache_folder(config), config.vocabulary)
+            if cache
+            else None
+        )
+        self.entries: dict[Path, Entry] = {}
+        """Every exercise file's entry by its absolute path, in walk order."""
+        self.library_problems: list[Problem] = []
+        self.folder_problem: Problem | None = None
+        """The exercises folder is missing, or ``None``."""
+        self.good = False
+        """True when ``entries`` are exactly what the last library given out came from."""
+        self.warnings: tuple[Problem, ...] = ()
+        """The warnings of the last library given out."""
+
+    @property
+    def folder(self) -> Path:
+        """The exercises folder, absolute (the watcher reports absolute paths)."""
+        return self.config.path(self.config.exercises_dir).absolute()
+
+    @property
+    def root(self) -> Path:
+        """The site folder, absolute: paths in problems are shown relative to it."""
+        return self.config.root.absolute()
+
+    # -- reading ----------------------------------------------------------------------
+
+    def load(self) -> Library:
+        """Read every exercise file and build the library; :class:`ContentError` with
+        every problem when any is an error."""
+        self.entries.clear()
+        self.good = False
+        self._check_folder()
+        if self.folder_problem is None:
+            found = read_entries(
+                self.folder,
+                self.config.vocabulary,
+                root=self.root,
+                cache=self.cache,
+                jobs=self.jobs,
+            )
+            self.entries.update(found)
+            if self.cache is not None:
+                self.cache.save()  # content errors are the files' problem; results stay valid
+        library, _ = self.library(None, {})
+        return library
+
+    def _check_folder(self) -> None:
+        if self.config.path(self.config.exercises_dir).is_dir():
+            self.folder_problem = None
+        else:
+            shown = display_path(self.folder, self.root)
+            self.folder_problem = Problem(shown, None, "the exercises folder does not exist")
+
+    def _is_exercise(self, path: Path) -> bool:
+        try:
+            parts = path.relative_to(self.folder).parts
+        except ValueError:
+            return False
+        return (
+            path.name.endswith(EXERCISE_SUFFIXES)
+            and not any(is_ignored(part) for part in parts)
+            and path.is_file()
+        )
+
+    def read_changes(self, changes: Changes) -> dict[Path, Entry | None]:
+        """Read again what ``changes`` names; return each touched file's previous entry."""
+        before: dict[Path, Entry | None] = {}
+        self._check_folder()
+        paths = set(changes.paths)
+        if changes.rescan:
+            found = set(find_exercise_files(self.folder))
+            paths |= (found - set(self.entries)) | (set(self.entries) - found)
+        added = False
+        for path in sorted(paths):
+            before[path] = self.entries.get(path)
+            if self._is_exercise(path):
+                added |= path not in self.entries
+                entry = read_entry(path, display_path(path, self.root), self.config.vocabulary)
+                self.entries[path] = entry
+            else:
+                self.entries.pop(path, None)
+        if added:  # problems and exercises come in the order a fresh walk gives them
+            order = sorted(self.entries, key=lambda path: walk_order(path, self.folder))
+            self.entries = {path: self.entries[path] for path in order}
+        return before
+
+    # -- the library ------------------------------------------------------------------
+
+    def problems(self) -> list[Problem]:
+        """Every problem of the sources as they are now: the folder's, the files' (in walk
+        order), then the library's."""
+        problems = Problems()
+        if self.folder_problem is not None:
+            problems.extend([self.folder_problem])
+        take_entries(self.entries.values(), problems)
+        return problems.items + self.library_problems
+
+    def problems_of(self, paths: Iterable[Path]) -> list[Problem]:
+        """The problems of the files ``paths``: their own, then the library's about them."""
+        paths = list(paths)
+        problems = Problems()
+        take_entries([e for p in paths if (e := self.entries.get(p)) is not None], problems)
+        shown = {display_path(path, self.root) for path in paths}
+        return problems.items + [p for p in self.library_problems if p.path in shown]
+
+    def library(
+        self, old: Library | None, before: Mapping[Path, Entry | None]
+    ) -> tuple[Library, set[str] | None]:
+        """The library of the entries as they are now; :class:`ContentError` on errors.
+
+        After an edit that leaves the library's structure alone (the usual save: a
+        sentence changed), ``old`` is reused with the edited exercise swapped in, so the
+        edit costs the same in a site of 10 exercises as in one of 10,000. The second
+        value is then the set of swapped slugs; ``None`` after a full build.
+        """
+        patched = self._patched(old, before) if old is not None and self.good else None
+        self.good = False  # until the caller has published what this returns
+        problems = Problems()
+        if patched is not None:
+            library, changed = patched
+            problems.extend(self.problems())
+        else:
+            if self.folder_problem is not None:
+                problems.extend([self.folder_problem])
+            packed: dict[Path, bytes] = {}
+            exercises = take_entries(self.entries.values(), problems, packed)
+            mark = len(problems.items)
+            library = build_library(
+                exercises, self.config.vocabulary, problems, drafts=self.drafts, packed=packed
+            )
+            self.library_problems = problems.items[mark:]
+            changed = None
+        if problems.has_errors():
+            raise ContentError(problems.items)
+        self.warnings = tuple(problems.warnings)
+        return library, changed
+
+    def _patched(
+        self, old: Library, before: Mapping[Path, Entry | None]
+    ) -> tuple[Library, set[str]] | None:
+        """``old`` with the edited exercises swapped in, or ``None`` if that is not enough."""
+        swapped: dict[str, Exercise] = {}
+        for path, previous in before.items():
+            current = self.entries.get(path)
+            if not _ok(previous) or not _ok(current):
+                return None
+            assert isinstance(previous, tuple) and isinstance(current, tuple)
+            was, now = previous[0].exercise, current[0].exercise
+            assert was is not None and now is not None
+            if _structure(was) != _structure(now):
+                return None
+            listed = old.exercises.get(was.slug)
+            if listed is None:
+                continue  # a hidden draft stays hidden
+            # The library keeps exercises as parsed (derived parents live in its
+            # variation tree), so the new parse result can stand in for the old one.
+            swapped[listed.slug] = now
+        exercises = MappingProxyType({**old.exercises, **swapped})
+        # A swapped exercise is whole: its old packed form must not be opened instead.
+        packed = {slug: data for slug, data in old.packed.items() if slug not in swapped}
+        return dataclasses.replace(old, exercises=exercises, packed=packed), set(swapped)
