@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench_parse import items, sentence
 
-from thrustlib.vocabulary import DEFAULT_EQUIPMENT, DEFAULT_MUSCLES, LEVELS
+from thrustlib.content.vocabulary import DEFAULT_EQUIPMENT, DEFAULT_MUSCLES, LEVELS
 
 MOVES = ["Hip Thrust", "Squat", "Row", "Deadlift", "Lunge", "Press", "Curl", "Bridge", "Raise"]
 FORMS = ["Paused", "Banded", "Tempo", "Single-Leg", "Deficit", "Wide-Stance", "Iso-Hold"]

@@ -22,10 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from thrustlib.content.library import build_library
+from thrustlib.content.vocabulary import Vocabulary, slugify
+from thrustlib.engine.load import load_exercises
 from thrustlib.errors import Problems
-from thrustlib.library import build_library
-from thrustlib.load import load_exercises
-from thrustlib.vocabulary import Vocabulary, slugify
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "free-exercise-db.json"
 

@@ -1,7 +1,7 @@
 """Save-to-visible latency of ``thrustlib serve`` for a one-file edit in a big site.
 
 Generates sites of 1,000 and 10,000 exercises (in the shape of FORMAT.md) in a temporary
-folder, starts a :class:`~thrustlib.serve.PreviewServer` on a free port, then edits one
+folder, starts a :class:`~thrustlib.serve.server.PreviewServer` on a free port, then edits one
 exercise file a number of times and measures, for each edit, the time from the file
 being written until the page served over HTTP shows the new text. Prints a table.
 
@@ -117,7 +117,7 @@ def generate_site(root: Path, count: int) -> list[Path]:
 def _serve_child(root: str, conn: Connection) -> None:
     """Run a preview server in this (child) process until the parent says stop."""
     from thrustlib.config import load_config
-    from thrustlib.serve import PreviewServer, settle_heap
+    from thrustlib.serve.server import PreviewServer, settle_heap
 
     # The generated files lack 'muscles:', so every one warns; only errors are news here.
     logging.basicConfig(level=logging.ERROR)

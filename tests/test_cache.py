@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib import build as build_module
-from thrustlib import cache, load, write
-from thrustlib.build import build
 from thrustlib.cli import main
 from thrustlib.config import load_config
+from thrustlib.content.parse import ParseResult, parse_exercise
+from thrustlib.engine import build as build_module
+from thrustlib.engine import cache, load
+from thrustlib.engine.build import build
 from thrustlib.errors import ContentError
-from thrustlib.parse import ParseResult, parse_exercise
-from thrustlib.render import Renderer
+from thrustlib.site import write
+from thrustlib.site.render import Renderer
 
 SITE = Path(__file__).parent / "sites" / "basic"
 UNDESCRIBED = """---

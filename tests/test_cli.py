@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 
 import thrustlib
-from thrustlib import build, cli
-from thrustlib.build import BuildResult
+from thrustlib import cli
 from thrustlib.config import SiteConfig
+from thrustlib.content.vocabulary import slugify
+from thrustlib.engine import build
+from thrustlib.engine.build import BuildResult
 from thrustlib.errors import Problem
 from thrustlib.scaffold import EXAMPLE
-from thrustlib.vocabulary import slugify
 
 main = cli.main
 
@@ -261,13 +262,13 @@ def test_log_lines_are_plain_unless_verbose() -> None:
 
     def line(level: int, *, verbose: bool) -> str:
         record = logging.LogRecord(
-            "thrustlib.serve", level, __file__, 1, "serving %s", ("x",), None
+            "thrustlib.serve.server", level, __file__, 1, "serving %s", ("x",), None
         )
         return _LogFormatter(verbose=verbose).format(record)
 
     assert line(logging.INFO, verbose=False) == "serving x"
     assert line(logging.WARNING, verbose=False) == "warning: serving x"
-    assert line(logging.INFO, verbose=True) == "info: thrustlib.serve: serving x"
+    assert line(logging.INFO, verbose=True) == "info: thrustlib.serve.server: serving x"
 
 
 # -- build (the stage itself replaced, so these test the command alone) -----------------

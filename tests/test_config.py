@@ -16,9 +16,9 @@ from thrustlib.config import (
     parse_base_url,
     with_overrides,
 )
+from thrustlib.content.vocabulary import DEFAULT_MUSCLES
 from thrustlib.errors import ConfigError
 from thrustlib.scaffold import SITE_TOML
-from thrustlib.vocabulary import DEFAULT_MUSCLES
 
 
 def _load(tmp_path: Path, text: str) -> SiteConfig:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib.build import build
 from thrustlib.config import load_config
+from thrustlib.engine.build import build
 from thrustlib.errors import ThrustlibError
-from thrustlib.serve import PreviewServer
-from thrustlib.watch import Changes, Kind
-from thrustlib.write import MARKER
+from thrustlib.serve.server import PreviewServer
+from thrustlib.serve.watch import Changes, Kind
+from thrustlib.site.write import MARKER
 
 REPO = Path(__file__).resolve().parent.parent
 INVALID = sorted(p.name for p in (REPO / "tests/invalid").iterdir() if p.is_dir())

@@ -12,8 +12,8 @@ import difflib
 import sys
 from pathlib import Path
 
-from thrustlib.build import build
 from thrustlib.config import load_config
+from thrustlib.engine.build import build
 
 HERE = Path(__file__).parent
 SITE = HERE / "sites" / "basic"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib.build import load_library
 from thrustlib.config import load_config
+from thrustlib.engine.build import load_library
 from thrustlib.errors import ContentError
 
 INVALID = Path(__file__).parent / "invalid"

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
+from thrustlib.content.library import build_library
+from thrustlib.content.model import Exercise, Library
+from thrustlib.content.parse import load_exercise
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
-from thrustlib.library import build_library
-from thrustlib.model import Exercise, Library
-from thrustlib.parse import load_exercise
-from thrustlib.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary()
 
@@ -298,7 +298,7 @@ def test_a_duplicate_of_a_draft_is_not_a_duplicate() -> None:
 
 @pytest.mark.parametrize("drafts", [False, True])
 def test_the_shipped_library_builds_cleanly(drafts: bool) -> None:
-    from thrustlib.load import load_exercises
+    from thrustlib.engine.load import load_exercises
 
     root = Path(__file__).parent.parent
     problems = Problems()

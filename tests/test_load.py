@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib import load, parallel
-from thrustlib.cache import ParseCache
+from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.engine import load
+from thrustlib.engine import workers as parallel
+from thrustlib.engine.cache import ParseCache
+from thrustlib.engine.load import find_exercise_files, load_exercises
 from thrustlib.errors import Problems
-from thrustlib.load import find_exercise_files, load_exercises
-from thrustlib.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary()
 

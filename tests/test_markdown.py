@@ -1,7 +1,7 @@
 """The parser's shortcuts change its speed, never its tokens.
 
 ``make_markdown()`` routes block lines by their first character and skips inline parses
-of text without punctuation (see thrustlib.markdown). Each test here parses the same
+of text without punctuation (see thrustlib.content.markdown). Each test here parses the same
 document with and without those shortcuts and compares every field of every token.
 Generated documents are built from lines that sit on the rules' edges: list markers,
 fences, tables, setext underlines, indented code, lazy continuations, the howto marker.
@@ -18,7 +18,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tests.shared import SETTINGS, content_files
-from thrustlib.markdown import MD, _simple_list, make_markdown
+from thrustlib.content.markdown import MD, _simple_list, make_markdown
 
 PLAIN = make_markdown(fast=False)
 

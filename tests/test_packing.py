@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib import packing
-from thrustlib.build import load_library
 from thrustlib.config import load_config
+from thrustlib.content.library import build_library
+from thrustlib.content.model import Exercise
+from thrustlib.content.parse import title_from_filename
+from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.engine import packing
+from thrustlib.engine.build import load_library
+from thrustlib.engine.cache import ParseCache
+from thrustlib.engine.load import load_exercises
 from thrustlib.errors import Problems
-from thrustlib.library import build_library
-from thrustlib.load import load_exercises
-from thrustlib.model import Exercise
-from thrustlib.parse import title_from_filename
-from thrustlib.vocabulary import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCABULARY = Vocabulary()
@@ -67,8 +68,18 @@ class _Call:
         # A function of a module whose classes are allowed is still refused.
         _Call(title_from_filename, Path("x.md")),
         _Call(load_exercises, Path(), VOCABULARY, Problems()),
+        # Exact (module, name) pairs: a class beside the allowed ones is refused too.
+        _Call(ParseCache, Path("/tmp/planted"), VOCABULARY),
+        _Call(Vocabulary),
     ],
-    ids=["os.system", "eval", "thrustlib-function", "thrustlib-loader"],
+    ids=[
+        "os.system",
+        "eval",
+        "thrustlib-function",
+        "thrustlib-loader",
+        "class-beside-allowed",
+        "vocabulary",
+    ],
 )
 def test_unpacking_builds_nothing_but_thrustlib_data(planted: _Call) -> None:
     data = pickle.dumps(planted)
@@ -91,7 +102,7 @@ def test_a_library_opens_packed_exercises_when_asked(shipped: list[Exercise]) ->
 def test_loading_in_two_processes_gives_the_same_exercises(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from thrustlib import parallel
+    from thrustlib.engine import workers as parallel
 
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setattr(parallel, "cores", lambda: 2)

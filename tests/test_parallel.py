@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib import parallel
-from thrustlib.build import build
 from thrustlib.config import load_config
+from thrustlib.engine import workers as parallel
+from thrustlib.engine.build import build
 from thrustlib.errors import ContentError, Problem, ThemeError, ThrustlibError
-from thrustlib.render import Renderer
+from thrustlib.site.render import Renderer
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="processes are forked on Linux")
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib.errors import ContentError
-from thrustlib.parse import (
+from thrustlib.content.parse import (
     decode_text,
     load_exercise,
     parse_exercise,
     title_from_filename,
 )
-from thrustlib.titles import JOINERS
-from thrustlib.vocabulary import Vocabulary
+from thrustlib.content.titles import JOINERS
+from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.errors import ContentError
 
 PATH = Path("exercises/kettlebell-swing.md")
 
@@ -723,7 +723,7 @@ def _shipped_and_fixture_files() -> list[Path]:
 @pytest.mark.parametrize("path", _shipped_and_fixture_files(), ids=lambda p: p.name)
 def test_html_from_the_parsers_tokens_equals_rendering_the_source(path: Path) -> None:
     """The parser renders from the tokens it has (no second parse); same HTML as before."""
-    from thrustlib.markdown import render_block, render_inline
+    from thrustlib.content.markdown import render_block, render_inline
 
     result = parse_exercise(path, path.read_bytes(), Vocabulary())
     exercise = result.exercise

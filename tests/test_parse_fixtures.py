@@ -28,11 +28,11 @@ import pytest
 import yaml
 from markdown_it.utils import read_fixture_file
 
+from thrustlib.content.markdown import render_block, render_inline
+from thrustlib.content.model import Exercise
+from thrustlib.content.parse import parse_exercise
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problem
-from thrustlib.markdown import render_block, render_inline
-from thrustlib.model import Exercise
-from thrustlib.parse import parse_exercise
-from thrustlib.vocabulary import Vocabulary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 ITEM_FIELDS = ("setup", "execution", "tips", "mistakes", "sections", "howto")

@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.shared import SETTINGS
+from thrustlib.content.model import Exercise
+from thrustlib.content.parse import KNOWN_KEYS, load_exercise, parse_exercise
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import ContentError
-from thrustlib.model import Exercise
-from thrustlib.parse import KNOWN_KEYS, load_exercise, parse_exercise
-from thrustlib.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary()
 PATH = Path("exercises/fuzzed-exercise.md")

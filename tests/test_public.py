@@ -10,12 +10,12 @@ import jsonschema
 import pytest
 
 from thrustlib.config import load_config
+from thrustlib.content.library import build_library
+from thrustlib.content.model import Library
+from thrustlib.content.parse import load_exercise
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
-from thrustlib.library import build_library
-from thrustlib.model import Library
-from thrustlib.parse import load_exercise
-from thrustlib.public import SCHEMA_VERSION, dumps, library_json, schema_text
-from thrustlib.vocabulary import Vocabulary
+from thrustlib.site.api import SCHEMA_VERSION, dumps, library_json, schema_text
 
 ROOT = Path(__file__).parent.parent
 VOCABULARY = Vocabulary()
@@ -215,7 +215,7 @@ def test_base_url_without_trailing_slash() -> None:
 
 @pytest.mark.parametrize("base_url", ["/", "https://example.org/"])
 def test_the_shipped_library_validates(base_url: str) -> None:
-    from thrustlib.build import load_library
+    from thrustlib.engine.build import load_library
 
     shipped, _ = load_library(load_config(ROOT))
     data = library_json(shipped, base_url)
@@ -237,8 +237,8 @@ def test_the_schema_rejects_what_it_should() -> None:
 
 @pytest.mark.parametrize("base", ["/", "https://example.org/lib"])
 def test_the_text_written_piece_by_piece_is_dumps_of_the_whole(base: str) -> None:
-    from thrustlib.load import load_exercises
-    from thrustlib.public import library_data
+    from thrustlib.engine.load import load_exercises
+    from thrustlib.site.api import library_data
 
     root = Path(__file__).resolve().parent.parent
     shipped = load_exercises(root / "exercises", VOCABULARY, Problems(), root=root)

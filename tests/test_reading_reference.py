@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tests.shared import SETTINGS
-from thrustlib.body import Body, nest_headings, parse_body
+from thrustlib.content.body import Body, nest_headings, parse_body
+from thrustlib.content.markdown import reference_markdown
 from thrustlib.errors import Problems
-from thrustlib.markdown import reference_markdown
 
 PATH = Path("x.md")
 

@@ -35,9 +35,9 @@ from tests.realshape import (
     write_corpus,
 )
 from thrustlib.cli import main
-from thrustlib.model import Exercise, ListItem
-from thrustlib.parse import ParseResult, parse_exercise
-from thrustlib.vocabulary import Vocabulary, slugify
+from thrustlib.content.model import Exercise, ListItem
+from thrustlib.content.parse import ParseResult, parse_exercise
+from thrustlib.content.vocabulary import Vocabulary, slugify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real-shapes"
 ROOT = Path(__file__).resolve().parent.parent
@@ -842,8 +842,8 @@ def test_site_defined_synonym(tmp_path: Path) -> None:
     assert built.errors() == []
     assert built.code == 0, built.err
 
-    from thrustlib.build import load_library
     from thrustlib.config import load_config
+    from thrustlib.engine.build import load_library
 
     library = load_library(load_config(tmp_path))[0]
     exercise = library.whole("site-synonym")

@@ -14,20 +14,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thrustlib import structured
-from thrustlib.build import load_library
 from thrustlib.config import SiteConfig, load_config
+from thrustlib.content.model import Exercise, HowToStep, Library, Section, Source
+from thrustlib.engine.build import load_library
 from thrustlib.errors import ThemeError
-from thrustlib.model import Exercise, HowToStep, Library, Section, Source
-from thrustlib.render import Renderer
-from thrustlib.theme import (
+from thrustlib.site import jsonld as structured
+from thrustlib.site.render import Renderer
+from thrustlib.site.theme import (
     THEME_DIR,
     _escape_output,
     collect_static,
     fingerprint,
     make_environment,
 )
-from thrustlib.views import Views, relative
+from thrustlib.site.views import Views, relative
 
 SITE = Path(__file__).parent / "sites" / "basic"
 

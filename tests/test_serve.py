@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 
-from thrustlib import serve
-from thrustlib.build import load_library
 from thrustlib.config import load_config
-from thrustlib.engine import Engine
-from thrustlib.serve import PreviewServer, content_type
-from thrustlib.theme import THEME_DIR
-from thrustlib.watch import Changes, Kind
+from thrustlib.engine.build import load_library
+from thrustlib.engine.site import Engine
+from thrustlib.serve import server as serve
+from thrustlib.serve.server import PreviewServer, content_type
+from thrustlib.serve.watch import Changes, Kind
+from thrustlib.site.theme import THEME_DIR
 
 TIMEOUT = 10.0
 

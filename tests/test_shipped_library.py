@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib.build import build, load_library
 from thrustlib.config import load_config
-from thrustlib.model import Library
+from thrustlib.content.model import Library
+from thrustlib.engine.build import build, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWN_VIDEOS = {

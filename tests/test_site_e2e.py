@@ -11,8 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from thrustlib.build import build
 from thrustlib.config import SiteConfig, load_config
+from thrustlib.engine.build import build
 from thrustlib.errors import ContentError, ThemeError
 
 SITE = Path(__file__).parent / "sites" / "basic"

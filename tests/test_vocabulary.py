@@ -13,10 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thrustlib.config import load_config
-from thrustlib.errors import ConfigError
-from thrustlib.inference import MuscleGuess
-from thrustlib.parse import parse_exercise
-from thrustlib.vocabulary import (
+from thrustlib.content.inference import MuscleGuess
+from thrustlib.content.parse import parse_exercise
+from thrustlib.content.vocabulary import (
     DEFAULT_MUSCLES,
     Muscle,
     Vocabulary,
@@ -28,6 +27,7 @@ from thrustlib.vocabulary import (
     normalize,
     slugify,
 )
+from thrustlib.errors import ConfigError
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,15 @@ from watchdog.events import (
 )
 
 from thrustlib.config import SiteConfig
-from thrustlib.watch import Changes, Debouncer, Folders, Kind, Watcher, classify, classify_event
+from thrustlib.serve.watch import (
+    Changes,
+    Debouncer,
+    Folders,
+    Kind,
+    Watcher,
+    classify,
+    classify_event,
+)
 
 TIMEOUT = 10.0
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from thrustlib import write
 from thrustlib.errors import ThrustlibError
-from thrustlib.render import OutputFile
-from thrustlib.write import MARKER, MARKER_TEXT, write_site
+from thrustlib.site import write
+from thrustlib.site.render import OutputFile
+from thrustlib.site.write import MARKER, MARKER_TEXT, write_site
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from thrustlib import __version__, build
+from thrustlib import __version__
 from thrustlib.config import CONFIG_NAME, SiteConfig, load_config, with_overrides
+from thrustlib.content.model import Library
+from thrustlib.engine import build
 from thrustlib.errors import ContentError, Problem, ThrustlibError
-from thrustlib.model import Library
 
 log = logging.getLogger(__name__)
 
@@ -166,10 +167,10 @@ def _render_in_memory(config: SiteConfig, library: Library, jobs: int | None) ->
     megabytes held at once), and shared among ``jobs`` processes as a build shares them.
     """
     try:
-        from thrustlib.render import Renderer
+        from thrustlib.site.render import Renderer
     except ModuleNotFoundError as exc:
         # Only a missing render stage is tolerated; a missing dependency of it is a bug.
-        if exc.name != "thrustlib.render":
+        if exc.name != "thrustlib.site.render":
             raise
         log.debug("no render stage in this installation; templates not checked")
         return None
@@ -179,13 +180,13 @@ def _render_in_memory(config: SiteConfig, library: Library, jobs: int | None) ->
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from thrustlib import serve  # local: http.server and watchdog load for serve only
+    from thrustlib.serve import server  # local: http.server and watchdog load for serve only
 
     config = _config(args)
     if not (args.quiet or args.verbose):
         # A preview narrates: its address, each rebuild, each failed build.
         logging.getLogger("thrustlib").setLevel(logging.INFO)
-    return serve.run(
+    return server.run(
         config, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts
     )
 

@@ -15,9 +15,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
+from thrustlib.content.vocabulary import (
+    DEFAULT_MUSCLES,
+    REGIONS,
+    Muscle,
+    Vocabulary,
+    closest,
+    slugify,
+)
 from thrustlib.errors import ConfigError, Problems
-from thrustlib.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
-from thrustlib.vocabulary import DEFAULT_MUSCLES, REGIONS, Muscle, Vocabulary, closest, slugify
 
 CONFIG_NAME = "site.toml"
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")

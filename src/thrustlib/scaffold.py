@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
+from thrustlib.content.parse import SLUG_RE
+from thrustlib.content.vocabulary import closest, equipment_key, level_key, slugify, unknown_level
+from thrustlib.engine.load import find_exercise_files, load_exercises
 from thrustlib.errors import Problem, Problems, ThrustlibError
-from thrustlib.load import find_exercise_files, load_exercises
-from thrustlib.parse import SLUG_RE
-from thrustlib.theme import THEME_DIR
-from thrustlib.vocabulary import closest, equipment_key, level_key, slugify, unknown_level
+from thrustlib.site.theme import THEME_DIR
 
 
 class ScaffoldError(ThrustlibError):

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from thrustlib.build import build
 from thrustlib.config import load_config
+from thrustlib.engine.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_SITE = ROOT / "tests" / "sites" / "basic"

@@ -226,8 +226,8 @@ def test_without_thumbnails_no_other_host_is_asked_before_play(
     from dataclasses import replace
 
     from tests.browser.conftest import BASE_URL, FIXTURE_SITE, serve_folder
-    from thrustlib.build import build
     from thrustlib.config import load_config
+    from thrustlib.engine.build import build
 
     config = replace(load_config(FIXTURE_SITE), base_url=BASE_URL, video_thumbnails=False)
     build(config, output=tmp_path / "site")

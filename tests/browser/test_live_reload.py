@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import FIXTURE_SITE
 from thrustlib.config import load_config
-from thrustlib.serve import PreviewServer
+from thrustlib.serve.server import PreviewServer
 
 WAIT_MS = 10_000  # generous: a busy CI machine must not turn this into a flaky test
 

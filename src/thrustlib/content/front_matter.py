@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from thrustlib.content.vocabulary import Vocabulary, normalize
 from thrustlib.errors import Problems
-from thrustlib.vocabulary import Vocabulary, normalize
 
 VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
 # Watch, short, embed, live and youtu.be links; the ID is the 11 characters after them.

@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from thrustlib.inference import Keyword, MuscleGuess, MuscleMatcher
-from thrustlib.sections import DEFAULT_SECTIONS, SectionNames
+from thrustlib.content.inference import Keyword, MuscleGuess, MuscleMatcher
+from thrustlib.content.sections import DEFAULT_SECTIONS, SectionNames
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -91,7 +91,7 @@ def _phrases(text: str) -> tuple[str, ...]:
 # parts, and the exercises it is the prime mover of. A muscle's own names (``glutes``)
 # outrank names of exercises (``hip thrust``); plurals, and equipment or stance words
 # inside a phrase ("incline dumbbell press" is an incline press), need no keyword of their
-# own; a phrase two muscles list (``swing``) names both. See thrustlib.inference.
+# own; a phrase two muscles list (``swing``) names both. See thrustlib.content.inference.
 DEFAULT_MUSCLES: tuple[Muscle, ...] = (
     Muscle(
         "glutes",

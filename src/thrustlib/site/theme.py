@@ -22,10 +22,10 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
+from thrustlib.engine.load import is_editor_leftover
 from thrustlib.errors import Problem, ThemeError
-from thrustlib.load import is_editor_leftover
 
-THEME_DIR = Path(__file__).parent / "theme"
+THEME_DIR = Path(__file__).parent.parent / "theme"
 """The default theme shipped in the package."""
 
 FINGERPRINTED = ("thrustlib.css", "thrustlib.js")

@@ -1,4 +1,4 @@
-"""All exercises -> :class:`~thrustlib.model.Library`: slugs, indexes, the variation tree.
+"""All exercises -> :class:`~thrustlib.content.model.Library`: slugs, indexes, the variation tree.
 
 Checks that need more than one file live here: duplicate slugs, ``variation_of`` naming
 no exercise, cycles, and the parents inferred from titles. Like the parser, this stage
@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from thrustlib.content.model import Exercise, Library, MuscleGroup, Variation
+from thrustlib.content.vocabulary import Vocabulary, closest, normalize, sort_key
 from thrustlib.errors import Problems
-from thrustlib.model import Exercise, Library, MuscleGroup, Variation
-from thrustlib.vocabulary import Vocabulary, closest, normalize, sort_key
 
 
 def build_library(
@@ -27,7 +27,7 @@ def build_library(
     """Index the exercises and resolve their variation tree; problems go to ``problems``.
 
     ``packed`` holds, by display path, the whole of exercises given as outlines (see
-    :func:`thrustlib.load.load_exercises`); the library opens them when asked.
+    :func:`thrustlib.engine.load.load_exercises`); the library opens them when asked.
     """
     by_slug: dict[str, Exercise] = {}
     hidden: set[str] = set()

@@ -10,7 +10,7 @@ Body parts named as positions (``behind the neck``, ``chest-high``, ``back flat`
 no muscle at all: a swing that floats the bell to chest height trains no chest. Nor do
 muscles a text says not to use ("without rounding the lower back").
 
-Texts and keywords arrive normalized (:func:`thrustlib.vocabulary.normalize_text`):
+Texts and keywords arrive normalized (:func:`thrustlib.content.vocabulary.normalize_text`):
 folded case, hyphens and underscores as spaces.
 """
 

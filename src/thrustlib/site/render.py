@@ -17,20 +17,22 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from thrustlib import parallel, public, structured
 from thrustlib.config import SiteConfig
+from thrustlib.content.model import Library
+from thrustlib.content.vocabulary import equipment_name, sort_key
+from thrustlib.engine import workers as parallel
 from thrustlib.errors import ThemeError
-from thrustlib.model import Library
-from thrustlib.theme import (
+from thrustlib.site import api as public
+from thrustlib.site import jsonld as structured
+from thrustlib.site.theme import (
     StaticFile,
     collect_static,
     load_templates,
     make_environment,
     render_template,
 )
-from thrustlib.views import Card, Link, Views, markdown_block
-from thrustlib.vocabulary import equipment_name, sort_key
-from thrustlib.write import check_paths
+from thrustlib.site.views import Card, Link, Views, markdown_block
+from thrustlib.site.write import check_paths
 
 Progress = Callable[[str, int, int], None]
 
@@ -197,7 +199,7 @@ class Renderer:
         With ``sink``, each file goes to ``sink.write(path, data)`` as soon as it is
         rendered and none is kept (the list returned is empty). Then ``jobs`` processes
         (``None``: one per core) may share the pages, each writing through its own copy
-        of ``sink``, so the sink must write to disk (a :class:`~thrustlib.write.OutputWriter`)
+        of ``sink``, so the sink must write to disk (a :class:`~thrustlib.site.write.OutputWriter`)
         or need nothing back (``thrustlib check`` renders to a sink that drops the pages).
         The first failing page, in path order, raises whatever the processes.
         """

@@ -17,11 +17,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from thrustlib import cache as content_cache
 from thrustlib.config import SiteConfig
-from thrustlib.errors import ContentError, Problem, Problems
-from thrustlib.library import build_library
-from thrustlib.load import (
+from thrustlib.content.library import build_library
+from thrustlib.content.model import Exercise, Library
+from thrustlib.engine import cache as content_cache
+from thrustlib.engine.load import (
     EXERCISE_SUFFIXES,
     Entry,
     display_path,
@@ -32,12 +32,12 @@ from thrustlib.load import (
     take_entries,
     walk_order,
 )
-from thrustlib.model import Exercise, Library
-from thrustlib.watch import Changes
+from thrustlib.errors import ContentError, Problem, Problems
+from thrustlib.serve.watch import Changes
 
 
 def _structure(exercise: Exercise) -> tuple[Any, ...]:
-    """What :func:`~thrustlib.library.build_library` reads of an exercise.
+    """What :func:`~thrustlib.content.library.build_library` reads of an exercise.
 
     Two versions of a file that agree on this give the same library but for that one
     exercise's own text, so an edit of the text can skip the cross-file work.

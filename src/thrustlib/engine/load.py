@@ -11,14 +11,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thrustlib import packing, parallel
+from thrustlib.content.model import Exercise
+from thrustlib.content.parse import ParseResult, parse_exercise
+from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.engine import packing
+from thrustlib.engine import workers as parallel
 from thrustlib.errors import Problem, Problems
-from thrustlib.model import Exercise
-from thrustlib.parse import ParseResult, parse_exercise
-from thrustlib.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
-    from thrustlib.cache import ParseCache
+    from thrustlib.engine.cache import ParseCache
 
 EXERCISE_SUFFIXES = (".md", ".markdown")
 
@@ -166,7 +167,7 @@ def take_entries(
 
     With ``packed``, an exercise that came from another process or from the cache is
     returned as its outline, and the whole of it, still packed, is put in ``packed`` by
-    its display path (see :mod:`thrustlib.packing`); without it, every exercise returned
+    its display path (see :mod:`thrustlib.engine.packing`); without it, every exercise returned
     is whole.
     """
     exercises: list[Exercise] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from thrustlib.vocabulary import Vocabulary
+from thrustlib.content.vocabulary import Vocabulary
 
 
 def _empty() -> Mapping[str, Any]:
@@ -279,7 +279,7 @@ class Library:
         data = self.packed.get(slug)
         if data is None:
             return self.exercises[slug]
-        from thrustlib.packing import unpack  # packing builds on this module
+        from thrustlib.engine.packing import unpack  # packing builds on this module
 
         return unpack(data)
 

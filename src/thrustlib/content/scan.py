@@ -6,7 +6,7 @@ the ``<!-- howto -->`` marker. For those, markdown-it-py's general machinery (ev
 block rule asked at every line, a token per element, an inline parse per item) costs
 several times what reading the lines does, and was most of a large build's parse time.
 
-:func:`scan` reads a body of that shape straight into the blocks :mod:`thrustlib.body`
+:func:`scan` reads a body of that shape straight into the blocks :mod:`thrustlib.content.body`
 walks, with the HTML and plain text markdown-it-py would give. It gives up (``None``)
 at the first line it is not certain about, and the body then goes through markdown-it-py
 as before; so the shape it accepts is deliberately narrow, and ``tests/test_scan.py``
@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from thrustlib.markdown import HOWTO_MARKER, ORDERED_LEAD
-from thrustlib.model import ListItem
+from thrustlib.content.markdown import HOWTO_MARKER, ORDERED_LEAD
+from thrustlib.content.model import ListItem
 
 # Characters at which one of the enabled inline rules (escape, code, strikethrough,
 # emphasis, link, image, autolink, entity) can start. Text without them is one text
@@ -47,7 +47,7 @@ _PLAIN_ITEM = re.compile(
 
 @dataclass(slots=True)
 class ScannedBlock:
-    """One top-level block, with what :mod:`thrustlib.body` asks of a block."""
+    """One top-level block, with what :mod:`thrustlib.content.body` asks of a block."""
 
     kind: str
     """markdown-it-py's name for the block's first token (``heading_open``...)."""
@@ -65,7 +65,7 @@ class ScannedBlock:
     """A heading's plain text."""
 
     plains: list[str] = field(default_factory=list)
-    """The plain text of each paragraph or item, as :func:`thrustlib.markdown.plain_text`."""
+    """The plain text of each paragraph or item, as :func:`..markdown.plain_text` gives it."""
 
     markup: str = ""
     """The block's HTML, as markdown-it-py's renderer writes it."""

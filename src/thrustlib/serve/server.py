@@ -1,6 +1,6 @@
 """``thrustlib serve``: a preview that rebuilds on save and reloads the browser.
 
-The site lives in memory as immutable snapshots (:mod:`thrustlib.preview`). A rebuild
+The site lives in memory as immutable snapshots (:mod:`thrustlib.serve.snapshot`). A rebuild
 makes a new snapshot off to the side and publishes it by swapping one reference under a
 lock, so a request sees either the old site or the new one, never a mix. A failed
 rebuild publishes only its errors: the last good snapshot stays, and every HTML page
@@ -26,14 +26,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from thrustlib import theme_live
 from thrustlib.config import SiteConfig, load_config
-from thrustlib.engine import Engine
+from thrustlib.content.model import Library
+from thrustlib.engine.site import Engine
 from thrustlib.errors import Problem, ThrustlibError
-from thrustlib.model import Library
-from thrustlib.preview import Snapshot, changed_slugs, sample, stale_pages
-from thrustlib.render import Renderer
-from thrustlib.watch import Changes, Folders, Kind, Watcher, describe
+from thrustlib.serve import inject as theme_live
+from thrustlib.serve.snapshot import Snapshot, changed_slugs, sample, stale_pages
+from thrustlib.serve.watch import Changes, Folders, Kind, Watcher, describe
+from thrustlib.site.render import Renderer
 
 log = logging.getLogger(__name__)
 

@@ -3,11 +3,11 @@
 The site lives in memory as immutable :class:`Snapshot` values: a library, a renderer,
 the set of output paths, and the pages rendered from them so far (pages render on first
 request, so a 10,000-page site starts fast). The library comes from the same
-:class:`thrustlib.engine.Engine` a build uses; here, pages that do not depend on an
+:class:`thrustlib.engine.site.Engine` a build uses; here, pages that do not depend on an
 edited exercise carry over to the new snapshot. Templates, static files and site.toml
 change everything and start from an empty cache.
 
-Nothing here holds a lock or a socket: :mod:`thrustlib.serve` makes snapshots on its
+Nothing here holds a lock or a socket: :mod:`thrustlib.serve.server` makes snapshots on its
 rebuild thread and publishes them.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from thrustlib.model import Library
-from thrustlib.render import Renderer
+from thrustlib.content.model import Library
+from thrustlib.site.render import Renderer
 
 
 class Snapshot:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from thrustlib.model import Exercise
-from thrustlib.vocabulary import equipment_name
+from thrustlib.content.model import Exercise
+from thrustlib.content.vocabulary import equipment_name
 
 SCHEMA_ORG = "https://schema.org"
 THUMBNAIL = "https://i.ytimg.com/vi/{id}/hqdefault.jpg"

@@ -1,11 +1,11 @@
-"""One exercise file -> :class:`~thrustlib.model.Exercise`.
+"""One exercise file -> :class:`~thrustlib.content.model.Exercise`.
 
 The parser never raises on content: every problem becomes a :class:`Problem` with the
 file and line, and :func:`parse_exercise` returns whatever could be read alongside them.
 :func:`load_exercise` is the raising form, for callers that want one exercise or an error.
 
-The front matter is read by :mod:`thrustlib.front_matter` and the body by
-:mod:`thrustlib.body`; this module ties the two into one exercise.
+The front matter is read by :mod:`thrustlib.content.front_matter` and the body by
+:mod:`thrustlib.content.body`; this module ties the two into one exercise.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from thrustlib.body import parse_body
-from thrustlib.errors import ContentError, Problem, Problems
-from thrustlib.front_matter import (
+from thrustlib.content.body import parse_body
+from thrustlib.content.front_matter import (
     KNOWN_KEYS,
     Meta,
     known_key_like,
@@ -27,9 +26,9 @@ from thrustlib.front_matter import (
     split_front_matter,
     video_id,
 )
-from thrustlib.model import Exercise, HowToStep, Source
-from thrustlib.titles import run_together, title_from_description
-from thrustlib.vocabulary import (
+from thrustlib.content.model import Exercise, HowToStep, Source
+from thrustlib.content.titles import run_together, title_from_description
+from thrustlib.content.vocabulary import (
     Vocabulary,
     equipment_key,
     level_key,
@@ -37,6 +36,7 @@ from thrustlib.vocabulary import (
     slugify,
     unknown_level,
 )
+from thrustlib.errors import ContentError, Problem, Problems
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

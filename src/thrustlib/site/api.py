@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from thrustlib.model import Exercise, Library, ListItem
+from thrustlib.content.model import Exercise, Library, ListItem
 
 SCHEMA_VERSION = 1
 SCHEMA_RESOURCE = "exercises.schema.json"

@@ -1,9 +1,9 @@
 """The Markdown body -> lists, sections, summary and HowTo steps, from its top-level blocks.
 
-The blocks come from :func:`thrustlib.scan.scan` when the body is of the common shape,
+The blocks come from :func:`thrustlib.content.scan.scan` when the body is of the common shape,
 else from markdown-it-py's tokens (token.map gives every item its line); either way they
 are walked once. Sections are headed as real files head them (``##``, ``###`` or a line
-of bold text) and named by :class:`thrustlib.sections.SectionNames`. Problems here are
+of bold text) and named by :class:`thrustlib.content.sections.SectionNames`. Problems here are
 warnings at their lines.
 """
 
@@ -18,8 +18,7 @@ from typing import Any, Protocol
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from thrustlib.errors import Problems
-from thrustlib.markdown import (
+from thrustlib.content.markdown import (
     MD,
     html_of_blocks,
     html_of_inline,
@@ -27,10 +26,11 @@ from thrustlib.markdown import (
     reference_markdown,
     render_inline,
 )
-from thrustlib.model import HowToStep, ListItem, Section
-from thrustlib.scan import scan
-from thrustlib.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
-from thrustlib.vocabulary import slugify
+from thrustlib.content.model import HowToStep, ListItem, Section
+from thrustlib.content.scan import scan
+from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
+from thrustlib.content.vocabulary import slugify
+from thrustlib.errors import Problems
 
 LIST_KINDS: tuple[str, ...] = KINDS
 
@@ -68,7 +68,7 @@ class Block(Protocol):
     """One top-level block of the body, as :func:`parse_body` walks it.
 
     Made from markdown-it-py's tokens (:class:`_Block`) or, for bodies of the common
-    shape, read straight from the lines (:class:`thrustlib.scan.ScannedBlock`).
+    shape, read straight from the lines (:class:`thrustlib.content.scan.ScannedBlock`).
     """
 
     kind: str
@@ -220,7 +220,7 @@ def parse_body(
 ) -> Body:
     """Walk the top-level blocks: sections, their lists, summary, HowTo steps.
 
-    ``fast`` lets bodies of the common shape be read by :func:`thrustlib.scan.scan` and
+    ``fast`` lets bodies of the common shape be read by :func:`thrustlib.content.scan.scan` and
     the rest by the shortcut markdown-it-py configuration; ``fast=False`` reads every
     body with plain markdown-it-py, the reference both must agree with.
     """

@@ -14,11 +14,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from thrustlib.markdown import render_block, render_inline
-from thrustlib.model import Exercise, Library, ListItem
-from thrustlib.sections import TITLES as SECTION_TITLES
-from thrustlib.structured import THUMBNAIL, WATCH
-from thrustlib.vocabulary import equipment_name
+from thrustlib.content.markdown import render_block, render_inline
+from thrustlib.content.model import Exercise, Library, ListItem
+from thrustlib.content.sections import TITLES as SECTION_TITLES
+from thrustlib.content.vocabulary import equipment_name
+from thrustlib.site.jsonld import THUMBNAIL, WATCH
 
 # Anchors the exercise template uses itself; a section the file calls "Video" or
 # "Step 1" must not take one of them.

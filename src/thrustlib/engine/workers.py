@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
-from thrustlib import packing
+from thrustlib.engine import packing
 from thrustlib.errors import ThrustlibError
 
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 Everything is read, checked and rendered before the first byte is written, so a build
 that fails (bad content, a broken template, ``--strict`` warnings) leaves the last good
-site exactly as it was. With the content cache (:mod:`thrustlib.cache`), unchanged files
+site exactly as it was. With the content cache (:mod:`thrustlib.engine.cache`), unchanged files
 are not parsed again, and a build whose inputs and output are as the last one left them
 stops before rendering.
 """
@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from thrustlib import cache as content_cache
 from thrustlib.config import SiteConfig
-from thrustlib.engine import Engine
+from thrustlib.content.model import Library
+from thrustlib.engine import cache as content_cache
+from thrustlib.engine.site import Engine
 from thrustlib.errors import ContentError, Problem, Problems
-from thrustlib.model import Library
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a long stage runs."""
@@ -88,8 +88,8 @@ def build(
     is parsed and rendered by up to ``jobs`` processes (``None``: one per core; 1: this
     process alone), again with the same output.
     """
-    from thrustlib.render import Renderer
-    from thrustlib.write import OutputWriter
+    from thrustlib.site.render import Renderer
+    from thrustlib.site.write import OutputWriter
 
     started = time.perf_counter()
     target = output if output is not None else config.path(config.output_dir)

@@ -13,30 +13,18 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import datetime as dt
 import io
 import operator
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
+from thrustlib.content.model import Exercise, HowToStep, ListItem, Section, Source
+from thrustlib.content.parse import ParseResult
 from thrustlib.errors import Problem
-from thrustlib.model import Exercise, HowToStep, ListItem, Section, Source
-from thrustlib.parse import ParseResult
-
-# Only classes of these modules may be rebuilt from packed bytes: the cache is a file in
-# the site folder, and a pickle planted there must not be able to call anything else.
-ALLOWED_MODULES = frozenset(
-    {
-        "thrustlib.cache",
-        "thrustlib.errors",
-        "thrustlib.model",
-        "thrustlib.parse",
-        "thrustlib.vocabulary",
-        "pathlib",
-        "datetime",
-    }
-)
 
 # The fields only an exercise's own page and the JSON API read; see outline().
 PAGE_FIELDS: dict[str, Any] = {
@@ -125,22 +113,42 @@ def dumps(value: object) -> bytes:
     return buffer.getvalue()
 
 
-_ALLOWED: dict[tuple[str, str], Any] = {(__name__, _proxy.__name__): _proxy}
-"""What :class:`Unpickler` found before, by module and name: every packed exercise names
-the same few classes, and looking each up again was half the time of opening one."""
+def _allowed(*found: Callable[..., Any]) -> dict[tuple[str, str], Callable[..., Any]]:
+    return {(f.__module__, f.__qualname__): f for f in found}
+
+
+# The cache is a file in the site folder, and a pickle planted there must not be able to
+# call anything but the constructors of thrustlib's own data: exactly these (module,
+# name) pairs are rebuilt, not whatever else their modules hold.
+ALLOWED = _allowed(
+    Exercise,
+    Source,
+    ListItem,
+    HowToStep,
+    Section,
+    ParseResult,
+    Problem,
+    _proxy,
+    PurePosixPath,
+    PosixPath,
+    PureWindowsPath,
+    WindowsPath,
+    dt.date,
+)
 
 
 class Unpickler(pickle.Unpickler):
-    """An unpickler that builds only thrustlib's own data classes."""
+    """An unpickler that builds only the classes it is given: :data:`ALLOWED`, and the
+    ``extra`` ones of its caller (the cache's own record)."""
+
+    def __init__(self, stream: BinaryIO, extra: Iterable[type] = ()) -> None:
+        super().__init__(stream)
+        self.allowed = {**ALLOWED, **_allowed(*extra)} if extra else ALLOWED
 
     def find_class(self, module: str, name: str) -> Any:
-        found = _ALLOWED.get((module, name))
-        if found is not None:
-            return found
-        found = super().find_class(module, name) if module in ALLOWED_MODULES else None
-        if not isinstance(found, type):
+        found = self.allowed.get((module, name))
+        if found is None:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed here")
-        _ALLOWED[module, name] = found
         return found
 
 

@@ -27,12 +27,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from thrustlib import __version__, packing
+from thrustlib import __version__
 from thrustlib.config import SiteConfig
+from thrustlib.content.parse import ParseResult
+from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.engine import packing
+from thrustlib.engine.load import find_exercise_files
 from thrustlib.errors import Problem
-from thrustlib.load import find_exercise_files
-from thrustlib.parse import ParseResult
-from thrustlib.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ CACHE_DIR = ".thrustlib-cache"
 FORMAT = 3
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).parent.parent
 
 
 def cache_folder(config: SiteConfig) -> Path:
@@ -74,7 +75,7 @@ def code_fingerprint() -> bytes:
 class ParseCache:
     """Parse results of earlier builds by content key; read once, written once.
 
-    Results are kept packed (:mod:`thrustlib.packing`): an outline to build the library
+    Results are kept packed (:mod:`thrustlib.engine.packing`): an outline to build the library
     from, and the whole exercise as bytes, opened only when its page is rendered. So
     reading and writing the cache costs little more than the bytes.
     """
@@ -249,7 +250,7 @@ def _read(path: Path) -> object:
     """The object stored at ``path``, or ``None`` when it is missing or not usable."""
     try:
         with path.open("rb") as stream:
-            header, stored = packing.Unpickler(stream).load()
+            header, stored = packing.Unpickler(stream, extra=(BuildRecord,)).load()
     except FileNotFoundError:
         return None
     except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error

@@ -1,0 +1,3 @@
+"""Reading: exercise files -> front matter, Markdown body, model, library."""
+
+from __future__ import annotations
