@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from thrustlib.content.library import build_library
-from thrustlib.content.vocabulary import Vocabulary, slugify
+from thrustlib.content.text import slugify
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine.load import load_exercises
 from thrustlib.errors import Problems
 

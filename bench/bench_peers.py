@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 from bench_parse import generate
 
-from thrustlib.content.vocabulary import slugify
+from thrustlib.content.text import slugify
 
 PEER_PACKAGES = ["hugo", "mkdocs", "pelican", "markdown"]
 DATE = "2026-01-01"

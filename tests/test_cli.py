@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 import thrustlib
-from thrustlib import cli
+from thrustlib import cli, report
 from thrustlib.config import SiteConfig
-from thrustlib.content.vocabulary import slugify
+from thrustlib.content.text import slugify
 from thrustlib.engine import build
 from thrustlib.engine.build import BuildResult
 from thrustlib.errors import Problem
@@ -167,11 +167,11 @@ def test_github_annotation_escaping() -> None:
     problem = Problem(
         Path("ex,1/a:b.md"), 7, "100% wrong\r\nnext", "warning", reasons=("because, see: x",)
     )
-    assert cli.github_annotation(problem) == (
+    assert report.github_annotation(problem) == (
         "::warning file=ex%2C1/a%3Ab.md,line=7::100%25 wrong%0D%0Anext%0AReason: because, see: x"
     )
-    assert cli.github_annotation(Problem(None, None, "whole run")) == "::error::whole run"
-    assert cli.github_annotation(Problem(Path("a.md"), None, "m")) == "::error file=a.md::m"
+    assert report.github_annotation(Problem(None, None, "whole run")) == "::error::whole run"
+    assert report.github_annotation(Problem(Path("a.md"), None, "m")) == "::error file=a.md::m"
 
 
 def test_config_errors_exit_1(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -258,13 +258,11 @@ def test_quiet_and_verbose(site: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_log_lines_are_plain_unless_verbose() -> None:
-    from thrustlib.cli import _LogFormatter
-
     def line(level: int, *, verbose: bool) -> str:
         record = logging.LogRecord(
             "thrustlib.serve.server", level, __file__, 1, "serving %s", ("x",), None
         )
-        return _LogFormatter(verbose=verbose).format(record)
+        return report.LogFormatter(verbose=verbose).format(record)
 
     assert line(logging.INFO, verbose=False) == "serving x"
     assert line(logging.WARNING, verbose=False) == "warning: serving x"
@@ -358,7 +356,7 @@ def test_progress_only_on_an_interactive_terminal(monkeypatch: pytest.MonkeyPatc
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    progress = cli._Progress.for_terminal()
+    progress = report.Progress.for_terminal()
     assert progress is not None
     progress.started -= 10  # as if the build had run for a while
     progress("render", 5, 10)
@@ -366,10 +364,10 @@ def test_progress_only_on_an_interactive_terminal(monkeypatch: pytest.MonkeyPatc
     assert terminal.text.startswith("\rrender 5/10")
     assert terminal.text.endswith("\r")
     monkeypatch.setenv("CI", "true")
-    assert cli._Progress.for_terminal() is None
+    assert report.Progress.for_terminal() is None
     monkeypatch.delenv("CI")
     monkeypatch.setattr(terminal, "isatty", lambda: False)
-    assert cli._Progress.for_terminal() is None
+    assert report.Progress.for_terminal() is None
 
 
 # -- init and new ------------------------------------------------------------------------

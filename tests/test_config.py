@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from thrustlib.config import (
-    MUSCLE_KEYS,
     SCHEMA,
     SiteConfig,
     load_config,
@@ -16,6 +15,7 @@ from thrustlib.config import (
     parse_base_url,
     with_overrides,
 )
+from thrustlib.config_tables import MUSCLE_KEYS
 from thrustlib.content.vocabulary import DEFAULT_MUSCLES
 from thrustlib.errors import ConfigError
 from thrustlib.scaffold import SITE_TOML

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from thrustlib.content import files
+from thrustlib.content.files import find_exercise_files
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.engine import load
 from thrustlib.engine import workers as parallel
 from thrustlib.engine.cache import ParseCache
-from thrustlib.engine.load import find_exercise_files, load_exercises
+from thrustlib.engine.load import load_exercises
 from thrustlib.errors import Problems
 
 VOCABULARY = Vocabulary()
@@ -58,14 +59,14 @@ def test_an_unreadable_file_is_a_problem_in_its_place(
     folder.mkdir()
     for name in ["a", "b", "c"]:
         (folder / f"{name}.md").write_text(exercise(name.upper()))
-    real = load.read_file
+    real = files.read_file
 
     def read_file(path: Path) -> bytes:
         if path.name == "b.md":
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(load, "read_file", read_file)
+    monkeypatch.setattr(files, "read_file", read_file)
     problems = Problems()
     cache = ParseCache(tmp_path / "cache", VOCABULARY) if cached else None
 

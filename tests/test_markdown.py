@@ -18,9 +18,10 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tests.shared import SETTINGS, content_files
-from thrustlib.content.markdown import MD, _simple_list, make_markdown
+from thrustlib.content.fastpath.tokens import MD, _simple_list
+from thrustlib.content.markdown import make_markdown
 
-PLAIN = make_markdown(fast=False)
+PLAIN = make_markdown()
 
 
 def shape(tokens: list[Token] | None) -> list[Any] | None:

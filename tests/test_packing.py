@@ -11,7 +11,7 @@ import pytest
 
 from thrustlib.config import load_config
 from thrustlib.content.library import build_library
-from thrustlib.content.model import Exercise
+from thrustlib.content.model import NO_CONTENTS, Exercise
 from thrustlib.content.parse import title_from_filename
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
@@ -90,9 +90,11 @@ def test_unpacking_builds_nothing_but_thrustlib_data(planted: _Call) -> None:
 def test_a_library_opens_packed_exercises_when_asked(shipped: list[Exercise]) -> None:
     packed = {e.source.path: packing.dumps(e) for e in shipped}
     outlines = [packing.outline(e) for e in shipped]
-    library = build_library(outlines, VOCABULARY, Problems(), packed=packed)
+    library = build_library(outlines, VOCABULARY, Problems())
+    library = dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
     whole = build_library(shipped, VOCABULARY, Problems())
-    assert set(library.packed) == set(library.exercises)
+    assert isinstance(library.contents, packing.PackedContents)
+    assert set(library.contents.packed) == set(library.exercises)
     for slug in whole.exercises:
         assert library[slug] == packing.outline(whole[slug])
         assert library.whole(slug) == whole[slug]
@@ -110,7 +112,8 @@ def test_loading_in_two_processes_gives_the_same_exercises(
     config = load_config(ROOT)
     one, _ = load_library(config, jobs=1)
     two, _ = load_library(config, jobs=2)
-    assert not one.packed
+    assert one.contents is NO_CONTENTS
+    assert isinstance(two.contents, packing.PackedContents)
     assert list(one.exercises) == list(two.exercises)
     for slug in one.exercises:
         assert two.whole(slug) == one[slug]

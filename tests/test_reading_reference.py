@@ -1,7 +1,7 @@
 """Every faster reading of a body is held to plain markdown-it-py, not to another shortcut.
 
 Three readings exist: the line scanner (``scan.py``), markdown-it-py with thrustlib's
-shortcuts (``make_markdown(fast=True)``), and the reference, ``parse_body(fast=False)``,
+shortcuts (``thrustlib.content.fastpath.MD``), and the reference, ``parse_body(fast=False)``,
 which reads with markdown-it-py's "commonmark" preset plus tables and strikethrough, raw
 HTML off, and only the ``<!-- howto -->`` block rule added. The tests here check, on
 generated documents in the shapes real libraries have (``###`` and bold-line headings,

@@ -37,7 +37,8 @@ from tests.realshape import (
 from thrustlib.cli import main
 from thrustlib.content.model import Exercise, ListItem
 from thrustlib.content.parse import ParseResult, parse_exercise
-from thrustlib.content.vocabulary import Vocabulary, slugify
+from thrustlib.content.text import slugify
+from thrustlib.content.vocabulary import Vocabulary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real-shapes"
 ROOT = Path(__file__).resolve().parent.parent

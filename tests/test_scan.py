@@ -1,8 +1,8 @@
 """The line scanner gives the body markdown-it-py gives, or steps aside.
 
-``thrustlib.content.scan`` reads bodies of the common shape without markdown-it-py. Each test
-parses a body both ways (the second with the scanner switched off) and compares the
-whole result: lists and their items, HTML, plain text, sections, summary, HowTo steps,
+``thrustlib.content.fastpath.scan`` reads bodies of the common shape without
+markdown-it-py. Each test parses a body both ways (the second with the scanner switched
+off) and compares the whole result: lists and their items, HTML, plain text, sections, summary, HowTo steps,
 lines and warnings. Documents are generated from the lines exercise files are made of
 and from lines on the edges of the shape (lazy continuations, loose lists, setext
 underlines, numbered text, labels with odd punctuation).
@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from tests.shared import SETTINGS, content_files
 from thrustlib.content.body import Body, parse_body
+from thrustlib.content.fastpath import scan
 from thrustlib.content.front_matter import split_front_matter
-from thrustlib.content.scan import scan
 from thrustlib.errors import Problem, Problems
 
 PATH = Path("x.md")
@@ -31,7 +31,7 @@ def both(
 ) -> tuple[tuple[Body, list[Problem]], tuple[Body, list[Problem]]]:
     fast_problems, slow_problems = Problems(), Problems()
     fast = parse_body(PATH, text, line0, fast_problems)
-    with mock.patch("thrustlib.content.body.scan", return_value=None):
+    with mock.patch("thrustlib.content.fastpath.scan", return_value=None):
         slow = parse_body(PATH, text, line0, slow_problems)
     return (fast, fast_problems.items), (slow, slow_problems.items)
 

@@ -22,8 +22,10 @@ import pytest
 from thrustlib.config import load_config
 from thrustlib.engine.build import load_library
 from thrustlib.engine.site import Engine
+from thrustlib.serve import http as preview_http
 from thrustlib.serve import server as serve
-from thrustlib.serve.server import PreviewServer, content_type
+from thrustlib.serve.http import content_type
+from thrustlib.serve.server import PreviewServer
 from thrustlib.serve.watch import Changes, Kind
 from thrustlib.site.theme import THEME_DIR
 
@@ -558,9 +560,9 @@ def test_library_warnings_of_a_saved_file_are_logged(
 def test_idle_connections_are_closed(
     site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert serve._Handler.timeout is not None
-    assert serve._Handler.timeout > serve.LONG_POLL_SECONDS
-    monkeypatch.setattr(serve._Handler, "timeout", 0.5)
+    assert preview_http._Handler.timeout is not None
+    assert preview_http._Handler.timeout > serve.LONG_POLL_SECONDS
+    monkeypatch.setattr(preview_http._Handler, "timeout", 0.5)
     server = start(site)
     with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as sock:
         started = time.monotonic()

@@ -15,17 +15,14 @@ from hypothesis import strategies as st
 from thrustlib.config import load_config
 from thrustlib.content.inference import MuscleGuess
 from thrustlib.content.parse import parse_exercise
+from thrustlib.content.text import closest, fold, normalize, slugify
 from thrustlib.content.vocabulary import (
     DEFAULT_MUSCLES,
     Muscle,
     Vocabulary,
-    closest,
     equipment_key,
     equipment_name,
-    fold,
     level_key,
-    normalize,
-    slugify,
 )
 from thrustlib.errors import ConfigError
 

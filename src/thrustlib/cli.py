@@ -1,68 +1,28 @@
-"""The ``thrustlib`` command: ``main(argv) -> int`` is the only place that prints or exits.
+"""The ``thrustlib`` command: ``main(argv) -> int`` is the only place that exits.
 
-Exit codes: 0 success; 1 content or config errors (or warnings under ``--strict``), and
-internal errors; 2 usage errors; 130 interrupted. Tests call :func:`main` in-process.
+This module holds the arguments and what each command does; :mod:`thrustlib.report`
+prints the results. Exit codes: 0 success; 1 content or config errors (or warnings under
+``--strict``), and internal errors; 2 usage errors; 130 interrupted. Tests call
+:func:`main` in-process.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import platform
 import sys
 import time
-import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
 
-from thrustlib import __version__
+from thrustlib import __version__, report
 from thrustlib.config import CONFIG_NAME, SiteConfig, load_config, with_overrides
 from thrustlib.content.model import Library
 from thrustlib.engine import build
-from thrustlib.errors import ContentError, Problem, ThrustlibError
+from thrustlib.errors import ThrustlibError
 
 log = logging.getLogger(__name__)
-
-ISSUES_FALLBACK = "the thrustlib issue tracker"
-_EPILOG_BUILD = """\
-examples:
-  thrustlib build                      build ./site.toml's site into _site/
-  thrustlib build --strict             fail on warnings too (for CI)
-  thrustlib build --config docs/site.toml --out public
-  thrustlib build --base-url https://example.org/library/ --drafts
-"""
-_EPILOG_CHECK = """\
-examples:
-  thrustlib check                      validate content and templates, write nothing
-  thrustlib check --strict             also fail on warnings
-"""
-_EPILOG_SERVE = """\
-examples:
-  thrustlib serve                      preview at http://127.0.0.1:8000/, reload on save
-  thrustlib serve --port 0 --open      any free port, and open the browser
-  thrustlib serve --drafts             include exercises marked draft: true
-"""
-_EPILOG_INIT = """\
-examples:
-  thrustlib init                       make the current folder a site
-  thrustlib init my-library            create my-library/ with a site in it
-"""
-_EPILOG_NEW = """\
-examples:
-  thrustlib new "Kettlebell Swing"
-  thrustlib new "B-Stance Hip Thrust" --muscle glutes --muscle hamstrings \\
-      --equipment barbell --equipment bench --level intermediate --variation-of hip-thrust
-"""
-_EPILOG_MAIN = """\
-examples:
-  thrustlib init my-library && cd my-library
-  thrustlib new "Frog Pump" --muscle glutes --level beginner
-  thrustlib build --strict
-
-Run 'thrustlib COMMAND --help' for a command's options.
-"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,33 +34,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         # argparse exits on --help, --version (0) and on usage errors (2); main returns.
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    logger = logging.getLogger("thrustlib")
-    level = logger.level
-    handler = _configure_logging(logger, verbose=args.verbose, quiet=args.quiet)
-    try:
-        command: Callable[[argparse.Namespace], int] = args.command
-        return command(args)
-    except ThrustlibError as exc:
-        _report(exc.problems)
-        _print_err(_failure_line(exc))
-        return 1
-    except KeyboardInterrupt:
-        _print_err("thrustlib: interrupted")
-        return 130
-    except OSError as exc:
-        # A folder that cannot be written, a full disk: the machine's problem, not a bug.
-        where = f"{exc.filename}: " if exc.filename else ""
-        _print_err(f"{where}error: {exc.strerror or exc}")
-        return 1
-    except Exception as exc:
-        if args.traceback or args.verbose:
-            traceback.print_exc(file=sys.stderr)
-        _print_err(_crash_report(exc, args_list, show_hint=not (args.traceback or args.verbose)))
-        return 1
-    finally:
-        # Leave logging as it was, for programs and tests that call main() repeatedly.
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    command: Callable[[argparse.Namespace], int] = args.command
+    with report.logging_to_stderr(verbose=args.verbose, quiet=args.quiet):
+        try:
+            return command(args)
+        except ThrustlibError as exc:
+            report.stopped(exc)
+            return 1
+        except KeyboardInterrupt:
+            report.interrupted()
+            return 130
+        except OSError as exc:
+            # A folder that cannot be written, a full disk: the machine's problem, not a bug.
+            report.os_error(exc)
+            return 1
+        except Exception as exc:
+            report.internal_error(exc, args_list, full=args.traceback or args.verbose)
+            return 1
 
 
 def main_entry() -> None:
@@ -113,7 +63,7 @@ def main_entry() -> None:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
-    progress = _Progress.for_terminal() if not args.quiet else None
+    progress = report.Progress.for_terminal() if not args.quiet else None
     try:
         result = build.build(
             config,
@@ -125,13 +75,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.clear()
-    _report(result.warnings)
+    report.problems(result.warnings)
     if not args.quiet:
-        print(
-            f"Built {_shown(result.output)}: {_count(result.pages, 'page')},"
-            f" {_count(result.exercises, 'exercise')}, {_count(len(result.warnings), 'warning')}"
-            f" in {result.seconds:.2f} s"
-        )
+        report.built(result)
     return 0
 
 
@@ -142,14 +88,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         config, strict=args.strict, cache=not args.no_cache, jobs=args.jobs
     )
     pages = _render_in_memory(config, library, args.jobs)
-    _report(problems.warnings)
+    report.problems(problems.warnings)
     if not args.quiet:
-        rendered = f", {_count(pages, 'page')} rendered" if pages is not None else ""
-        print(
-            f"Checked {_count(len(library), 'exercise')}{rendered}:"
-            f" no errors, {_count(len(problems.warnings), 'warning')},"
-            f" nothing written ({time.perf_counter() - started:.2f} s)"
-        )
+        seconds = time.perf_counter() - started
+        report.checked(len(library), pages, len(problems.warnings), seconds)
     return 0
 
 
@@ -197,19 +139,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     created, kept = scaffold.init_site(folder)
     if not args.quiet:
-        for path in created:
-            print(f"created {path}")
-        for path in kept:
-            print(f"kept    {path} (it exists)")
-        go = f"  cd {folder}\n" if folder != Path() else ""
-        print(
-            "\nNext steps:\n"
-            f"{go}"
-            "  edit site.toml (title, base_url) and exercises/glute-bridge.md\n"
-            '  thrustlib new "Exercise Title"   add an exercise\n'
-            "  thrustlib serve                   preview it on http://127.0.0.1:8000/\n"
-            "  thrustlib build                   write the site to _site/"
-        )
+        report.initialised(folder, created, kept)
     return 0
 
 
@@ -226,7 +156,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
         variation_of=args.variation_of,
         draft=args.draft,
     )
-    print(path)
+    report.made(path)
     return 0
 
 
@@ -243,165 +173,6 @@ def _config(args: argparse.Namespace) -> SiteConfig:
         output=Path(args.out).absolute() if getattr(args, "out", None) else None,
         drafts=getattr(args, "drafts", None),
     )
-
-
-# -- output --------------------------------------------------------------------------
-
-
-def _print_err(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
-def _report(problems: Iterable[Problem]) -> None:
-    """Print each problem as ``path:line: severity: message`` with its Reason lines."""
-    github = os.environ.get("GITHUB_ACTIONS") == "true"
-    for problem in sorted(problems, key=Problem.sort_key):
-        _print_err(str(problem))
-        for reason in problem.reasons:
-            _print_err(f"  Reason: {reason}")
-        if github:
-            # Workflow commands are read from stdout, where the runner looks for them.
-            print(github_annotation(problem))
-
-
-def github_annotation(problem: Problem) -> str:
-    """The problem as a GitHub Actions ``::error``/``::warning`` workflow command."""
-    props = []
-    if problem.path is not None:
-        props.append(f"file={_escape_property(problem.path.as_posix())}")
-        if problem.line is not None:
-            props.append(f"line={problem.line}")
-    message = "\n".join([problem.message, *(f"Reason: {r}" for r in problem.reasons)])
-    head = f"::{problem.severity}"
-    return (
-        f"{head} {','.join(props)}::{_escape_data(message)}"
-        if props
-        else f"{head}::{_escape_data(message)}"
-    )
-
-
-def _escape_data(text: str) -> str:
-    # GitHub's rules (actions/toolkit command.ts): % first, so the escapes stay intact.
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _failure_line(exc: ThrustlibError) -> str:
-    errors = len(exc.errors)
-    warnings = len(exc.problems) - errors
-    if isinstance(exc, ContentError):
-        if errors == 0:
-            what = f"{_count(warnings, 'warning')} under --strict"
-        else:
-            what = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
-        return f"Stopped: {what}; nothing was written."
-    return f"Stopped: {_count(errors, 'error')}."
-
-
-def _crash_report(exc: BaseException, argv: Sequence[str], *, show_hint: bool) -> str:
-    """A few lines that are enough for a bug report, instead of a wall of frames."""
-    lines = [
-        f"thrustlib: internal error: {type(exc).__name__}: {exc}",
-        "This is a bug in thrustlib, not a problem in your files. Please report it at",
-        f"{_issues_url()} with these lines:",
-        f"  thrustlib {__version__}, Python {platform.python_version()} ({platform.system()})",
-        f"  command: thrustlib {' '.join(argv)}",
-    ]
-    if show_hint:
-        lines.append("Run the command again with --traceback (or -v) for the full traceback.")
-    return "\n".join(lines)
-
-
-def _issues_url() -> str:
-    """The issue tracker named in the package metadata, if the installation has one."""
-    from importlib import metadata  # only when reporting a bug: slow to import
-
-    try:
-        urls = metadata.metadata("thrustlib").get_all("Project-URL") or []
-    except metadata.PackageNotFoundError:
-        return ISSUES_FALLBACK
-    for entry in urls:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() in ("issues", "bug tracker", "bugs", "tracker"):
-            return str(url).strip()
-    return ISSUES_FALLBACK
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the current folder when it is inside it."""
-    try:
-        return str(path.absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-class _Progress:
-    """A one-line ``stage done/total`` display on an interactive stderr."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
-        self.last = 0.0
-        self.width = 0
-
-    @classmethod
-    def for_terminal(cls) -> _Progress | None:
-        """A display when stderr is a terminal outside CI (CI logs keep every ``\\r``)."""
-        if os.environ.get("CI") or not sys.stderr.isatty():
-            return None
-        return cls(sys.stderr)
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        # Short builds finish before anything is drawn; long ones redraw at most 10 per s.
-        if now - self.started < 0.5 or (now - self.last < 0.1 and done < total):
-            return
-        self.last = now
-        text = f"{stage} {done}/{total}"
-        self.stream.write("\r" + text.ljust(self.width))
-        self.stream.flush()
-        self.width = len(text)
-
-    def clear(self) -> None:
-        """Erase the line, so the summary or the errors start on a clean one."""
-        if self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-
-
-class _LogFormatter(logging.Formatter):
-    """Plain lines for what a command narrates (the preview's address, each rebuild);
-    level and module only where they help: for problems, and for debugging."""
-
-    def __init__(self, *, verbose: bool) -> None:
-        super().__init__()
-        self.verbose = verbose
-
-    def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        if record.exc_info and self.verbose:
-            message += "\n" + self.formatException(record.exc_info)
-        if self.verbose:
-            return f"{record.levelname.lower()}: {record.name}: {message}"
-        if record.levelno == logging.INFO:
-            return message
-        return f"{record.levelname.lower()}: {message}"
-
-
-def _configure_logging(logger: logging.Logger, *, verbose: bool, quiet: bool) -> logging.Handler:
-    """Send thrustlib's log records to stderr; returns the handler to remove afterwards."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LogFormatter(verbose=verbose))
-    logger.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
-    logger.addHandler(handler)
-    return handler
 
 
 # -- arguments -----------------------------------------------------------------------
@@ -423,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="thrustlib",
         description="Build a static website from a folder of exercise files in Markdown.",
-        epilog=_EPILOG_MAIN,
+        epilog=report.EXAMPLES["thrustlib"],
         formatter_class=formatter,
     )
     parser.add_argument(
@@ -435,8 +206,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     def command(
-        name: str, func: Callable[[argparse.Namespace], int], summary: str, epilog: str
+        name: str, func: Callable[[argparse.Namespace], int], summary: str
     ) -> argparse.ArgumentParser:
+        epilog = report.EXAMPLES[name]
         sub = commands.add_parser(
             name, help=summary, description=summary, epilog=epilog, formatter_class=formatter
         )
@@ -444,24 +216,17 @@ def _parser() -> argparse.ArgumentParser:
         _common(sub, top=False)
         return sub
 
-    sub = command("build", _cmd_build, "Build the site into its output folder.", _EPILOG_BUILD)
+    sub = command("build", _cmd_build, "Build the site into its output folder.")
     _site_options(sub)
     sub.add_argument(
         "--out", metavar="DIR", help="write the site to DIR instead of the configured output folder"
     )
     sub.add_argument("--base-url", metavar="URL", help="serve from URL, overriding site.base_url")
 
-    sub = command(
-        "check", _cmd_check, "Validate everything build does; write nothing.", _EPILOG_CHECK
-    )
+    sub = command("check", _cmd_check, "Validate everything build does; write nothing.")
     _site_options(sub)
 
-    sub = command(
-        "serve",
-        _cmd_serve,
-        "Preview the site: rebuild on save and reload the browser.",
-        _EPILOG_SERVE,
-    )
+    sub = command("serve", _cmd_serve, "Preview the site: rebuild on save and reload the browser.")
     _config_option(sub)
     sub.add_argument(
         "--host",
@@ -483,7 +248,6 @@ def _parser() -> argparse.ArgumentParser:
         "init",
         _cmd_init,
         "Create a new site (site.toml, an example exercise, templates/, static/).",
-        _EPILOG_INIT,
     )
     sub.add_argument(
         "folder",
@@ -493,7 +257,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the site folder (default: the current folder)",
     )
 
-    sub = command("new", _cmd_new, "Create a new exercise file with every section.", _EPILOG_NEW)
+    sub = command("new", _cmd_new, "Create a new exercise file with every section.")
     sub.add_argument("title", help='the exercise\'s title, such as "Kettlebell Swing"')
     _config_option(sub)
     sub.add_argument(

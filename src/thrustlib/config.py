@@ -15,15 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
-from thrustlib.content.vocabulary import (
-    DEFAULT_MUSCLES,
-    REGIONS,
-    Muscle,
-    Vocabulary,
-    closest,
-    slugify,
-)
+from thrustlib.config_tables import VALUE_KINDS, KeyLines, section_names_of, vocabulary_of
+from thrustlib.content.text import closest
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import ConfigError, Problems
 
 CONFIG_NAME = "site.toml"
@@ -117,19 +111,12 @@ SCHEMA: dict[str, dict[str, type]] = {
     },
     "video": {"nocookie": bool, "thumbnails": bool},
 }
-MUSCLE_KEYS: dict[str, type] = {
-    "name": str,
-    "region": str,
-    "keywords": list,
-    "aliases": list,
-}
 _FOLDERS = (
     ("exercises", "exercises_dir"),
     ("templates", "templates_dir"),
     ("static", "static_dir"),
     ("output", "output_dir"),
 )
-_KINDS = {str: "a string", bool: "true or false", list: "a list of strings"}
 
 
 def load_config(root: Path, config_path: Path | None = None) -> SiteConfig:
@@ -161,7 +148,7 @@ def load_config(root: Path, config_path: Path | None = None) -> SiteConfig:
             reasons=[str(exc)],
         )
         raise ConfigError(problems.items) from exc
-    config = _config_from(root, path, _KeyLines(text), data, problems)
+    config = _config_from(root, path, KeyLines(text), data, problems)
     if problems.has_errors():
         raise ConfigError(problems.items)
     return config
@@ -241,57 +228,8 @@ def with_overrides(
 
 
 # A dotted TOML key: bare or quoted parts joined by dots.
-_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
-_DOTTED = rf"{_PART}(?:\s*\.\s*{_PART})*"
-_HEADER_RE = re.compile(rf"\s*\[\[?\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?")
-_ASSIGN_RE = re.compile(rf"\s*({_DOTTED})\s*=")
-_PART_RE = re.compile(_PART)
-
-
-def _split_key(dotted: str) -> tuple[str, ...]:
-    parts = []
-    for found in _PART_RE.finditer(dotted):
-        part = found.group(0)
-        if part[:1] in "\"'":
-            # A quoted key's escapes are rare in a config; the quotes are what matters here.
-            part = part[1:-1]
-        parts.append(part)
-    return tuple(parts)
-
-
-class _KeyLines:
-    """Best-effort lines of keys and tables, for messages (tomllib gives none)."""
-
-    def __init__(self, text: str) -> None:
-        self.lines: dict[tuple[str, ...], int] = {}
-        table: tuple[str, ...] = ()
-        in_string: str | None = None
-        for number, line in enumerate(text.splitlines(), 1):
-            if in_string is not None:
-                # Inside a multi-line string nothing is a key, however it looks.
-                if line.count(in_string) % 2:
-                    in_string = None
-                continue
-            if header := _HEADER_RE.fullmatch(line):
-                table = _split_key(header.group(1))
-                self.lines.setdefault(table, number)
-            elif assign := _ASSIGN_RE.match(line):
-                self.lines.setdefault(table + _split_key(assign.group(1)), number)
-            for quotes in ('"""', "'''"):
-                if line.count(quotes) % 2:
-                    in_string = quotes
-                    break
-
-    def line(self, *key: str) -> int | None:
-        """The line of ``key``, else of the nearest table or key that holds it."""
-        for end in range(len(key), 0, -1):
-            if key[:end] in self.lines:
-                return self.lines[key[:end]]
-        return None
-
-
 def _config_from(
-    root: Path, path: Path, lines: _KeyLines, data: dict[str, Any], problems: Problems
+    root: Path, path: Path, lines: KeyLines, data: dict[str, Any], problems: Problems
 ) -> SiteConfig:
     values: dict[str, Any] = {}
 
@@ -327,7 +265,7 @@ def _config_from(
                 )
             # bool is a subclass of int, never of str, so isinstance alone is exact here
             elif not isinstance(value, expected):
-                bad(table, key, f"'{table}.{key}' must be {_KINDS[expected]}, got {value!r}")
+                bad(table, key, f"'{table}.{key}' must be {VALUE_KINDS[expected]}, got {value!r}")
             else:
                 values[f"{table}.{key}"] = value
 
@@ -369,121 +307,13 @@ def _config_from(
         site["video_thumbnails"] = values["video.thumbnails"]
     muscles = data.get("muscles")
     if isinstance(muscles, dict):
-        site["vocabulary"] = _vocabulary(muscles, lines, path, problems)
+        site["vocabulary"] = vocabulary_of(muscles, lines, path, problems)
     sections = data.get("sections")
     if isinstance(sections, dict):
         vocabulary = site.get("vocabulary", Vocabulary())
-        names = _section_names(sections, lines, path, problems)
+        names = section_names_of(sections, lines, path, problems)
         site["vocabulary"] = dataclasses.replace(vocabulary, sections=names)
     config = SiteConfig(**site)
     if folders_ok and (clash := output_clash(config)) is not None:
         bad("build", "output", f"'build.output' {clash}")
     return config
-
-
-def _vocabulary(
-    table: dict[str, Any], lines: _KeyLines, path: Path, problems: Problems
-) -> Vocabulary:
-    """Apply ``[muscles.<key>]`` tables: rename, regroup, add keywords, add muscles."""
-    muscles = {m.key: m for m in DEFAULT_MUSCLES}
-    regions = list(REGIONS)
-    for raw_key, spec in table.items():
-        key = slugify(raw_key)
-        name = f"muscles.{raw_key}"
-
-        def error(message: str, *where: str, name: str = name, raw_key: str = raw_key) -> None:
-            line = lines.line("muscles", raw_key, *where)
-            problems.error(path, line, message, key=name)
-
-        if not key:
-            error(f"'{name}': a muscle key needs letters or digits")
-            continue
-        if not isinstance(spec, dict):
-            error(f"'{name}' must be a table [{name}] with name, region, keywords or aliases")
-            continue
-        ok = True
-        for field_name, value in spec.items():
-            expected = MUSCLE_KEYS.get(field_name)
-            if expected is None:
-                hint = closest(field_name, MUSCLE_KEYS)
-                error(
-                    f"unknown key '{name}.{field_name}'"
-                    + (f"; did you mean '{name}.{hint}'?" if hint else ""),
-                    field_name,
-                )
-                ok = False
-            elif not isinstance(value, expected) or (
-                isinstance(value, list) and not all(isinstance(v, str) for v in value)
-            ):
-                error(f"'{name}.{field_name}' must be {_KINDS[expected]}", field_name)
-                ok = False
-            elif isinstance(value, str) and not value.strip():
-                error(f"'{name}.{field_name}' must not be empty", field_name)
-                ok = False
-        if not ok:
-            continue
-        base = muscles.get(key)
-        if base is None and "region" not in spec:
-            error(f"'{name}' is a new muscle, so it needs a 'region' (such as 'Legs & Hips')")
-            continue
-        # New keywords and aliases come first, and the defaults stay: a site adds to the
-        # vocabulary without having to repeat it.
-        keywords = tuple(k.strip() for k in spec.get("keywords", ()) if k.strip())
-        aliases = tuple(a.strip() for a in spec.get("aliases", ()) if a.strip())
-        muscles[key] = Muscle(
-            key=key,
-            name=str(
-                spec.get("name") or (base.name if base else raw_key.replace("-", " ").title())
-            ).strip(),
-            region=str(spec.get("region") or (base.region if base else "")).strip(),
-            keywords=tuple(dict.fromkeys(keywords + (base.keywords if base else ()))),
-            aliases=tuple(dict.fromkeys(aliases + (base.aliases if base else ()))),
-        )
-        if muscles[key].region not in regions:
-            regions.append(muscles[key].region)
-    return Vocabulary(muscles=tuple(muscles.values()), regions=tuple(regions))
-
-
-def _section_names(
-    table: dict[str, Any], lines: _KeyLines, path: Path, problems: Problems
-) -> SectionNames:
-    """Apply ``[sections]``: more names for the known sections (``tips = ["Cues"]``)."""
-    extra: list[tuple[str, str]] = []
-    given: dict[str, str] = {}  # heading key -> the kind it was first given for
-    for kind, names in table.items():
-
-        def error(message: str, kind: str = kind) -> None:
-            problems.error(path, lines.line("sections", kind), message, key=f"sections.{kind}")
-
-        if kind not in KINDS:
-            hint = closest(kind, KINDS)
-            error(
-                f"unknown section kind 'sections.{kind}'; the kinds are {', '.join(KINDS)}"
-                + (f" (did you mean '{hint}'?)" if hint else "")
-            )
-            continue
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            error(f"'sections.{kind}' must be a list of heading names, such as [\"Cues\"]")
-            continue
-        for name in names:
-            key = heading_key(name)
-            if not key:
-                error(f"'sections.{kind}' has an empty heading name")
-                continue
-            built_in = DEFAULT_SECTIONS.kind(name)
-            if key in given:
-                error(
-                    f"'sections.{kind}': the heading name {name!r} is given twice"
-                    f" (also in 'sections.{given[key]}'); a name can stand for one section only"
-                )
-                continue
-            if built_in is not None and built_in != kind:
-                error(
-                    f"'sections.{kind}': {name!r} is already a built-in name of {built_in};"
-                    " a name can stand for one section only"
-                )
-                continue
-            given[key] = kind
-            if built_in is None:
-                extra.append((kind, name.strip()))
-    return SectionNames(tuple(extra))

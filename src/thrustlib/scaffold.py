@@ -14,142 +14,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
+from thrustlib.content.files import find_exercise_files, walk
 from thrustlib.content.parse import SLUG_RE
-from thrustlib.content.vocabulary import closest, equipment_key, level_key, slugify, unknown_level
-from thrustlib.engine.load import find_exercise_files, load_exercises
+from thrustlib.content.text import closest, slugify
+from thrustlib.content.vocabulary import equipment_key, level_key, unknown_level
+from thrustlib.engine.load import load_exercises
 from thrustlib.errors import Problem, Problems, ThrustlibError
 from thrustlib.site.theme import THEME_DIR
+
+STARTER = Path(__file__).parent / "starter"
+"""The texts a new site and a new exercise start from, kept as files to read as they are."""
 
 
 class ScaffoldError(ThrustlibError):
     """A file ``init`` or ``new`` was asked to create cannot be created."""
 
 
-SITE_TOML = """\
-# The settings of this thrustlib site. Every setting is shown with its default value;
-# change what you need. Folders are relative to the folder of this file.
-
-[site]
-# The site's name, in every page title and the header.
-title = "Exercise Library"
-# One sentence about the site: the home page's meta description.
-description = "Exercise instructions with video, grouped by muscle and variation."
-# Markdown shown on the home page above the muscle groups.
-intro = ""
-# Where the site will be served. A full URL ("https://example.org/library/") gives the
-# sitemap, canonical links and structured data absolute addresses; a path ("/library/")
-# serves the site below that path.
-base_url = "/"
-# The pages' language: a BCP 47 tag such as "en" or "de-CH".
-language = "en"
-
-[build]
-# The folder of exercise files (Markdown with YAML front matter).
-exercises = "exercises"
-# Templates here override the default theme's, file by file (see templates/README.md).
-templates = "templates"
-# Files here are copied to the site's static/ folder, overriding the theme's.
-static = "static"
-# Where the site is written. It is replaced as a whole on each build.
-output = "_site"
-# Also build exercises marked "draft: true" (thrustlib build --drafts does this once).
-drafts = false
-
-[video]
-# Play videos from youtube-nocookie.com, YouTube's privacy-enhanced mode.
-nocookie = true
-# Show YouTube's thumbnail in the player. Off, a page makes no request to YouTube at
-# all until the reader presses play.
-thumbnails = true
-
-# [muscles.<key>] tables change the muscle vocabulary: rename a muscle, move it to
-# another region, teach it more keywords (inferred from titles and descriptions) and
-# aliases (other names files may use), or add a new muscle, which needs a region.
-# Keywords and aliases are added to the built-in ones.
-#
-# [muscles.glutes]
-# name = "Glutes"
-# region = "Legs & Hips"
-# keywords = ["glute bridge", "hip thrust"]
-# aliases = ["gluteus maximus"]
-#
-# [muscles.hip-flexors]
-# name = "Hip Flexors"
-# region = "Legs & Hips"
-# keywords = ["hip flexor", "knee raise"]
-# aliases = ["psoas", "iliopsoas"]
-"""
+SITE_TOML = (STARTER / "site.toml").read_text("utf-8")
 
 EXAMPLE_NAME = "glute-bridge.md"
 
-EXAMPLE_BODY = """\
-## Setup
-1. **Lie Down**: Lie on your back with your knees bent and your feet flat, hip-width apart.
-2. **Feet**: Bring your heels close enough that your fingertips can just touch them.
-3. **Arms**: Rest your arms on the floor beside you, palms down.
-
-## Execution
-1. **Brace**: Pull your ribs down and tighten your belly lightly.
-2. **Drive**: Push through your heels and lift your hips until knees, hips and shoulders line up.
-3. **Squeeze**: Hold the top for a second and squeeze the glutes.
-4. **Lower**: Lower your hips under control until they almost touch the floor.
-
-## Tips
-- **Heels Down**: Lift your toes slightly so the push comes from the heels.
-- Breathe out on the way up and in on the way down.
-
-## Common Mistakes
-- Arching the lower back at the top instead of finishing with the hips.
-- Letting the knees fall in or out.
-
-The glute bridge needs nothing but floor space, which makes it a good first exercise for \
-the glutes and a warm-up before heavier hip work.
-
-<!-- howto -->
-
-### Set Up on the Floor
-Lie on your back with your knees bent and your feet flat and hip-width apart.
-
-### Drive the Hips Up
-Push through your heels until your knees, hips and shoulders are in one line.
-
-### Squeeze and Lower
-Hold the top for a second, then lower your hips under control.
-"""
+EXAMPLE_BODY = (STARTER / "example-body.md").read_text("utf-8")
 
 # The placeholder body of a new exercise: every section, each with valid content, so
 # the file builds as created and the author only has to replace the words.
-NEW_BODY = """\
-## Setup
-1. **Position**: Describe where the body starts: standing, seated or lying, and where the \
-feet are.
-2. **Grip**: Describe where the hands go and what they hold.
-
-## Execution
-1. **Start**: Describe the first movement and what drives it.
-2. **Finish**: Describe the end position and what to feel there.
-3. **Return**: Describe how to go back to the start under control.
-
-## Tips
-- **Breathing**: Say when to breathe out and when to breathe in.
-- Add a cue that makes the movement easier to get right.
-
-## Common Mistakes
-- Name a common mistake and how to notice it.
-
-Close with a sentence or two on who the {title} is for and how to progress it.
-
-<!-- howto -->
-
-### Set Up
-Summarize the setup in one or two sentences.
-
-### Move
-Summarize the movement in one or two sentences.
-
-### Return
-Summarize how to return to the start.
-"""
+NEW_BODY = (STARTER / "new-body.md").read_text("utf-8")
 
 
 # Values YAML reads as a plain string: keys, slugs, levels (not its null/bool words).
@@ -238,11 +127,7 @@ def _theme_files(folder: str) -> list[str]:
     base = THEME_DIR / folder
     if not base.is_dir():
         return []
-    return sorted(
-        p.relative_to(base).as_posix()
-        for p in base.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
-    )
+    return sorted(p.relative_to(base).as_posix() for p in walk(base))
 
 
 def _listing(names: list[str]) -> str:

@@ -1,48 +1,38 @@
 """The Markdown body -> lists, sections, summary and HowTo steps, from its top-level blocks.
 
-The blocks come from :func:`thrustlib.content.scan.scan` when the body is of the common shape,
-else from markdown-it-py's tokens (token.map gives every item its line); either way they
-are walked once. Sections are headed as real files head them (``##``, ``###`` or a line
-of bold text) and named by :class:`thrustlib.content.sections.SectionNames`. Problems here are
-warnings at their lines.
+The blocks (:mod:`thrustlib.content.blocks`) come from the line scanner when the body is
+of the common shape, else from markdown-it-py's tokens; either way they are walked once.
+Sections are headed as real files head them (``##``, ``###`` or a line of bold text) and
+named by :class:`thrustlib.content.sections.SectionNames`; lists become items in
+:mod:`thrustlib.content.items`. Problems here are warnings at their lines.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
-
-from thrustlib.content.markdown import (
-    MD,
-    html_of_blocks,
-    html_of_inline,
-    plain_text,
-    reference_markdown,
-    render_inline,
+from thrustlib.content import fastpath
+from thrustlib.content.blocks import (
+    KNOWN_RANKS,
+    Block,
+    TokenBlock,
+    Warn,
+    heading_of,
+    nest_headings,
+    token_blocks,
 )
+from thrustlib.content.fastpath import ScannedBlock
+from thrustlib.content.items import list_items
+from thrustlib.content.markdown import MD
 from thrustlib.content.model import HowToStep, ListItem, Section
-from thrustlib.content.scan import scan
 from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
-from thrustlib.content.vocabulary import slugify
+from thrustlib.content.text import slugify
 from thrustlib.errors import Problems
 
 LIST_KINDS: tuple[str, ...] = KINDS
-
-Warn = Callable[[int, str], None]
-"""Report a warning at a line of the file."""
-
-# ``**Label**: text``, ``**Label:** text`` and the underscore forms.
-LABEL_RE = re.compile(
-    r"(?P<mark>\*\*|__)(?P<label>(?:(?!(?P=mark)).)+?)(?P=mark)\s*:\s*(?P<rest>.*)"
-    r"|(?P<mark2>\*\*|__)(?P<label2>(?:(?!(?P=mark2)).)+?):(?P=mark2)\s*(?P<rest2>.*)",
-    re.DOTALL,
-)
 
 
 @dataclass(slots=True)
@@ -64,106 +54,6 @@ class Body:
     howto: tuple[HowToStep, ...] = ()
 
 
-class Block(Protocol):
-    """One top-level block of the body, as :func:`parse_body` walks it.
-
-    Made from markdown-it-py's tokens (:class:`_Block`) or, for bodies of the common
-    shape, read straight from the lines (:class:`thrustlib.content.scan.ScannedBlock`).
-    """
-
-    kind: str
-    tag: str
-    start: int
-    end: int
-
-    def heading(self) -> str: ...
-
-    def parts(self) -> list[str]: ...
-
-    def html(self, env: dict[str, Any]) -> str: ...
-
-    def bold_line(self) -> str | None: ...
-
-    def items(self, line0: int, env: dict[str, Any], warn: Warn) -> list[ListItem]: ...
-
-
-class _Block:
-    """One top-level block from markdown-it-py: its tokens and the 0-based lines it spans."""
-
-    __slots__ = ("end", "kind", "start", "tag", "tokens")
-
-    def __init__(self, tokens: list[Token], start: int, end: int) -> None:
-        self.tokens = tokens
-        self.start = start
-        self.end = end
-        self.kind = tokens[0].type
-        self.tag = tokens[0].tag
-
-    def heading(self) -> str:
-        """A heading's plain text."""
-        inline = self.tokens[1] if len(self.tokens) > 1 else None
-        return plain_text(inline.children).strip() if inline is not None else ""
-
-    def parts(self) -> list[str]:
-        """The plain text of each inline run (paragraph, item, heading) in the block."""
-        return [plain_text(t.children).strip() for t in self.tokens if t.type == "inline"]
-
-    def html(self, env: dict[str, Any]) -> str:
-        """The block's HTML, from its tokens (the file's Markdown is never parsed twice)."""
-        return html_of_blocks(self.tokens, env)
-
-    def bold_line(self) -> str | None:
-        """A paragraph's text when it is one line of bold text alone (``**Setup:**``,
-        ``**Setup**:``), without the colon; else ``None``."""
-        inline = self.tokens[1] if len(self.tokens) == 3 else None
-        if inline is None or "\n" in inline.content or inline.content[:2] not in ("**", "__"):
-            return None
-        # markdown-it leaves empty text tokens around a delimiter run; they do not count.
-        children = [t for t in inline.children or [] if t.type != "text" or t.content]
-        if len(children) < 3 or children[0].type != "strong_open":
-            return None
-        depth, close = 0, None
-        for n, token in enumerate(children):
-            depth += token.nesting if token.type in ("strong_open", "strong_close") else 0
-            if depth == 0:
-                close = n
-                break
-        if close is None:
-            return None
-        tail = children[close + 1 :]
-        if any(t.type != "text" for t in tail) or "".join(t.content for t in tail).strip() not in (
-            "",
-            ":",
-        ):
-            return None  # more than a colon after the bold text: a paragraph
-        title = plain_text(children[1:close]).strip().rstrip(":").rstrip()
-        return title or None
-
-    def items(self, line0: int, env: dict[str, Any], warn: Warn) -> list[ListItem]:
-        """A list's items; nested lists stay part of their item."""
-        return _items(self, line0, env, warn)
-
-
-def _blocks(tokens: list[Token]) -> list[_Block]:
-    """Group the token stream into top-level blocks (level 0 open ... close)."""
-    blocks: list[_Block] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        j = i
-        if token.nesting == 1:
-            depth = 0
-            while j < len(tokens):
-                depth += tokens[j].nesting
-                if depth == 0:
-                    break
-                j += 1
-        start, end = token.map if token.map else (0, 0)
-        blocks.append(_Block(tokens[i : j + 1], start, end))
-        i = j + 1
-    return blocks
-
-
 def _source(lines: list[str], blocks: Sequence[Block]) -> str:
     """The Markdown source of consecutive blocks, exactly as written."""
     if not blocks:
@@ -174,16 +64,6 @@ def _source(lines: list[str], blocks: Sequence[Block]) -> str:
 def _plain(blocks: Sequence[Block]) -> str:
     """Plain text of blocks (paragraphs, quotes, lists), one space between blocks."""
     return " ".join(part for b in blocks for part in b.parts() if part)
-
-
-BOLD_RANK = 7
-"""The rank of a line of bold text used as a heading: below every ``#`` level."""
-
-_KNOWN_RANKS = frozenset({1, 2, 3, BOLD_RANK})
-"""Heading ranks at which a known name starts a section: ``##`` and ``###`` (files that
-have no ``##`` head their sections with ``###``), a bold line, and a stray ``#``."""
-
-_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 
 
 @dataclass(slots=True)
@@ -197,18 +77,6 @@ class _Chunk:
     content: list[Block] = field(default_factory=list)
 
 
-def heading_of(block: Block) -> tuple[int, str] | None:
-    """``(rank, text)`` when ``block`` heads what follows: an ``#`` heading, or a
-    paragraph of one line that is only bold text (``**Setup:**``); else ``None``."""
-    if block.kind == "heading_open":
-        return int(block.tag[1]), block.heading()
-    if block.kind == "paragraph_open":
-        title = block.bold_line()
-        if title:
-            return BOLD_RANK, title
-    return None
-
-
 def parse_body(
     path: Path,
     body: str,
@@ -220,18 +88,17 @@ def parse_body(
 ) -> Body:
     """Walk the top-level blocks: sections, their lists, summary, HowTo steps.
 
-    ``fast`` lets bodies of the common shape be read by :func:`thrustlib.content.scan.scan` and
-    the rest by the shortcut markdown-it-py configuration; ``fast=False`` reads every
-    body with plain markdown-it-py, the reference both must agree with.
+    ``fast`` (the one switch) lets :mod:`thrustlib.content.fastpath` read the body;
+    ``fast=False`` reads it with the reference parser alone, which gives the same.
     """
     env: dict[str, Any] = {}
     lines = body.split("\n")
-    scanned = scan(body, line0, lines) if fast else None
+    scanned = fastpath.scan(body, line0, lines) if fast else None
     blocks: list[Block] = []
     if scanned is not None:
         blocks.extend(scanned)
     else:
-        blocks.extend(_blocks((MD if fast else reference_markdown()).parse(body, env)))
+        blocks.extend(token_blocks((fastpath.MD if fast else MD).parse(body, env)))
     out = Body()
 
     marker = next((i for i, b in enumerate(blocks) if b.kind == "howto_marker"), None)
@@ -297,7 +164,7 @@ def parse_body(
         consumed: set[int] = set()
         for n, block in enumerate(content):
             if block.kind in ("bullet_list_open", "ordered_list_open"):
-                for item in block.items(line0, env, warn_at):
+                for item in _list_items(block, line0, env, warn_at):
                     lists[kind].append(item if group is None else replace(item, group=group))
             elif (sub := heading_of(block)) is not None and _heads_a_list(content, n):
                 consumed.add(n)
@@ -349,7 +216,7 @@ def _chunks(blocks: list[Block], names: SectionNames) -> list[_Chunk]:
         head = heading_of(block)
         if head is not None:
             rank, title = head[0], head[1].rstrip(":").rstrip()  # "### Breathing:"
-            kind = names.kind(title) if rank in _KNOWN_RANKS else None
+            kind = names.kind(title) if rank in KNOWN_RANKS else None
             current = chunks[-1]
             # A stray "#" heading past the title stays in the text it stands in (demoted
             # on the page), unless it names a known section.
@@ -399,162 +266,18 @@ def _unique(anchor: str, taken: set[str]) -> str:
     return candidate
 
 
+def _list_items(block: Block, line0: int, env: dict[str, Any], warn: Warn) -> list[ListItem]:
+    """A list block's items: read by the scanner already, or read from the tokens now."""
+    if isinstance(block, ScannedBlock):
+        return block.list_items
+    assert isinstance(block, TokenBlock)
+    return list_items(block, line0, env, warn)
+
+
 def _html(blocks: Sequence[Block], env: dict[str, Any], top: int) -> str:
     """The HTML of blocks, one after the other (top-level blocks render independently),
     with their headings nested from ``top`` down (see :func:`nest_headings`)."""
     return nest_headings("".join(block.html(env) for block in blocks), top)
-
-
-def nest_headings(html: str, top: int) -> str:
-    """``html`` with its headings renumbered so the first is ``<h{top}>`` and none is
-    more than one level below the one it stands under (WCAG 1.3.1: a page's outline
-    never skips a level, whatever levels the file used)."""
-    if "<h" not in html:
-        return html
-    stack: list[tuple[int, int]] = []  # (level in the file, level on the page)
-
-    def renumber(found: re.Match[str]) -> str:
-        level = int(found[2])
-        if found[1]:  # a closing tag closes the heading opened last
-            return f"</h{stack[-1][1]}>"
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, min(stack[-1][1] + 1 if stack else top, 6)))
-        return f"<h{stack[-1][1]}>"
-
-    # Escaped text never holds "<h", so every match is a tag the renderer wrote.
-    return _HEADING_TAG.sub(renumber, html)
-
-
-def _items(block: _Block, line0: int, env: dict[str, Any], warn: Warn) -> list[ListItem]:
-    """The items of one list; nested lists stay part of their item."""
-    items: list[ListItem] = []
-    depth = 0
-    current: list[Token] | None = None
-    start = 0
-    for token in block.tokens[1:-1]:
-        if token.type == "list_item_open" and depth == 0:
-            current, start = [], token.map[0] if token.map else 0
-        if current is not None:
-            current.append(token)
-        depth += token.nesting
-        if token.type == "list_item_close" and depth == 0 and current is not None:
-            item = _item(current, start + line0 + 1, env, warn)
-            if item is not None:
-                items.append(item)
-            current = None
-    return items
-
-
-def _item(tokens: list[Token], line: int, env: dict[str, Any], warn: Warn) -> ListItem | None:
-    """One list item from its tokens (``list_item_open`` ... ``list_item_close``).
-
-    The item's first paragraph is its text (and label); what follows it in the item
-    (sub-bullets, further paragraphs) is kept: in the HTML as blocks, in the Markdown
-    source and the plain text after the paragraph's.
-    """
-    inner = tokens[1:-1]
-    if (
-        len(inner) == 3
-        and inner[0].type == "paragraph_open"
-        and "**" not in inner[1].content
-        and "__" not in inner[1].content
-    ):
-        # The commonest item: one paragraph of plain text, no label. Its HTML is the
-        # escaped text, as markdown-it's renderer would write it, without the walk.
-        children = inner[1].children or []
-        if len(children) == 1 and children[0].type == "text":
-            source = inner[1].content.strip()
-            text = children[0].content
-            if not source:
-                return None
-            return ListItem(None, source, text.strip(), line, escapeHtml(text).strip())
-    parts = _blocks(inner)
-    first = parts[0] if parts and parts[0].kind == "paragraph_open" else None
-    rest = parts[1:] if first is not None else parts
-    inline = first.tokens[1] if first is not None else None
-    if first is None and rest and rest[0].kind == "code_block":
-        # "-     text": four spaces past the item's content column make an indented code
-        # block, which markdown-it keeps out of the item's text. The author meant text:
-        # read it as the item's text, and say so.
-        code = rest[0].tokens[0].content.strip()
-        if code:
-            warn(
-                line,
-                "this list item is indented as code (four or more spaces after the marker),"
-                " so Markdown would show it as a code block; it is read as text: put one"
-                " space after the marker",
-            )
-            inline, rest = MD.parseInline(" ".join(code.split()), env)[0], rest[1:]
-    own = inline.content.strip() if inline is not None else ""
-    own_plain = plain_text(inline.children).strip() if inline is not None else ""
-    more_md = [_item_source(b) for b in rest]
-    more_plain = [part for b in rest for part in b.parts() if part]
-    more_html = "".join(html_of_blocks(b.tokens, env) for b in rest)
-    source = "\n\n".join(part for part in [own, *more_md] if part).strip()
-    plain = " ".join(part for part in [own_plain, *more_plain] if part).strip()
-    if not source:
-        return None
-    own_html = html_of_inline(inline.children or [], env).strip() if inline is not None else ""
-    found = LABEL_RE.fullmatch(own) if own else None
-    label = ""
-    if found is not None and inline is not None:
-        label_md = found["label"] or found["label2"]
-        # markdown-it leaves an empty text token before a leading delimiter run; skip it.
-        lead = [t for t in inline.children or [] if t.type != "text" or t.content]
-        # The label's plain text is what sits between the first strong_open and close.
-        if len(lead) >= 3 and lead[0].type == "strong_open":
-            close = next((i for i, t in enumerate(lead) if t.type == "strong_close"), None)
-            label = plain_text(lead[1:close]).strip() if close else ""
-        label = (label or label_md).strip().rstrip(":").strip()
-    if not label or found is None or inline is None:
-        return ListItem(None, source, plain, line, (own_html + more_html).strip())
-    rest_md = (found["rest"] if found["label"] is not None else found["rest2"]) or ""
-    rest_plain = (
-        own_plain[own_plain.find(label) + len(label) :] if label in own_plain else own_plain
-    )
-    rest_plain = rest_plain.lstrip().removeprefix(":").strip()
-    text = "\n\n".join(part for part in [rest_md.strip(), *more_md] if part)
-    plain = " ".join(part for part in [rest_plain, *more_plain] if part)
-    return ListItem(label, text, plain, line, (_rest_html(inline, env) + more_html).strip())
-
-
-def _item_source(block: _Block) -> str:
-    """The Markdown of a block inside a list item (a sub-list, a paragraph), as the
-    tokens give it back: sub-items one per line with their markers."""
-    if block.kind not in ("bullet_list_open", "ordered_list_open"):
-        return "\n\n".join(t.content.strip() for t in block.tokens if t.type == "inline")
-    lines: list[str] = []
-    depth = 0
-    for token in block.tokens:
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-        elif token.type == "list_item_open":
-            marker = f"{token.info}{token.markup}" if token.info else token.markup
-            lines.append(f"{'    ' * (depth - 1)}{marker} ")
-        elif token.type == "inline" and lines:
-            if lines[-1].endswith(" "):
-                lines[-1] += token.content.strip()
-            else:
-                lines.append(f"{'    ' * depth}{token.content.strip()}")
-    return "\n".join(lines)
-
-
-def _rest_html(inline: Token, env: dict[str, Any]) -> str:
-    """HTML of a labelled item's first paragraph after its label: the tokens past the
-    bold lead-in, with the colon that separates them dropped."""
-    children = inline.children or []
-    close = next((i for i, t in enumerate(children) if t.type == "strong_close"), None)
-    if close is None:  # the label was found in the source but not as one strong run
-        return render_inline(LABEL_RE.sub(r"\g<rest>\g<rest2>", inline.content)).strip()
-    rest = list(children[close + 1 :])
-    if rest and rest[0].type == "text":
-        lead = rest[0].copy()
-        lead.content = lead.content.lstrip().removeprefix(":").lstrip()
-        rest[0] = lead
-    return html_of_inline(rest, env).strip()
 
 
 def _howto_steps(

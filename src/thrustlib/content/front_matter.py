@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from thrustlib.content.vocabulary import Vocabulary, normalize
+from thrustlib.content.text import normalize
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
 
 VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")

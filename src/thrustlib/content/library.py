@@ -7,12 +7,12 @@ collects problems instead of stopping at the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 from types import MappingProxyType
 
 from thrustlib.content.model import Exercise, Library, MuscleGroup, Variation
-from thrustlib.content.vocabulary import Vocabulary, closest, normalize, sort_key
+from thrustlib.content.text import closest, normalize, sort_key
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
 
 
@@ -22,12 +22,11 @@ def build_library(
     problems: Problems,
     *,
     drafts: bool = False,
-    packed: Mapping[Path, bytes] | None = None,
 ) -> Library:
     """Index the exercises and resolve their variation tree; problems go to ``problems``.
 
-    ``packed`` holds, by display path, the whole of exercises given as outlines (see
-    :func:`thrustlib.engine.load.load_exercises`); the library opens them when asked.
+    Exercises may be outlines (what indexes read): the caller then gives the library its
+    :attr:`~thrustlib.content.model.Library.contents`.
     """
     by_slug: dict[str, Exercise] = {}
     hidden: set[str] = set()
@@ -85,11 +84,6 @@ def build_library(
         equipment=MappingProxyType({k: title_order(v) for k, v in sorted(equipment.items())}),
         variations=MappingProxyType(variations),
         families=families,
-        packed=MappingProxyType(
-            {s: packed[e.source.path] for s, e in by_slug.items() if e.source.path in packed}
-            if packed
-            else {}
-        ),
     )
 
 

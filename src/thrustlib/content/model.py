@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from thrustlib.content.vocabulary import Vocabulary
 
@@ -196,11 +196,6 @@ class Exercise:
     """Names of the fields whose values were derived rather than stated in the file
     (an inferred parent is marked on the library's :class:`Variation` instead)."""
 
-    @property
-    def url(self) -> str:
-        """The page's path below the site root, with a trailing slash."""
-        return f"exercises/{self.slug}/"
-
     def is_inferred(self, field_name: str) -> bool:
         """True when ``field_name`` was derived, not written in the file."""
         return field_name in self.inferred
@@ -242,6 +237,24 @@ class Variation:
     """True when ``parent`` was inferred from the titles rather than stated."""
 
 
+class Contents(Protocol):
+    """The whole exercises behind a library's outlines, opened one at a time by slug
+    (:class:`thrustlib.engine.packing.PackedContents` keeps them packed)."""
+
+    def whole(self, slug: str) -> Exercise | None:
+        """The whole exercise, or ``None`` when the library holds it whole already."""
+
+
+class _NoContents:
+    """The contents of a library whose exercises are all whole."""
+
+    def whole(self, slug: str) -> Exercise | None:
+        return None
+
+
+NO_CONTENTS: Contents = _NoContents()
+
+
 @dataclass(frozen=True, slots=True)
 class Library:
     """Every exercise of a site and the indexes built over them."""
@@ -264,9 +277,9 @@ class Library:
     families: tuple[str, ...] = ()
     """Slugs of the roots that have at least one variation, sorted by title."""
 
-    packed: Mapping[str, bytes] = field(default_factory=dict)
-    """Exercises held as outlines in ``exercises``, whole and packed, by slug: parsed in
-    another process or read from the cache, and opened only by :meth:`whole`."""
+    contents: Contents = field(default_factory=lambda: NO_CONTENTS)
+    """Where the page content of exercises held as outlines in ``exercises`` is kept
+    (parsed in another process or read from the cache), for :meth:`whole`."""
 
     def __len__(self) -> int:
         return len(self.exercises)
@@ -276,12 +289,8 @@ class Library:
 
     def whole(self, slug: str) -> Exercise:
         """The exercise with its page content (``self[slug]`` may be an outline of it)."""
-        data = self.packed.get(slug)
-        if data is None:
-            return self.exercises[slug]
-        from thrustlib.engine.packing import unpack  # packing builds on this module
-
-        return unpack(data)
+        found = self.contents.whole(slug)
+        return self.exercises[slug] if found is None else found
 
     def pick(self, slugs: tuple[str, ...] | list[str]) -> list[Exercise]:
         """The exercises for ``slugs``, in the order given."""

@@ -27,15 +27,9 @@ from thrustlib.content.front_matter import (
     video_id,
 )
 from thrustlib.content.model import Exercise, HowToStep, Source
+from thrustlib.content.text import normalize, slugify
 from thrustlib.content.titles import run_together, title_from_description
-from thrustlib.content.vocabulary import (
-    Vocabulary,
-    equipment_key,
-    level_key,
-    normalize,
-    slugify,
-    unknown_level,
-)
+from thrustlib.content.vocabulary import Vocabulary, equipment_key, level_key, unknown_level
 from thrustlib.errors import ContentError, Problem, Problems
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

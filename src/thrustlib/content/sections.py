@@ -10,10 +10,11 @@ trailing colon ignored) against these names. A site adds names in ``site.toml``:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from thrustlib.content.text import normalize
 
 KINDS: tuple[str, ...] = ("setup", "execution", "tips", "mistakes")
 """The four known sections, in the order the model and the API list them."""
@@ -70,13 +71,10 @@ BUILT_IN: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
 def heading_key(title: str) -> str:
     """A heading's text as it is matched: case and runs of separators folded as muscle
     names are (``Set-up`` is ``set up``), a trailing colon dropped."""
-    return _SEPARATORS.sub(" ", title.strip().rstrip(":").casefold()).strip()
+    return normalize(title.strip().rstrip(":"))
 
 
 @dataclass(frozen=True, slots=True)

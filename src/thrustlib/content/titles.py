@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from thrustlib.content.vocabulary import fold
+from thrustlib.content.text import fold
 
 # A word: letters and digits, with apostrophes and inner hyphens ("Single-Leg", "Farmer's").
 _WORD = re.compile(r"[^\W_](?:[\w'\u2019]|-(?=[^\W_]))*")

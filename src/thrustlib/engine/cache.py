@@ -29,10 +29,11 @@ from pathlib import Path
 
 from thrustlib import __version__
 from thrustlib.config import SiteConfig
+from thrustlib.content import files
+from thrustlib.content.files import find_exercise_files
 from thrustlib.content.parse import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
-from thrustlib.engine.load import find_exercise_files
 from thrustlib.errors import Problem
 
 log = logging.getLogger(__name__)
@@ -221,24 +222,24 @@ def _record_path(config: SiteConfig, output: Path) -> Path:
 
 
 def _walk_names(folder: Path) -> Iterator[str]:
-    for current, dirs, files in os.walk(folder):
-        dirs.sort()
-        base = Path(current).relative_to(folder)
-        for name in (*dirs, *sorted(files)):
-            yield (base / name).as_posix()
+    """Every file and folder below ``folder``, by relative name: all of them, since the
+    output folder's state is what a manifest is about."""
+    for path in files.walk(folder, skip=lambda name: False, folders=True):
+        yield path.relative_to(folder).as_posix()
 
 
 # -- files ---------------------------------------------------------------------------
 
 
 def _tree(folder: Path, *, skip: tuple[str, ...] = ()) -> Iterator[tuple[str, bytes]]:
-    """(relative path, bytes) of every file below ``folder``, sorted; none if it is absent."""
-    if not folder.is_dir():
-        return
-    for relative in _walk_names(folder):
-        path = folder / relative
-        if not any(part in skip for part in path.parts) and path.is_file():
-            yield relative, path.read_bytes()
+    """(relative path, bytes) of every file below ``folder`` that a build reads (editor
+    leftovers and ``skip`` names left out), sorted; none if it is absent."""
+
+    def skipped(name: str) -> bool:
+        return name in skip or files.is_editor_leftover(name)
+
+    for path in files.walk(folder, skip=skipped):
+        yield path.relative_to(folder).as_posix(), path.read_bytes()
 
 
 def _framed(*parts: bytes) -> bytes:

@@ -1,16 +1,18 @@
-"""Find and read the exercise files of a site, then parse them all.
+"""Read and parse every exercise file of a site, on every core and from the cache.
 
-Walks are sorted so that every run sees the files in the same order, and editor
-leftovers (dotfiles, ``~`` backups, ``#autosave#``, swap files) are never content.
+An entry per file: its parse result, or why it could not be read. The entries are in
+the order :func:`thrustlib.content.files.walk` finds the files, however many processes
+parsed them.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from thrustlib.content import files
+from thrustlib.content.files import display_path, find_exercise_files
 from thrustlib.content.model import Exercise
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.content.vocabulary import Vocabulary
@@ -20,62 +22,6 @@ from thrustlib.errors import Problem, Problems
 
 if TYPE_CHECKING:
     from thrustlib.engine.cache import ParseCache
-
-EXERCISE_SUFFIXES = (".md", ".markdown")
-
-
-def is_editor_leftover(name: str) -> bool:
-    """True for files an editor or OS leaves beside real ones (dotfiles, ``~`` backups,
-    swap, autosave and merge leftovers): never part of a site, in any of its folders."""
-    return name.startswith((".", "#")) or name.endswith(
-        ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
-    )
-
-
-def is_ignored(name: str) -> bool:
-    """True for names in the exercises folder that are never exercises: editor leftovers,
-    and ``_`` names (set aside by their author)."""
-    return name.startswith("_") or is_editor_leftover(name)
-
-
-def find_exercise_files(folder: Path) -> Iterator[Path]:
-    """Every exercise file below ``folder`` (recursively), in sorted order.
-
-    A folder's files come before its subfolders', as ``os.walk`` lists them; links to
-    folders are not followed (a link loop would never end), links to files are.
-    """
-    if folder.is_dir():
-        yield from _walk(str(folder))
-
-
-def _walk(top: str) -> Iterator[Path]:
-    try:
-        with os.scandir(top) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError:
-        return  # a folder that cannot be listed has no files to give, as with os.walk
-    folders = []
-    for entry in entries:
-        if is_ignored(entry.name):
-            continue
-        # Only regular files: reading a named pipe or device would block the build. The
-        # entry's own type answers for most files without another system call.
-        if entry.is_dir():
-            if not entry.is_symlink():
-                folders.append(entry.path)
-        elif entry.name.endswith(EXERCISE_SUFFIXES) and entry.is_file():
-            yield Path(entry.path)
-    for path in folders:
-        yield from _walk(path)
-
-
-def display_path(path: Path, root: Path) -> Path:
-    """``path`` relative to ``root`` when it is inside it, for short messages."""
-    try:
-        return path.relative_to(root)
-    except ValueError:
-        return path
-
 
 Entry = packing.Packed | Problem
 """What one exercise file gave: its parse result (with the whole exercise packed beside
@@ -119,13 +65,13 @@ def read_entries(
     parse may be shared among ``jobs`` processes (``None``: one per core); the results
     are the same, in the same order, however many ran.
     """
-    files: list[Path] = []
+    paths: list[Path] = []
     # One entry per file, in walk order: its parse result, or why it could not be read.
     entries: list[Entry] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes | Path]] = []
     for path in find_exercise_files(folder):
-        files.append(path)
+        paths.append(path)
         shown = display_path(path, root) if root is not None else path
         if cache is None:
             # Read by whichever process parses the file: no serial pass over the disk.
@@ -149,7 +95,7 @@ def read_entries(
         if cache is not None and not isinstance(parsed, Problem):
             parsed = cache.put(key, parsed)
         entries[index] = parsed
-    return list(zip(files, entries, strict=True))
+    return list(zip(paths, entries, strict=True))
 
 
 def read_entry(path: Path, shown: Path, vocabulary: Vocabulary) -> Entry:
@@ -191,30 +137,9 @@ def take_entries(
     return exercises
 
 
-def walk_order(path: Path, folder: Path) -> tuple[tuple[int, str], ...]:
-    """A sort key that puts files in :func:`find_exercise_files`'s order: a folder's own
-    files by name, then its subfolders' by name."""
-    parts = path.relative_to(folder).parts
-    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
-
-
-def read_file(path: Path) -> bytes:
-    """The bytes of the file ``path``."""
-    # The bare system calls: a buffered file object costs several more per file (fstat,
-    # ioctl, lseek) and a few objects, which shows at ten thousand files.
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def _read(shown: Path, path: Path) -> bytes | Problem:
     try:
-        return read_file(path)
+        return files.read_file(path)
     except OSError as exc:
         return Problem(shown, None, f"cannot read the file: {exc.strerror or exc}")
 

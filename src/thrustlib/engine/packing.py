@@ -17,12 +17,13 @@ import datetime as dt
 import io
 import operator
 import pickle
-from collections.abc import Callable, Iterable
-from pathlib import PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
-from thrustlib.content.model import Exercise, HowToStep, ListItem, Section, Source
+from thrustlib.content.model import Exercise, HowToStep, Library, ListItem, Section, Source
 from thrustlib.content.parse import ParseResult
 from thrustlib.errors import Problem
 
@@ -163,3 +164,32 @@ def unpack(data: bytes) -> Exercise:
     if not isinstance(exercise, Exercise):
         raise TypeError(f"packed bytes hold a {type(exercise).__name__}, not an Exercise")
     return exercise
+
+
+@dataclass(frozen=True, slots=True)
+class PackedContents:
+    """Whole exercises kept packed by slug, each opened only when its page needs it."""
+
+    packed: Mapping[str, bytes]
+
+    @classmethod
+    def of(cls, library: Library, by_path: Mapping[Path, bytes]) -> PackedContents:
+        """The packed exercises of ``library``'s outlines, from their bytes by file."""
+        return cls(
+            MappingProxyType(
+                {
+                    slug: by_path[e.source.path]
+                    for slug, e in library.exercises.items()
+                    if e.source.path in by_path
+                }
+            )
+        )
+
+    def whole(self, slug: str) -> Exercise | None:
+        data = self.packed.get(slug)
+        return None if data is None else unpack(data)
+
+    def without(self, slugs: Iterable[str]) -> PackedContents:
+        """These contents less ``slugs`` (exercises the library now holds whole)."""
+        gone = set(slugs)
+        return PackedContents({s: d for s, d in self.packed.items() if s not in gone})

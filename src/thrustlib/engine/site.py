@@ -15,25 +15,34 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from thrustlib.config import SiteConfig
-from thrustlib.content.library import build_library
-from thrustlib.content.model import Exercise, Library
-from thrustlib.engine import cache as content_cache
-from thrustlib.engine.load import (
+from thrustlib.content.files import (
     EXERCISE_SUFFIXES,
-    Entry,
     display_path,
     find_exercise_files,
     is_ignored,
-    read_entries,
-    read_entry,
-    take_entries,
     walk_order,
 )
+from thrustlib.content.library import build_library
+from thrustlib.content.model import Exercise, Library
+from thrustlib.engine import cache as content_cache
+from thrustlib.engine import packing
+from thrustlib.engine.load import Entry, read_entries, read_entry, take_entries
 from thrustlib.errors import ContentError, Problem, Problems
-from thrustlib.serve.watch import Changes
+
+
+class Changes(Protocol):
+    """What the preview saw change (:class:`thrustlib.serve.watch.Changes` has these)."""
+
+    @property
+    def paths(self) -> frozenset[Path]:
+        """Exercise files created, written, deleted or renamed."""
+
+    @property
+    def rescan(self) -> bool:
+        """A folder of exercises came, went or moved: walk the exercises folder again."""
 
 
 def _structure(exercise: Exercise) -> tuple[Any, ...]:
@@ -209,9 +218,11 @@ class Engine:
             packed: dict[Path, bytes] = {}
             exercises = take_entries(self.entries.values(), problems, packed)
             mark = len(problems.items)
-            library = build_library(
-                exercises, self.config.vocabulary, problems, drafts=self.drafts, packed=packed
-            )
+            library = build_library(exercises, self.config.vocabulary, problems, drafts=self.drafts)
+            if packed:
+                library = dataclasses.replace(
+                    library, contents=packing.PackedContents.of(library, packed)
+                )
             self.library_problems = problems.items[mark:]
             changed = None
         if problems.has_errors():
@@ -240,6 +251,8 @@ class Engine:
             # variation tree), so the new parse result can stand in for the old one.
             swapped[listed.slug] = now
         exercises = MappingProxyType({**old.exercises, **swapped})
-        # A swapped exercise is whole: its old packed form must not be opened instead.
-        packed = {slug: data for slug, data in old.packed.items() if slug not in swapped}
-        return dataclasses.replace(old, exercises=exercises, packed=packed), set(swapped)
+        contents = old.contents
+        if isinstance(contents, packing.PackedContents):
+            # A swapped exercise is whole: its old packed form must not be opened instead.
+            contents = contents.without(swapped)
+        return dataclasses.replace(old, exercises=exercises, contents=contents), set(swapped)

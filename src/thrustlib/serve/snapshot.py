@@ -8,14 +8,17 @@ edited exercise carry over to the new snapshot. Templates, static files and site
 change everything and start from an empty cache.
 
 Nothing here holds a lock or a socket: :mod:`thrustlib.serve.server` makes snapshots on its
-rebuild thread and publishes them.
+rebuild thread and publishes them as :class:`Live` values, which :mod:`thrustlib.serve.http`
+answers requests from.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from thrustlib.content.model import Library
+from thrustlib.errors import Problem
 from thrustlib.site.render import Renderer
 
 
@@ -57,6 +60,20 @@ class Snapshot:
         if paths is not None and paths != self.paths:
             pages = {p: data for p, data in pages.items() if p in paths}
         return Snapshot(library, self.renderer, paths or self.paths, pages)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Live:
+    """What the server shows, swapped as one value: the site, the errors, their generation."""
+
+    snapshot: Snapshot | None
+    """The last good build, or ``None`` when there has not been one yet."""
+
+    errors: tuple[Problem, ...] = ()
+    """Errors of the latest attempt, shown over every page; empty after a good build."""
+
+    generation: int = 0
+    """Counts finished attempts, good or bad; pages reload when it moves."""
 
 
 def sample(paths: Iterable[str]) -> list[str]:

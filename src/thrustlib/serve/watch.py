@@ -21,7 +21,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
-from thrustlib.engine.load import EXERCISE_SUFFIXES, is_editor_leftover, is_ignored
+from thrustlib.content.files import EXERCISE_SUFFIXES, is_editor_leftover, is_ignored
 
 log = logging.getLogger(__name__)
 

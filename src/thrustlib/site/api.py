@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from thrustlib.content.model import Exercise, Library, ListItem
+from thrustlib.site import urls
 
 SCHEMA_VERSION = 1
 SCHEMA_RESOURCE = "exercises.schema.json"
@@ -34,7 +35,7 @@ def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[s
     return {
         "slug": exercise.slug,
         "title": exercise.title,
-        "url": base_url + exercise.url,
+        "url": base_url + urls.exercise(exercise.slug),
         "description": exercise.description,
         "video": exercise.video,
         "muscles": list(exercise.muscles),
@@ -94,7 +95,7 @@ def _muscles_json(library: Library, base: str) -> list[dict[str, Any]]:
             "key": key,
             "name": vocabulary.muscle(key).name,
             "region": vocabulary.muscle(key).region,
-            "url": f"{base}muscles/{key}/",
+            "url": base + urls.muscle(key),
             "exercises": list(group.primary),
             "secondary_exercises": list(group.secondary),
         }

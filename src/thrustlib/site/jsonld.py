@@ -14,12 +14,9 @@ from typing import Any
 
 from thrustlib.content.model import Exercise
 from thrustlib.content.vocabulary import equipment_name
+from thrustlib.site import urls
 
 SCHEMA_ORG = "https://schema.org"
-THUMBNAIL = "https://i.ytimg.com/vi/{id}/hqdefault.jpg"
-WATCH = "https://www.youtube.com/watch?v={id}"
-EMBED_NOCOOKIE = "https://www.youtube-nocookie.com/embed/"
-EMBED_PLAIN = "https://www.youtube.com/embed/"
 
 # JSON's own escapes keep the text identical for a JSON parser while no HTML parser can
 # see a tag or a character reference in it. U+2028/9 are escaped too: valid in JSON but
@@ -45,11 +42,6 @@ def dump_jsonld(data: Any) -> str:
     return text.translate(_ESCAPE_TABLE) if _ESCAPED.search(text) else text
 
 
-def embed_base(nocookie: bool) -> str:
-    """The player URL prefix: privacy-enhanced youtube-nocookie.com unless turned off."""
-    return EMBED_NOCOOKIE if nocookie else EMBED_PLAIN
-
-
 def video_object(
     exercise: Exercise, page_url: str, *, nocookie: bool = True
 ) -> dict[str, Any] | None:
@@ -62,9 +54,9 @@ def video_object(
         "@id": page_url + "#video",
         "name": exercise.title,
         "description": exercise.description or exercise.title,
-        "thumbnailUrl": THUMBNAIL.format(id=exercise.video),
-        "embedUrl": embed_base(nocookie) + exercise.video,
-        "contentUrl": WATCH.format(id=exercise.video),
+        "thumbnailUrl": urls.video_thumbnail(exercise.video),
+        "embedUrl": urls.video_embed_base(nocookie) + exercise.video,
+        "contentUrl": urls.video_watch(exercise.video),
     }
     if exercise.video_uploaded is not None:
         video["uploadDate"] = exercise.video_uploaded.isoformat()

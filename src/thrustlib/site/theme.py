@@ -22,17 +22,15 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from thrustlib.engine.load import is_editor_leftover
+from thrustlib.content.files import is_editor_leftover
 from thrustlib.errors import Problem, ThemeError
+from thrustlib.site import urls
 
 THEME_DIR = Path(__file__).parent.parent / "theme"
 """The default theme shipped in the package."""
 
 FINGERPRINTED = ("thrustlib.css", "thrustlib.js")
 """Static files served under a content-hashed name, so they can be cached forever."""
-
-STATIC_PREFIX = "static/"
-
 
 TEMPLATE_SUFFIXES = (".html", ".htm", ".xml")
 """Files of a templates folder that are templates (a README.md beside them is not)."""
@@ -211,7 +209,7 @@ def collect_static(site_static: Path | None) -> tuple[dict[str, StaticFile], dic
     for name, source in sorted(files.items()):
         data = source.read_bytes()
         public = fingerprint(name, data) if name in FINGERPRINTED else name
-        path = STATIC_PREFIX + public
+        path = urls.static(public)
         out[path] = StaticFile(path, data)
         names[name] = path
     return out, names

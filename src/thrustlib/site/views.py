@@ -18,7 +18,7 @@ from thrustlib.content.markdown import render_block, render_inline
 from thrustlib.content.model import Exercise, Library, ListItem
 from thrustlib.content.sections import TITLES as SECTION_TITLES
 from thrustlib.content.vocabulary import equipment_name
-from thrustlib.site.jsonld import THUMBNAIL, WATCH
+from thrustlib.site import urls
 
 # Anchors the exercise template uses itself; a section the file calls "Video" or
 # "Step 1" must not take one of them.
@@ -59,7 +59,7 @@ def _link(ancestors: tuple[tuple[str, str], ...], target: str, file_links: bool)
     path = path[len(folder) :]
     if not path or path.endswith("/"):
         if file_links:
-            path += "index.html"
+            path += urls.INDEX
         elif not path and not up:
             path = "./"
     return up + path + hash_ + fragment
@@ -254,8 +254,7 @@ class Views:
 
     def exercise_link(self, slug: str, *, current: bool = False) -> Link:
         """Link to an exercise page."""
-        exercise = self.library[slug]
-        return Link(exercise.title, self.href(exercise.url), current)
+        return Link(self.library[slug].title, self.href(urls.exercise(slug)), current)
 
     def muscle_link(self, key: str, *, counted: bool = True) -> Link:
         """Link to a muscle page, with its exercise count unless ``counted`` is off.
@@ -265,22 +264,22 @@ class Views:
         """
         group = self.library.muscles.get(key)
         count = group.count if counted and group is not None else None
-        return Link(self.muscle_name(key), self.href(f"muscles/{key}/"), count=count)
+        return Link(self.muscle_name(key), self.href(urls.muscle(key)), count=count)
 
     def equipment_link(self, key: str, *, counted: bool = True) -> Link:
         """Link to an equipment page, with its exercise count unless ``counted`` is off."""
         count = len(self.library.equipment.get(key, ())) if counted else None
-        return Link(equipment_name(key), self.href(f"equipment/{key}/"), count=count)
+        return Link(equipment_name(key), self.href(urls.equipment(key)), count=count)
 
     def family_link(self, root: str, *, counted: bool = True) -> Link:
         """Link to a variation family's page, with the family's size."""
         size = len(self.library.family(root)) if counted else None
-        return Link(self.library[root].title, self.href(f"variations/{root}/"), count=size)
+        return Link(self.library[root].title, self.href(urls.family(root)), count=size)
 
     def card(self, slug: str) -> Card:
         """An exercise as a list entry."""
         e = self.library[slug]
-        href = self.href(e.url)
+        href = self.href(urls.exercise(slug))
         made = self._cards.get((slug, href))
         if made is not None:
             return made
@@ -353,8 +352,8 @@ class Views:
             else Video(
                 id=e.video,
                 title=e.title,
-                thumbnail=THUMBNAIL.format(id=e.video) if self.thumbnails else None,
-                watch=WATCH.format(id=e.video),
+                thumbnail=urls.video_thumbnail(e.video) if self.thumbnails else None,
+                watch=urls.video_watch(e.video),
                 embed_base=self.embed_base,
             ),
             blocks=tuple(blocks.values()),

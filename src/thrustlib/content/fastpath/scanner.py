@@ -1,16 +1,13 @@
 """The common shape of an exercise body, read line by line instead of by markdown-it-py.
 
-Nearly every body is made of the same few things: ``#`` headings, tight lists of
+Nearly every tidy body is made of the same few things: ``#`` headings, tight lists of
 one-line items (``- text``, ``1. **Label**: text``), paragraphs of plain sentences and
-the ``<!-- howto -->`` marker. For those, markdown-it-py's general machinery (every
-block rule asked at every line, a token per element, an inline parse per item) costs
-several times what reading the lines does, and was most of a large build's parse time.
-
-:func:`scan` reads a body of that shape straight into the blocks :mod:`thrustlib.content.body`
-walks, with the HTML and plain text markdown-it-py would give. It gives up (``None``)
-at the first line it is not certain about, and the body then goes through markdown-it-py
-as before; so the shape it accepts is deliberately narrow, and ``tests/test_scan.py``
-checks on generated and real documents that both roads give the same result.
+the ``<!-- howto -->`` marker. :func:`scan` reads a body of that shape straight into the
+blocks :mod:`thrustlib.content.body` walks, with the HTML and plain text markdown-it-py
+would give. It gives up (``None``) at the first line it is not certain about, and the
+body then goes through markdown-it-py; ``tests/test_scan.py`` and
+``tests/test_reading_reference.py`` check on generated and real documents that both
+roads give the reference's result.
 """
 
 from __future__ import annotations
@@ -19,7 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from thrustlib.content.markdown import HOWTO_MARKER, ORDERED_LEAD
+from thrustlib.content.fastpath.tokens import ORDERED_LEAD
+from thrustlib.content.markdown import HOWTO_MARKER
 from thrustlib.content.model import ListItem
 
 # Characters at which one of the enabled inline rules (escape, code, strikethrough,
@@ -84,9 +82,6 @@ class ScannedBlock:
 
     def bold_line(self) -> str | None:
         return None  # the scanner takes no bold text but labels, and no label is alone
-
-    def items(self, line0: int, env: dict[str, Any], warn: Any) -> list[ListItem]:
-        return self.list_items
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,24 @@
+"""The faster reading of exercise bodies: one module, behind one switch.
+
+A build reads most bodies here; ``parse_body(..., fast=False)`` reads every body with
+the reference parser alone (:data:`thrustlib.content.markdown.MD`, markdown-it-py's
+"commonmark" preset with tables and strikethrough, raw HTML off). Both give the same
+model: ``tests/test_reading_reference.py`` holds this module to plain markdown-it-py on
+generated documents, non-ASCII digits and letters included. Two shortcuts live here:
+
+- :func:`scan` reads a body of the common shape (``#`` headings, tight lists of one-line
+  items such as ``1. **Label**: text``, paragraphs of plain sentences, the ``<!-- howto
+  -->`` marker) straight from its lines into the blocks :mod:`thrustlib.content.body`
+  walks, with the HTML and plain text markdown-it-py would give, and declines (``None``)
+  at the first line it is not certain about;
+- :data:`MD` is markdown-it-py configured as the reference, with block lines routed by
+  their first character and inline parses skipped where the result is one text token,
+  for every body the scanner declines.
+"""
+
+from __future__ import annotations
+
+from thrustlib.content.fastpath.scanner import ScannedBlock, scan
+from thrustlib.content.fastpath.tokens import MD
+
+__all__ = ["MD", "ScannedBlock", "scan"]

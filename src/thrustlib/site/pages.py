@@ -1,0 +1,320 @@
+"""One function per page kind, and the frame every page shares.
+
+A kind's function reads the library through the page's views and returns a :class:`Page`:
+its template, its name and description, the template's own variables and what the frame
+needs to know of it. :func:`context` then adds what every page has in common (the head
+title, the canonical URL, the breadcrumbs, the main navigation and the JSON-LD), in one
+place for all kinds.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from thrustlib.config import SiteConfig
+from thrustlib.content.model import Library
+from thrustlib.content.text import sort_key
+from thrustlib.content.vocabulary import equipment_name
+from thrustlib.site import jsonld as structured
+from thrustlib.site import urls
+from thrustlib.site.views import Card, Link, Views, markdown_block
+
+NAV = (
+    ("Exercises", urls.EXERCISES),
+    ("Muscles", urls.MUSCLES),
+    ("Equipment", urls.EQUIPMENT),
+    ("Variations", urls.VARIATIONS),
+)
+"""The main navigation: each section's name and URL."""
+
+# With each section's output file, so that marking the current one costs no string work.
+_NAV_FILES = tuple((name, url, urls.page_file(url)) for name, url in NAV)
+
+
+@dataclass(frozen=True, slots=True)
+class PageInput:
+    """What a page function reads: the library, the configuration and the page's views."""
+
+    library: Library
+    config: SiteConfig
+    views: Views
+    """Links relative to the page being rendered."""
+
+    base: str
+    """What makes a site path absolute: ``base_url`` when absolute, else its path."""
+
+    absolute_base: str | None
+    """``base_url`` when it is absolute, else ``None`` (then no page has a canonical URL)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page as its kind makes it, before :func:`context` adds the shared frame."""
+
+    template: str
+    title: str
+    """The page's name (its h1)."""
+
+    description: str
+    """Meta and Open Graph description."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    """The template's own variables."""
+
+    trail: tuple[tuple[str, str], ...] | None = ()
+    """Breadcrumbs between Home and the page itself, as (name, site path); ``None`` for
+    no breadcrumbs at all (the home page, which is where they start)."""
+
+    head_title: str | None = None
+    """The ``<title>``, when it is not "title · site title"."""
+
+    canonical: bool = True
+    """Whether the page has a canonical URL (the 404 page, served at any address, has not)."""
+
+    og_type: str = "website"
+    image: str | None = None
+    """Social card image, if any."""
+
+    jsonld: tuple[dict[str, Any], ...] = ()
+    """Structured data of the page itself, before the breadcrumbs' (if published)."""
+
+    breadcrumb_jsonld: bool = False
+    """Publish the breadcrumbs as a schema.org ``BreadcrumbList`` too."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What ``base.html`` puts in ``<head>`` and around the content."""
+
+    path: str
+    """Output path of the page."""
+
+    title: str
+    """The page's name (its h1)."""
+
+    head_title: str
+    """The ``<title>``."""
+
+    description: str
+    """Meta and Open Graph description."""
+
+    canonical: str | None
+    """Absolute URL, or ``None`` when ``base_url`` is only a path."""
+
+    og_type: str
+    """``article`` for exercises, ``website`` otherwise."""
+
+    image: str | None
+    """Social card image (the video thumbnail), if any."""
+
+    breadcrumbs: tuple[Link, ...]
+    """Home > ... > this page; empty on the home page."""
+
+    nav: tuple[tuple[Link, str | None], ...]
+    """Main navigation links, each with its ``aria-current`` value or ``None``."""
+
+    jsonld: tuple[Markup, ...]
+    """Serialized JSON-LD blocks, already escaped for a script element."""
+
+
+def context(page: Page, path: str, given: PageInput, assets: Mapping[str, str]) -> dict[str, Any]:
+    """Everything the template of ``page`` (at output path ``path``) is rendered with."""
+    config, views = given.config, given.views
+
+    def asset(name: str) -> str:
+        return views.href(assets[name])
+
+    breadcrumbs: tuple[Link, ...] = ()
+    jsonld = page.jsonld
+    if page.trail is not None:
+        crumbs = (("Home", urls.HOME), *page.trail, (page.title, urls.page_url(path)))
+        last = len(crumbs) - 1
+        breadcrumbs = tuple(
+            Link(name, views.href(target), current=n == last)
+            for n, (name, target) in enumerate(crumbs)
+        )
+        if page.breadcrumb_jsonld:
+            named = [(name, given.base + target) for name, target in crumbs]
+            jsonld = (*jsonld, structured.breadcrumb_list(named))
+    absolute = given.absolute_base
+    meta = PageMeta(
+        path=path,
+        title=page.title,
+        head_title=f"{page.title} · {config.title}" if page.head_title is None else page.head_title,
+        description=page.description,
+        canonical=absolute + urls.page_url(path) if absolute and page.canonical else None,
+        og_type=page.og_type,
+        image=page.image,
+        breadcrumbs=breadcrumbs,
+        nav=_nav(views, path),
+        jsonld=tuple(Markup(structured.dump_jsonld(d)) for d in jsonld),
+    )
+    return {"link": views.href, "asset": asset, "site": config, **page.values, "page": meta}
+
+
+def _nav(views: Views, path: str) -> tuple[tuple[Link, str | None], ...]:
+    out = []
+    for name, url, file in _NAV_FILES:
+        state = "page" if path == file else None
+        if state is None and path.startswith(url):
+            state = "true"  # inside the section: marked, but not "this page"
+        out.append((Link(name, views.href(url), current=state == "page"), state))
+    return tuple(out)
+
+
+# -- the pages that are not one of a kind's many ------------------------------------------
+
+
+def home(given: PageInput) -> Page:
+    """The home page: the site's intro, muscles by region, families and equipment."""
+    library, views, config = given.library, given.views, given.config
+    values = {
+        "intro": markdown_block(config.intro),
+        "regions": views.regions(),
+        "families": tuple(views.family_link(r) for r in library.families),
+        "equipment": tuple(views.equipment_link(k) for k in library.equipment),
+        "total": len(library),
+    }
+    # The home page is the site: its <title> is the site's, and breadcrumbs start here.
+    title = config.title
+    return Page("index.html", title, config.description, values, trail=None, head_title=title)
+
+
+def exercises(given: PageInput) -> Page:
+    """Every exercise A-Z, by first letter."""
+    library = given.library
+    description = f"All {len(library)} exercises from A to Z, with muscles and equipment."
+    values = {"letters": _by_letter(given.views, library)}
+    return Page("exercises.html", "All exercises", description, values)
+
+
+def muscles(given: PageInput) -> Page:
+    """Muscles by body region."""
+    description = "Exercises grouped by the muscle they work, region by region."
+    return Page("muscles.html", "Muscles", description, {"regions": given.views.regions()})
+
+
+def equipment(given: PageInput) -> Page:
+    """Every piece of equipment."""
+    views = given.views
+    values = {"equipment": tuple(views.equipment_link(k) for k in given.library.equipment)}
+    description = "Exercises grouped by the equipment they need."
+    return Page("equipment-index.html", "Equipment", description, values)
+
+
+def variations(given: PageInput) -> Page:
+    """Every variation family as a tree."""
+    views = given.views
+    trees = tuple((views.family_link(r), views.tree(r)) for r in given.library.families)
+    values = {"families": trees}
+    description = "Exercise families: each exercise with the variations built on it."
+    return Page("variations.html", "Variations", description, values)
+
+
+def not_found(given: PageInput) -> Page:
+    """The page for a missing address."""
+    description = "There is no page at this address."
+    return Page("404.html", "Page not found", description, canonical=False)
+
+
+# -- one page per exercise, muscle, piece of equipment and family ------------------------
+
+
+def exercise(given: PageInput, slug: str) -> Page:
+    """An exercise's page, with its HowTo, VideoObject and BreadcrumbList data."""
+    library, views, config = given.library, given.views, given.config
+    whole = library.whole(slug)
+    view = views.exercise(whole)
+    # Reached from its first muscle when it has one, through its ancestors.
+    if whole.muscles:
+        first = whole.muscles[0]
+        trail = [(views.muscle_name(first), urls.muscle(first))]
+    else:
+        trail = [("Exercises", urls.EXERCISES)]
+    trail += [(library[s].title, urls.exercise(s)) for s in library.lineage(slug)[:-1]]
+    page_url = given.base + urls.exercise(slug)
+    nocookie = config.video_nocookie
+    data = (
+        structured.howto(whole, page_url, nocookie=nocookie),
+        structured.video_object(whole, page_url, nocookie=nocookie),
+    )
+    return Page(
+        "exercise.html",
+        whole.title,
+        whole.description,
+        {"exercise": view},
+        tuple(trail),
+        og_type="article",
+        image=urls.video_thumbnail(view.video.id) if view.video else None,
+        jsonld=tuple(d for d in data if d is not None),
+        breadcrumb_jsonld=True,
+    )
+
+
+def muscle(given: PageInput, key: str) -> Page:
+    """A muscle's page: the exercises that work it first, then those that work it too."""
+    views = given.views
+    named = given.library.vocabulary.muscle(key)
+    group = given.library.muscles[key]
+    values = {
+        "muscle": named.name,
+        "region": named.region,
+        "primary": views.cards(group.primary),
+        "secondary": views.cards(group.secondary),
+    }
+    description = f"{group.count} exercises that work the {named.name.lower()}."
+    trail = (("Muscles", urls.MUSCLES),)
+    return Page("muscle.html", named.name, description, values, trail)
+
+
+def tool(given: PageInput, key: str) -> Page:
+    """A piece of equipment's page: the exercises that use it."""
+    slugs = given.library.equipment[key]
+    title = equipment_name(key)
+    description = f"Exercises with the {title.lower()}: {len(slugs)}."
+    trail = (("Equipment", urls.EQUIPMENT),)
+    return Page("equipment.html", title, description, {"cards": given.views.cards(slugs)}, trail)
+
+
+def family(given: PageInput, root: str) -> Page:
+    """A variation family's page: its root and every variation of it, as a tree."""
+    views = given.views
+    name = given.library[root].title
+    values = {"root": views.exercise_link(root), "tree": views.tree(root)}
+    description = f"The {name} and every variation of it, as a tree."
+    trail = (("Variations", urls.VARIATIONS),)
+    return Page("family.html", f"{name} variations", description, values, trail)
+
+
+INDEXES: dict[str, Callable[[PageInput], Page]] = {
+    urls.HOME: home,
+    urls.NOT_FOUND: not_found,
+    urls.EXERCISES: exercises,
+    urls.MUSCLES: muscles,
+    urls.EQUIPMENT: equipment,
+    urls.VARIATIONS: variations,
+}
+"""The page functions of the pages there is one of, by URL."""
+
+ENTRIES: dict[str, Callable[[PageInput, str], Page]] = {
+    urls.EXERCISES: exercise,
+    urls.MUSCLES: muscle,
+    urls.EQUIPMENT: tool,
+    urls.VARIATIONS: family,
+}
+"""The page functions of the pages below each section, by the section's URL."""
+
+
+def _by_letter(views: Views, library: Library) -> list[tuple[str, tuple[Card, ...]]]:
+    """Exercises A-Z in groups by first letter; anything else under ``#``."""
+    groups: dict[str, list[str]] = {}
+    for slug in sorted(library.exercises, key=lambda s: (sort_key(library[s].title), s)):
+        first = sort_key(library[slug].title)[:1].upper()
+        letter = first if first in string.ascii_uppercase else "#"
+        groups.setdefault(letter, []).append(slug)
+    return [(letter, views.cards(slugs)) for letter, slugs in sorted(groups.items())]
