@@ -2,10 +2,11 @@
 
 ``thrustlib.content.fastpath.scan`` reads bodies of the common shape without
 markdown-it-py. Each test parses a body both ways (the second with the scanner switched
-off) and compares the whole result: lists and their items, HTML, plain text, sections, summary, HowTo steps,
-lines and warnings. Documents are generated from the lines exercise files are made of
-and from lines on the edges of the shape (lazy continuations, loose lists, setext
-underlines, numbered text, labels with odd punctuation).
+off) and compares the whole result: lists and their items, HTML, plain text, sections,
+summary, HowTo steps, lines and warnings. Documents are generated from the lines
+exercise files are made of and from lines on the edges of the shape (lazy
+continuations, loose lists, setext underlines, numbered text, labels with odd
+punctuation).
 """
 
 from __future__ import annotations

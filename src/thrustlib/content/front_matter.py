@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from thrustlib.content.text import normalize
 from thrustlib.content.vocabulary import Vocabulary
@@ -46,7 +45,9 @@ KNOWN_KEYS: tuple[str, ...] = (
     "draft",
 )
 
-_FM = YAMLHandler()
+# A line of three or more dashes opens and closes the front matter (the rule of
+# python-frontmatter and of Jekyll, Hugo and Zola: the same pattern, kept as it was).
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 _BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]{0,30})")
 _PLAIN_FLOAT = re.compile(
@@ -97,8 +98,8 @@ def split_front_matter(
 ) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
     """Split off and load the YAML front matter; lines are kept for every key."""
     # Only the first two '---' lines matter; a long body is not searched for more.
-    boundaries = list(itertools.islice(_FM.FM_BOUNDARY.finditer(text), 2))
-    if not _FM.detect(text) or not boundaries or boundaries[0].start() != 0:
+    boundaries = list(itertools.islice(_BOUNDARY.finditer(text), 2))
+    if not boundaries or boundaries[0].start() != 0:
         problems.error(
             path,
             1,

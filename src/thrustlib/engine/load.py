@@ -165,12 +165,18 @@ def _parse(
         data = _read(shown, source) if isinstance(source, Path) else source
         if isinstance(data, Problem):
             return data
-        result = parse_exercise(shown, data, vocabulary)
-        if parallel.in_child():
-            return packing.pack(result)
-        if pack_here and result.exercise is not None:
-            return result, packing.dumps(result.exercise)
-        return result, None
+        return parse_exercise(shown, data, vocabulary), None
+
+    def sent(entry: packing.Packed | Problem) -> packing.Packed | Problem:
+        # From a child, the outline now and the whole exercise packed, to be opened by
+        # whichever process renders its page.
+        return entry if isinstance(entry, Problem) else packing.pack(entry[0])
+
+    def kept(entry: packing.Packed | Problem) -> packing.Packed | Problem:
+        # Here, the whole exercise, and its bytes beside it for the cache to store.
+        if isinstance(entry, Problem) or entry[0].exercise is None:
+            return entry
+        return entry[0], packing.dumps(entry[0].exercise)
 
     count = parallel.processes(jobs, len(files))
-    return parallel.map_items(parse_one, files, count)
+    return parallel.map_items(parse_one, files, count, sent=sent, kept=kept if pack_here else None)

@@ -33,15 +33,8 @@ MIN_ITEMS = 200
 """Below this many items a stage runs in one process: a fork costs more than it saves."""
 
 _in_child = False
-"""True in a process forked by :func:`map_items` (set there, right after the fork)."""
-
-
-def in_child() -> bool:
-    """True in a forked worker, whose results go back to the main process through a pipe.
-
-    A flag rather than comparing ``os.getpid()``: that is a system call, asked per item.
-    """
-    return _in_child
+"""True in a process forked by :func:`map_items` (set there, right after the fork); only
+this module asks, so the work it runs never needs to know where it runs."""
 
 
 def cores() -> int:
@@ -72,8 +65,21 @@ MAX_CHUNKS = 1024
 """Tickets are 4 bytes, so this many fit in a pipe of the smallest capacity (one page)."""
 
 
-def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
+def map_items(
+    work: Callable[[T], R],
+    items: Sequence[T],
+    count: int,
+    *,
+    sent: Callable[[R], R] | None = None,
+    kept: Callable[[R], R] | None = None,
+    done: Callable[[int], None] | None = None,
+) -> list[R]:
     """``[work(item) for item in items]``, shared among ``count`` processes.
+
+    ``sent`` is what a result is turned into to cross back from a child (a parse result
+    packed, an exception made portable), ``kept`` what it is turned into where it stays;
+    ``done(n)`` is told, in this process alone, of every ``n`` items finished here (for
+    progress). The work itself never needs to know where it runs.
 
     Items go out in small chunks, each to whichever process is free: the pages of a site
     differ in cost by a hundred times, and fixed shares left one process idle while the
@@ -81,7 +87,13 @@ def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]
     fork, which needs no lock and cannot be left locked by a process that dies.
     """
     if count <= 1 or len(items) <= 1:
-        return [work(item) for item in items]
+        here = []
+        for item in items:
+            result = work(item)
+            here.append(result if kept is None else kept(result))
+            if done is not None:
+                done(1)
+        return here
     size = max(1, -(-len(items) // MAX_CHUNKS), len(items) // (count * 32))
     chunks = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     read, write = os.pipe()
@@ -95,21 +107,28 @@ def map_items(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]
         return int.from_bytes(ticket, "little") if len(ticket) == 4 else None
 
     def worker() -> dict[int, list[R] | bytes]:
-        done: dict[int, list[R] | bytes] = {}
+        finished: dict[int, list[R] | bytes] = {}
         while (number := take()) is not None:
             results = [work(items[i]) for i in chunks[number]]
+            if not _in_child:
+                finished[number] = results if kept is None else [kept(r) for r in results]
+                if done is not None:
+                    done(len(results))
+                continue
+            if sent is not None:
+                results = [sent(result) for result in results]
             # A child pickles each chunk as soon as it is done: pickling is then part of
             # the shared work, instead of a wait at the end while the child pickles all.
-            done[number] = packing.dumps(results) if _in_child else results
-        return done
+            finished[number] = packing.dumps(results)
+        return finished
 
     try:
         results = _everywhere(worker, min(count, len(chunks)))
     finally:
         os.close(read)
     merged: dict[int, list[R] | bytes] = {}
-    for result in results:
-        merged.update(result)
+    for shares in results:
+        merged.update(shares)
     out: list[R] = []
     for number in range(len(chunks)):
         chunk = merged[number]

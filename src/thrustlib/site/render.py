@@ -148,31 +148,36 @@ class Renderer:
         paths = self.page_paths(library)
         if sink is None:
             out = []
-            for done, path in enumerate(paths, 1):
+            for number, path in enumerate(paths, 1):
                 out.append(OutputFile(path, self.render_page(library, path)))
                 if progress is not None:
-                    progress("render", done, len(paths))
+                    progress("render", number, len(paths))
             return out
         count = parallel.processes(jobs, len(paths))
         if count > 1:
             check_paths(paths)  # no process sees the paths the others write
             self._assets()  # read once, before the fork, not once per process
         total = len(paths)
-        done = 0
+        finished = 0
 
         def render_one(path: str) -> BaseException | None:
-            nonlocal done
             try:
                 sink.write(path, self.render_page(library, path))
             except Exception as exc:
-                return parallel.portable(exc) if parallel.in_child() else exc
-            # Only the main process reports progress; children send their errors back.
-            if progress is not None and not parallel.in_child():
-                done += 1
-                progress("render", min(done * count, total), total)
+                return exc
             return None
 
-        failures = parallel.map_items(render_one, paths, count)
+        def sent(failure: BaseException | None) -> BaseException | None:
+            return None if failure is None else parallel.portable(failure)
+
+        def done(n: int) -> None:
+            # Only this process reports; the others are assumed to keep pace.
+            nonlocal finished
+            finished += n
+            if progress is not None:
+                progress("render", min(finished * count, total), total)
+
+        failures = parallel.map_items(render_one, paths, count, sent=sent, done=done)
         failed = next((f for f in failures if f is not None), None)
         if failed is not None:
             raise failed  # the first failing page in path order, however many processes ran
