@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,10 +13,10 @@ from thrustlib.config import load_config
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.engine import build as build_module
 from thrustlib.engine import cache, load
+from thrustlib.engine import render as engine_render
 from thrustlib.engine.build import build
 from thrustlib.errors import ContentError
 from thrustlib.site import write
-from thrustlib.site.render import Renderer
 
 SITE = Path(__file__).parent / "sites" / "basic"
 UNDESCRIBED = """---
@@ -60,7 +61,7 @@ def no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("rendered or wrote although nothing changed")
 
-    monkeypatch.setattr(Renderer, "render_all", fail)
+    monkeypatch.setattr(engine_render, "render_into", fail)
     monkeypatch.setattr(write, "write_site", fail)
 
 
@@ -181,13 +182,13 @@ def test_a_changed_output_folder_is_built_again(
     else:
         (out / "exercises" / "glute-bridge" / "stray.html").write_text("x", "utf-8")
     rendered: list[int] = []
-    real = Renderer.render_all
+    real = engine_render.render_into
 
-    def counting(self: Renderer, *args: object, **kwargs: object) -> object:
+    def counting(*args: Any, **kwargs: Any) -> int:
         rendered.append(1)
-        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(Renderer, "render_all", counting)
+    monkeypatch.setattr(engine_render, "render_into", counting)
     build(load_config(site), output=out, cache=True)
     assert rendered == [1]
     assert files_of(out) == before

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from thrustlib import __version__, report
 from thrustlib.config import CONFIG_NAME, SiteConfig, load_config, with_overrides
-from thrustlib.content.model import Library
 from thrustlib.engine import build
 from thrustlib.errors import ThrustlibError
 
@@ -87,38 +86,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     library, problems = build.load_library(
         config, strict=args.strict, cache=not args.no_cache, jobs=args.jobs
     )
-    pages = _render_in_memory(config, library, args.jobs)
+    from thrustlib.engine.render import Discard, render_into  # Jinja loads for this only
+    from thrustlib.site.render import Renderer
+
+    # Every page is rendered (and dropped), so template errors surface as in a build.
+    pages = render_into(Renderer(config), library, Discard(), jobs=args.jobs)
     report.problems(problems.warnings)
     if not args.quiet:
         seconds = time.perf_counter() - started
         report.checked(len(library), pages, len(problems.warnings), seconds)
     return 0
-
-
-class _Discard:
-    """A sink that keeps nothing: ``check`` renders every page only to see that it can."""
-
-    def write(self, path: str, data: bytes) -> None:
-        pass
-
-
-def _render_in_memory(config: SiteConfig, library: Library, jobs: int | None) -> int | None:
-    """Render every page without writing, so template errors surface; pages rendered.
-
-    Pages are dropped as they are rendered (a large site's pages would be hundreds of
-    megabytes held at once), and shared among ``jobs`` processes as a build shares them.
-    """
-    try:
-        from thrustlib.site.render import Renderer
-    except ModuleNotFoundError as exc:
-        # Only a missing render stage is tolerated; a missing dependency of it is a bug.
-        if exc.name != "thrustlib.site.render":
-            raise
-        log.debug("no render stage in this installation; templates not checked")
-        return None
-    renderer = Renderer(config)
-    renderer.render_all(library, sink=_Discard(), jobs=jobs)
-    return sum(1 for path in renderer.page_paths(library) if path.endswith(".html"))
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

@@ -88,6 +88,8 @@ def build(
     is parsed and rendered by up to ``jobs`` processes (``None``: one per core; 1: this
     process alone), again with the same output.
     """
+    # Loaded here: a build that finds nothing changed never needs Jinja.
+    from thrustlib.engine.render import render_into
     from thrustlib.site.render import Renderer
     from thrustlib.site.write import OutputWriter
 
@@ -118,7 +120,7 @@ def build(
         paths = renderer.page_paths(library)
         # Each page is written as soon as it is rendered: the site is never whole in memory.
         with OutputWriter(target) as out:
-            renderer.render_all(library, progress=progress, sink=out, jobs=jobs)
+            render_into(renderer, library, out, jobs=jobs, progress=progress)
     finally:
         if collecting:
             gc.enable()

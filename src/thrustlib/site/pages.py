@@ -22,7 +22,8 @@ from thrustlib.content.text import sort_key
 from thrustlib.content.vocabulary import equipment_name
 from thrustlib.site import jsonld as structured
 from thrustlib.site import urls
-from thrustlib.site.views import Card, Link, Views, markdown_block
+from thrustlib.site.body import markdown_block
+from thrustlib.site.views import Card, Link, Views
 
 NAV = (
     ("Exercises", urls.EXERCISES),
@@ -167,7 +168,7 @@ def _nav(views: Views, path: str) -> tuple[tuple[Link, str | None], ...]:
     return tuple(out)
 
 
-# -- the pages that are not one of a kind's many ------------------------------------------
+# -- the pages there is one of ---------------------------------------------------------
 
 
 def home(given: PageInput) -> Page:
@@ -222,7 +223,7 @@ def not_found(given: PageInput) -> Page:
     return Page("404.html", "Page not found", description, canonical=False)
 
 
-# -- one page per exercise, muscle, piece of equipment and family ------------------------
+# -- a page per exercise, muscle, piece of equipment and family -------------------------
 
 
 def exercise(given: PageInput, slug: str) -> Page:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Protocol
 from xml.sax.saxutils import escape
 
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
-from thrustlib.engine import workers as parallel
 from thrustlib.errors import ThemeError
 from thrustlib.site import api as public
 from thrustlib.site import pages, urls
@@ -29,15 +27,8 @@ from thrustlib.site.theme import (
     render_template,
 )
 from thrustlib.site.views import Card, Views
-from thrustlib.site.write import check_paths
 
 Progress = Callable[[str, int, int], None]
-
-
-class Sink(Protocol):
-    """Where :meth:`Renderer.render_all` can send files as it renders them."""
-
-    def write(self, path: str, data: bytes) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,62 +119,21 @@ class Renderer:
 
     # -- rendering ------------------------------------------------------------------
 
-    def render_all(
-        self,
-        library: Library,
-        progress: Progress | None = None,
-        *,
-        sink: Sink | None = None,
-        jobs: int | None = 1,
-    ) -> list[OutputFile]:
-        """Every output file, sorted by path; nothing is written.
-
-        With ``sink``, each file goes to ``sink.write(path, data)`` as soon as it is
-        rendered and none is kept (the list returned is empty). Then ``jobs`` processes
-        (``None``: one per core) may share the pages, each writing through its own copy
-        of ``sink``, so the sink must write to disk (a :class:`~thrustlib.site.write.OutputWriter`)
-        or need nothing back (``thrustlib check`` renders to a sink that drops the pages).
-        The first failing page, in path order, raises whatever the processes.
-        """
+    def render_all(self, library: Library, progress: Progress | None = None) -> list[OutputFile]:
+        """Every output file, sorted by path, in memory; nothing is written (a build
+        renders through :func:`thrustlib.engine.render.render_into` instead)."""
         paths = self.page_paths(library)
-        if sink is None:
-            out = []
-            for number, path in enumerate(paths, 1):
-                out.append(OutputFile(path, self.render_page(library, path)))
-                if progress is not None:
-                    progress("render", number, len(paths))
-            return out
-        count = parallel.processes(jobs, len(paths))
-        if count > 1:
-            check_paths(paths)  # no process sees the paths the others write
-            self._assets()  # read once, before the fork, not once per process
-        total = len(paths)
-        finished = 0
-
-        def render_one(path: str) -> BaseException | None:
-            try:
-                sink.write(path, self.render_page(library, path))
-            except Exception as exc:
-                return exc
-            return None
-
-        def sent(failure: BaseException | None) -> BaseException | None:
-            return None if failure is None else parallel.portable(failure)
-
-        def done(n: int) -> None:
-            # Only this process reports; the others are assumed to keep pace.
-            nonlocal finished
-            finished += n
+        out = []
+        for number, path in enumerate(paths, 1):
+            out.append(OutputFile(path, self.render_page(library, path)))
             if progress is not None:
-                progress("render", min(finished * count, total), total)
+                progress("render", number, len(paths))
+        return out
 
-        failures = parallel.map_items(render_one, paths, count, sent=sent, done=done)
-        failed = next((f for f in failures if f is not None), None)
-        if failed is not None:
-            raise failed  # the first failing page in path order, however many processes ran
-        if progress is not None:
-            progress("render", total, total)
-        return []
+    def warm(self) -> None:
+        """Read what every page needs (the static assets) now, once: before processes
+        are forked to share the pages, not once in each."""
+        self._assets()
 
     def render_page(self, library: Library, path: str) -> bytes:
         """One output file's bytes; ``KeyError`` for a path the site does not have."""

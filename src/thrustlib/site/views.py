@@ -7,26 +7,16 @@ renderer, so a template cannot reach past what a page is meant to show.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from thrustlib.content.markdown import render_block, render_inline
-from thrustlib.content.model import Exercise, Library, ListItem
-from thrustlib.content.sections import TITLES as SECTION_TITLES
+from thrustlib.content.model import Exercise, Library
 from thrustlib.content.vocabulary import equipment_name
-from thrustlib.site import urls
-
-# Anchors the exercise template uses itself; a section the file calls "Video" or
-# "Step 1" must not take one of them.
-RESERVED_ANCHORS = frozenset(
-    {"main", "video", "setup", "execution", "tips", "mistakes", "summary", "howto", "about"}
-)
-_STEP_ANCHOR = re.compile(r"step-\d+")
-_H1 = re.compile(r"<(/?)h1>")
+from thrustlib.site import body, urls
+from thrustlib.site.body import Block, Prose, prerendered_block
 
 
 def relative(page: str, target: str, *, file_links: bool = False) -> str:
@@ -65,26 +55,6 @@ def _link(ancestors: tuple[tuple[str, str], ...], target: str, file_links: bool)
     return up + path + hash_ + fragment
 
 
-def markdown_block(text: str) -> Markup:
-    """Markdown blocks as safe HTML; a stray ``#`` heading is demoted (one h1 per page)."""
-    if not text.strip():
-        return Markup("")
-    return Markup(_H1.sub(r"<\1h2>", render_block(text)))
-
-
-def markdown_inline(text: str) -> Markup:
-    """Inline Markdown as safe HTML."""
-    return Markup(render_inline(text))
-
-
-def prerendered_block(html: str | None, text: str) -> Markup:
-    """The parser's HTML of some blocks (rendered from its own tokens, so no file is parsed
-    twice), or ``text`` rendered now for models built without it; h1 demoted either way."""
-    if html is None or (not html and text.strip()):
-        return markdown_block(text)
-    return Markup(_H1.sub(r"<\1h2>", html) if "<h1>" in html else html)
-
-
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link as a template shows it."""
@@ -116,46 +86,6 @@ class Card:
     level: str | None
     video: bool
     """True when the exercise has a video."""
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """A list item: an optional plain-text label and its Markdown text as HTML."""
-
-    label: str | None
-    html: Markup
-
-
-@dataclass(frozen=True, slots=True)
-class ItemList:
-    """A run of a section's items under one sub-heading (``title``), or under none."""
-
-    title: str | None
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One of the four known sections (Setup, Execution, Tips, Common Mistakes)."""
-
-    anchor: str
-    title: str
-    ordered: bool
-    items: tuple[Item, ...]
-    """Every item of the section, in file order."""
-    note: Markup
-    """Prose the file has in the section besides its list."""
-    lists: tuple[ItemList, ...] = ()
-    """``items`` split where their sub-heading changes (``Lowering Phase``...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Prose:
-    """A titled piece of rendered Markdown: an extra section or a HowTo step."""
-
-    anchor: str
-    title: str
-    html: Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,8 +268,8 @@ class Views:
     def exercise(self, e: Exercise) -> ExerciseView:
         """The exercise page's view."""
         root = self.library.variations[e.slug].root
-        blocks = _blocks(e)
-        sections = _sections(e)
+        blocks = body.blocks(e)
+        sections = body.sections(e)
         return ExerciseView(
             slug=e.slug,
             title=e.title,
@@ -359,11 +289,8 @@ class Views:
             blocks=tuple(blocks.values()),
             summary=prerendered_block(e.rendered.get("summary"), e.summary),
             sections=tuple(sections.values()),
-            parts=_in_file_order(e, blocks, sections),
-            steps=tuple(
-                Prose(f"step-{n}", step.name, prerendered_block(step.html, step.text))
-                for n, step in enumerate(e.howto, 1)
-            ),
+            parts=body.in_file_order(e, blocks, sections),
+            steps=body.steps(e),
             muscles=tuple(self.muscle_link(k, counted=False) for k in e.muscles),
             secondary=tuple(self.muscle_link(k, counted=False) for k in e.secondary_muscles),
             equipment=tuple(self.equipment_link(k, counted=False) for k in e.equipment),
@@ -373,67 +300,3 @@ class Views:
             else None,
             extra=e.extra,
         )
-
-
-# The known sections, and whether the page numbers their items.
-_KNOWN = (("setup", True), ("execution", True), ("tips", False), ("mistakes", False))
-
-
-def _blocks(e: Exercise) -> dict[str, Block]:
-    """The known sections that have items or prose, by kind."""
-    out: dict[str, Block] = {}
-    for kind, ordered in _KNOWN:
-        items: tuple[ListItem, ...] = getattr(e, kind)
-        note = e.notes.get(kind, "")
-        if not items and not note:
-            continue
-        views = _items(items)
-        runs: list[ItemList] = []
-        for item, view in zip(items, views, strict=True):
-            if not runs or runs[-1].title != item.group:
-                runs.append(ItemList(item.group, ()))
-            runs[-1] = ItemList(runs[-1].title, (*runs[-1].items, view))
-        out[kind] = Block(
-            kind,
-            SECTION_TITLES[kind],
-            ordered,
-            views,
-            prerendered_block(e.rendered.get(f"note:{kind}"), note),
-            tuple(runs),
-        )
-    return out
-
-
-def _in_file_order(
-    e: Exercise, blocks: dict[str, Block], sections: dict[str, Prose]
-) -> tuple[Block | Prose, ...]:
-    """Known and other sections in the order of :attr:`Exercise.order` (models built by
-    hand have none: known sections first then)."""
-    by_anchor: dict[str, Block | Prose] = {**blocks, **sections}
-    order = [a for a in e.order if a in by_anchor] or list(by_anchor)
-    return tuple(by_anchor[a] for a in dict.fromkeys([*order, *by_anchor]))
-
-
-def _items(items: tuple[ListItem, ...]) -> tuple[Item, ...]:
-    return tuple(
-        Item(item.label, Markup(item.html) if item.html else markdown_inline(item.text))
-        for item in items
-    )
-
-
-def _sections(e: Exercise) -> dict[str, Prose]:
-    """Extra sections by their slug in the model, with anchors kept clear of the page's
-    own ids."""
-    taken = set(RESERVED_ANCHORS)
-    out: dict[str, Prose] = {}
-    for section in e.sections:
-        anchor = section.slug
-        if anchor in taken or _STEP_ANCHOR.fullmatch(anchor):
-            anchor = f"section-{anchor}"
-        while anchor in taken:
-            anchor += "-x"
-        taken.add(anchor)
-        out[section.slug] = Prose(
-            anchor, section.title, prerendered_block(section.html, section.text)
-        )
-    return out
