@@ -18,7 +18,7 @@ from thrustlib.config import SiteConfig, load_config
 from thrustlib.content.model import Exercise, HowToStep, Library, Section, Source
 from thrustlib.engine.build import load_library
 from thrustlib.errors import ThemeError
-from thrustlib.site import jsonld as structured
+from thrustlib.site import jsonld
 from thrustlib.site.render import Renderer
 from thrustlib.site.theme import (
     THEME_DIR,
@@ -93,18 +93,18 @@ def exercise(**changes: object) -> Exercise:
 
 def test_dump_jsonld_cannot_close_a_script() -> None:
     data = {"description": "</script><script>alert('x')</script> & <!-- \u2028"}
-    text = structured.dump_jsonld(data)
+    text = jsonld.dump_jsonld(data)
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert "\\u003c/script\\u003e" in text
     assert json.loads(text) == data  # the escapes are JSON's own: the value is unchanged
 
 
 def test_dump_jsonld_is_deterministic() -> None:
-    assert structured.dump_jsonld({"b": 1, "a": [2]}) == '{"a":[2],"b":1}'
+    assert jsonld.dump_jsonld({"b": 1, "a": [2]}) == '{"a":[2],"b":1}'
 
 
 def test_howto_fields() -> None:
-    data = structured.howto(exercise(), "https://x.test/exercises/hip-thrust/")
+    data = jsonld.howto(exercise(), "https://x.test/exercises/hip-thrust/")
     assert data["@type"] == "HowTo"
     assert data["step"] == [
         {
@@ -124,17 +124,17 @@ def test_howto_fields() -> None:
 
 
 def test_video_object_optional_parts() -> None:
-    assert structured.video_object(exercise(video=None), "u") is None
-    video = structured.video_object(exercise(video_uploaded=None), "u", nocookie=False)
+    assert jsonld.video_object(exercise(video=None), "u") is None
+    video = jsonld.video_object(exercise(video_uploaded=None), "u", nocookie=False)
     assert video is not None
     assert "uploadDate" not in video
     assert video["embedUrl"] == "https://www.youtube.com/embed/Xq9_aB3-k7Z"
-    data = structured.howto(exercise(video=None, equipment=()), "u")
+    data = jsonld.howto(exercise(video=None, equipment=()), "u")
     assert "video" not in data and "tool" not in data
 
 
 def test_breadcrumb_list() -> None:
-    data = structured.breadcrumb_list([("Home", "/"), ("Glutes", "/muscles/glutes/")])
+    data = jsonld.breadcrumb_list([("Home", "/"), ("Glutes", "/muscles/glutes/")])
     assert data["itemListElement"][1] == {
         "@type": "ListItem",
         "position": 2,

@@ -21,8 +21,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from thrustlib.config import SiteConfig
 from thrustlib.errors import Problem, ThrustlibError
-from thrustlib.serve import inject as theme_live
+from thrustlib.serve import inject
 from thrustlib.serve.snapshot import Live
+from thrustlib.site import urls
 
 log = logging.getLogger(__name__)
 
@@ -176,17 +177,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _error_page(self, errors: Iterable[Problem], live: Live, *, head: bool) -> None:
         """A 500 page listing ``errors``; it is the overlay, so none is added to it."""
-        page = theme_live.error_page(errors).encode()
+        page = inject.error_page(errors).encode()
         self._html(
             HTTPStatus.INTERNAL_SERVER_ERROR, page, dataclasses.replace(live, errors=()), head=head
         )
 
     def _html(self, status: HTTPStatus, page: bytes, live: Live, *, head: bool) -> None:
         preview = self.server.preview
-        addition = theme_live.live_script(preview.boot, live.generation)
+        addition = inject.live_script(preview.boot, live.generation)
         if live.errors:
-            addition = theme_live.overlay(live.errors) + addition
-        self._send(status, theme_live.inject(page, addition), CONTENT_TYPES[".html"], head=head)
+            addition = inject.overlay(live.errors) + addition
+        self._send(status, inject.inject(page, addition), CONTENT_TYPES[".html"], head=head)
 
     def _respond(self, *, head: bool) -> None:
         preview = self.server.preview
@@ -205,7 +206,7 @@ class _Handler(BaseHTTPRequestHandler):
             # No normalising: a path that tries to climb is not a page, whatever it names.
             self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain", head=head)
             return
-        if path == theme_live.EVENTS_PATH:
+        if path == inject.EVENTS_PATH:
             self._events(target.query, head=head)
             return
         live = preview.live
@@ -221,10 +222,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         rel = path[len(base) :]
         if rel == "" or rel.endswith("/"):
-            rel += "index.html"
+            rel += urls.INDEX
         try:
             data = live.snapshot.page(rel)
-            if data is None and live.snapshot.page(rel + "/index.html") is not None:
+            if data is None and live.snapshot.page(f"{rel}/{urls.INDEX}") is not None:
                 # A folder without its slash: relative links only resolve from inside it.
                 query = f"?{target.query}" if target.query else ""
                 self._redirect(path + "/" + query, head=head)
@@ -232,8 +233,8 @@ class _Handler(BaseHTTPRequestHandler):
             status = HTTPStatus.OK
             if data is None:
                 status = HTTPStatus.NOT_FOUND
-                data = live.snapshot.page("404.html")
-                rel = "404.html"
+                data = live.snapshot.page(urls.NOT_FOUND)
+                rel = urls.NOT_FOUND
                 if data is None:
                     self._send(status, b"Not found\n", "text/plain", head=head)
                     return

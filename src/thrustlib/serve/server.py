@@ -25,6 +25,7 @@ from thrustlib.errors import Problem, ThrustlibError
 from thrustlib.serve.http import PreviewHTTPServer
 from thrustlib.serve.snapshot import Live, Snapshot, changed_slugs, sample, stale_pages
 from thrustlib.serve.watch import Changes, Folders, Kind, Watcher, describe
+from thrustlib.site import urls
 from thrustlib.site.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -219,7 +220,7 @@ class PreviewServer:
         else:
             stale = stale_pages(current.renderer, current.library, library, slugs)
         snapshot = current.successor(library, paths, stale)
-        own = [f"exercises/{slug}/index.html" for slug in sorted(slugs)[:10]]
+        own = [urls.page_file(urls.exercise(slug)) for slug in sorted(slugs)[:10]]
         return self._checked(snapshot, [p for p in own if p in snapshot.paths])
 
     def _rebuild(self, changes: Changes) -> None:

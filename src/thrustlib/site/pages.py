@@ -20,8 +20,7 @@ from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
 from thrustlib.content.text import sort_key
 from thrustlib.content.vocabulary import equipment_name
-from thrustlib.site import jsonld as structured
-from thrustlib.site import urls
+from thrustlib.site import jsonld, urls
 from thrustlib.site.body import markdown_block
 from thrustlib.site.views import Card, Link, Views
 
@@ -131,7 +130,7 @@ def context(page: Page, path: str, given: PageInput, assets: Mapping[str, str]) 
         return views.href(assets[name])
 
     breadcrumbs: tuple[Link, ...] = ()
-    jsonld = page.jsonld
+    blocks = page.jsonld
     if page.trail is not None:
         crumbs = (("Home", urls.HOME), *page.trail, (page.title, urls.page_url(path)))
         last = len(crumbs) - 1
@@ -141,7 +140,7 @@ def context(page: Page, path: str, given: PageInput, assets: Mapping[str, str]) 
         )
         if page.breadcrumb_jsonld:
             named = [(name, given.base + target) for name, target in crumbs]
-            jsonld = (*jsonld, structured.breadcrumb_list(named))
+            blocks = (*blocks, jsonld.breadcrumb_list(named))
     absolute = given.absolute_base
     meta = PageMeta(
         path=path,
@@ -153,7 +152,7 @@ def context(page: Page, path: str, given: PageInput, assets: Mapping[str, str]) 
         image=page.image,
         breadcrumbs=breadcrumbs,
         nav=_nav(views, path),
-        jsonld=tuple(Markup(structured.dump_jsonld(d)) for d in jsonld),
+        jsonld=tuple(Markup(jsonld.dump_jsonld(d)) for d in blocks),
     )
     return {"link": views.href, "asset": asset, "site": config, **page.values, "page": meta}
 
@@ -241,8 +240,8 @@ def exercise(given: PageInput, slug: str) -> Page:
     page_url = given.base + urls.exercise(slug)
     nocookie = config.video_nocookie
     data = (
-        structured.howto(whole, page_url, nocookie=nocookie),
-        structured.video_object(whole, page_url, nocookie=nocookie),
+        jsonld.howto(whole, page_url, nocookie=nocookie),
+        jsonld.video_object(whole, page_url, nocookie=nocookie),
     )
     return Page(
         "exercise.html",

@@ -17,8 +17,7 @@ from xml.sax.saxutils import escape
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
 from thrustlib.errors import ThemeError
-from thrustlib.site import api as public
-from thrustlib.site import pages, urls
+from thrustlib.site import api, pages, urls
 from thrustlib.site.theme import (
     StaticFile,
     collect_static,
@@ -141,9 +140,9 @@ class Renderer:
         if path in static:
             return static[path].data
         if path == urls.API_DATA:
-            return public.library_data(library, self.url(urls.HOME))
+            return api.library_data(library, self.url(urls.HOME))
         if path == urls.API_SCHEMA:
-            return public.schema_text().encode()
+            return api.schema_text().encode()
         if path == urls.SITEMAP:
             return self._sitemap(library).encode()
         if path == urls.ROBOTS:
