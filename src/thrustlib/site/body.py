@@ -107,10 +107,14 @@ def blocks(e: Exercise) -> dict[str, Block]:
             continue
         views = _items(items)
         runs: list[ItemList] = []
-        for item, view in zip(items, views, strict=True):
-            if not runs or runs[-1].title != item.group:
-                runs.append(ItemList(item.group, ()))
-            runs[-1] = ItemList(runs[-1].title, (*runs[-1].items, view))
+        if items and all(item.group is None for item in items):
+            runs = [ItemList(None, views)]  # the common case: no sub-headings
+        elif items:
+            start = 0
+            for n in range(1, len(items) + 1):
+                if n == len(items) or items[n].group != items[start].group:
+                    runs.append(ItemList(items[start].group, views[start:n]))
+                    start = n
         out[kind] = Block(
             kind,
             SECTION_TITLES[kind],
