@@ -126,9 +126,10 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 
 def heading_of(block: Block) -> tuple[int, str] | None:
     """``(rank, text)`` when ``block`` heads what follows: an ``#`` heading, or a
-    paragraph of one line that is only bold text (``**Setup:**``); else ``None``."""
+    paragraph of one line that is only bold text (``**Setup:**``); else ``None``. The
+    text is without a trailing colon (``### Breathing:``), as a bold line's is."""
     if block.kind == "heading_open":
-        return int(block.tag[1]), block.heading()
+        return int(block.tag[1]), block.heading().rstrip(":").rstrip()
     if block.kind == "paragraph_open":
         title = block.bold_line()
         if title:

@@ -168,7 +168,7 @@ def parse_body(
                     lists[kind].append(item if group is None else replace(item, group=group))
             elif (sub := heading_of(block)) is not None and _heads_a_list(content, n):
                 consumed.add(n)
-                group = sub[1].strip().rstrip(":").rstrip()
+                group = sub[1]
         if not list_blocks:
             problems.warning(
                 path, heading_line, f"'{title}' should be a list ('- ...' or '1. ...' items)"
@@ -215,7 +215,7 @@ def _chunks(blocks: list[Block], names: SectionNames) -> list[_Chunk]:
     for block in blocks:
         head = heading_of(block)
         if head is not None:
-            rank, title = head[0], head[1].rstrip(":").rstrip()  # "### Breathing:"
+            rank, title = head
             kind = names.kind(title) if rank in KNOWN_RANKS else None
             current = chunks[-1]
             # A stray "#" heading past the title stays in the text it stands in (demoted

@@ -98,9 +98,9 @@ def read_entries(
     return list(zip(paths, entries, strict=True))
 
 
-def read_entry(path: Path, shown: Path, vocabulary: Vocabulary) -> Entry:
-    """The entry of one file, parsed in this process (the preview's edits)."""
-    data = _read(shown, path)
+def read_entry(shown: Path, source: bytes | Path, vocabulary: Vocabulary) -> Entry:
+    """The entry of one file (its bytes, or the file to read them from), parsed here."""
+    data = _read(shown, source) if isinstance(source, Path) else source
     if isinstance(data, Problem):
         return data
     return parse_exercise(shown, data, vocabulary), None
@@ -160,12 +160,8 @@ def _parse(
     them at the end would not be.
     """
 
-    def parse_one(file: tuple[Path, bytes | Path]) -> packing.Packed | Problem:
-        shown, source = file
-        data = _read(shown, source) if isinstance(source, Path) else source
-        if isinstance(data, Problem):
-            return data
-        return parse_exercise(shown, data, vocabulary), None
+    def parse_one(file: tuple[Path, bytes | Path]) -> Entry:
+        return read_entry(*file, vocabulary)
 
     def sent(entry: packing.Packed | Problem) -> packing.Packed | Problem:
         # From a child, the outline now and the whole exercise packed, to be opened by

@@ -96,7 +96,9 @@ _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
     MappingProxyType: _reduce_proxy,
 }
-for _cls in (Exercise, Source, ListItem, HowToStep, Section, ParseResult, Problem):
+_DATA = (Exercise, Source, ListItem, HowToStep, Section, ParseResult, Problem)
+"""thrustlib's own data classes: pickled by their fields, and rebuilt by the unpickler."""
+for _cls in _DATA:
     _DISPATCH[_cls] = _by_fields(_cls)
 
 
@@ -122,13 +124,7 @@ def _allowed(*found: Callable[..., Any]) -> dict[tuple[str, str], Callable[..., 
 # call anything but the constructors of thrustlib's own data: exactly these (module,
 # name) pairs are rebuilt, not whatever else their modules hold.
 ALLOWED = _allowed(
-    Exercise,
-    Source,
-    ListItem,
-    HowToStep,
-    Section,
-    ParseResult,
-    Problem,
+    *_DATA,
     _proxy,
     PurePosixPath,
     PosixPath,

@@ -138,7 +138,7 @@ class Engine:
         return library
 
     def _check_folder(self) -> None:
-        if self.config.path(self.config.exercises_dir).is_dir():
+        if self.folder.is_dir():
             self.folder_problem = None
         else:
             shown = display_path(self.folder, self.root)
@@ -168,7 +168,7 @@ class Engine:
             before[path] = self.entries.get(path)
             if self._is_exercise(path):
                 added |= path not in self.entries
-                entry = read_entry(path, display_path(path, self.root), self.config.vocabulary)
+                entry = read_entry(display_path(path, self.root), path, self.config.vocabulary)
                 self.entries[path] = entry
             else:
                 self.entries.pop(path, None)

@@ -9,7 +9,6 @@ the package's own copy, so an override can change one block instead of copying a
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import traceback
 from collections.abc import Callable, Mapping, MutableMapping
@@ -22,7 +21,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from thrustlib.content.files import is_editor_leftover
+from thrustlib.content.files import walk
 from thrustlib.errors import Problem, ThemeError
 from thrustlib.site import urls
 
@@ -177,20 +176,12 @@ def fingerprint(name: str, data: bytes) -> str:
 
 
 def _walk(folder: Path) -> dict[str, Path]:
-    """Relative posix path -> file, for every non-hidden file below ``folder``."""
-    found: dict[str, Path] = {}
-    if not folder.is_dir():
-        return found
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not is_editor_leftover(d))
-        for filename in sorted(filenames):
-            # The same leftovers as in the exercises folder, but not "_" names: a host's
-            # _headers or _redirects file is published as it is.
-            if is_editor_leftover(filename):
-                continue
-            full = Path(dirpath) / filename
-            found[full.relative_to(folder).as_posix()] = full
-    return found
+    """Relative posix path -> file, for every file below ``folder`` but editor leftovers.
+
+    The same leftovers as in the exercises folder, but not "_" names: a host's _headers
+    or _redirects file is published as it is.
+    """
+    return {path.relative_to(folder).as_posix(): path for path in walk(folder)}
 
 
 def collect_static(site_static: Path | None) -> tuple[dict[str, StaticFile], dict[str, str]]:
