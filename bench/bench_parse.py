@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import benchutil  # noqa: F401  (first: makes thrustlib importable from a bare clone)
+
 from thrustlib.content.library import build_library
 from thrustlib.content.text import slugify
 from thrustlib.content.vocabulary import Vocabulary

@@ -1,17 +1,20 @@
 """Full clean build time of thrustlib against Hugo, MkDocs and Pelican on one corpus.
 
-Generates N exercise files in the shape of FORMAT.md (with ``bench_parse.generate``),
-writes the same content as a thrustlib site, a Hugo site, an MkDocs site and a Pelican
-site, then times each tool's whole build process, interleaved (thrustlib, Hugo, MkDocs,
-Pelican, thrustlib, ...) so that drift of the machine hits every tool alike. One round
-is a warm-up; the table shows the median, minimum and maximum wall time of the timed
-rounds and the peak resident set size of the build process.
+Writes N exercise files of one of ``corpus.py``'s shapes (``--corpus``: ``real`` by
+default, ``tidy`` or ``freedb``) as a thrustlib site, which thrustlib builds as it is,
+and makes a Hugo, an MkDocs and a Pelican site from the same files: the same front
+matter (read as YAML, block or flow lists alike) with the title and muscles thrustlib
+reads from each file added, and the same Markdown bodies, as they are. Then it times
+each tool's whole build process, interleaved (thrustlib, Hugo, MkDocs, Pelican,
+thrustlib, ...) so that drift of the machine hits every tool alike. One round is a
+warm-up; the table shows the median, minimum and maximum wall time of the timed rounds,
+the median CPU time and the peak resident set size of the build's largest process.
 
 The peers live in their own virtual environment, created when it is missing:
 
-    python bench/bench_peers.py                               # 1000 exercises, 5 rounds
-    python bench/bench_peers.py --sizes 1000,5000 --peers-venv /tmp/peers-venv
-    python bench/bench_peers.py --sizes 200 --runs 2 --keep /tmp/peers-sites
+    python bench/bench_peers.py                               # real, 1000 exercises, 5 rounds
+    python bench/bench_peers.py --corpus tidy --sizes 1000,5000 --peers-venv /tmp/peers-venv
+    python bench/bench_peers.py --sizes 200 --runs 3 --keep /tmp/peers-sites
 """
 
 from __future__ import annotations
@@ -30,9 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from bench_parse import generate
+from benchutil import machine, run_process
+from corpus import SHAPES, write_site
 
+from thrustlib.config import load_config
+from thrustlib.content.front_matter import split_front_matter
 from thrustlib.content.text import slugify
+from thrustlib.engine.load import load_exercises
+from thrustlib.errors import Problems
 
 PEER_PACKAGES = ["hugo", "mkdocs", "pelican", "markdown"]
 DATE = "2026-01-01"
@@ -40,15 +48,32 @@ DATE = "2026-01-01"
 
 @dataclass(frozen=True, slots=True)
 class Exercise:
-    """One generated exercise, split into what every generator needs."""
+    """One exercise file, split into what every generator needs."""
 
     slug: str
     title: str
+    """The title thrustlib gives the page (the file's, or the one it infers)."""
     description: str
     video: str
     muscles: list[str]
+    """Display names of the primary muscles thrustlib reads (or infers) from the file."""
     secondary: list[str]
+    meta: dict[str, object]
+    """The file's front matter as YAML gives it."""
     body: str
+    """The Markdown body as written."""
+
+    def front_matter(self) -> str:
+        """The YAML front matter for Hugo and MkDocs: the file's keys, with the title and
+        muscle names thrustlib reads from it (the peers infer neither)."""
+        front = {
+            **self.meta,
+            "title": self.title,
+            "description": self.description,
+            "muscles": self.muscles,
+            "secondary_muscles": self.secondary,
+        }
+        return yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,21 +99,36 @@ class Result:
 # --- the corpus ------------------------------------------------------------------------
 
 
-def read_corpus(folder: Path) -> list[Exercise]:
-    """Split the generated thrustlib files into front matter and body."""
+def read_corpus(site: Path) -> list[Exercise]:
+    """Read the thrustlib site's files into what the peers' sites are made of.
+
+    The front matter and body are split as thrustlib splits them; the slug, title and
+    muscles are what thrustlib makes of the file (real files state no title and rarely
+    muscles), so that every tool has the same pages to make.
+    """
+    config = load_config(site)
+    vocabulary = config.vocabulary
+    problems = Problems()
+    # Parsed on every core, as a build does: the real corpus takes a few ms a file.
+    folder = (site / "exercises").absolute()
+    parsed = {e.source.path: e for e in load_exercises(folder, vocabulary, problems, jobs=None)}
+    if problems.has_errors():
+        raise SystemExit(f"the corpus does not parse: {problems.errors[:3]}")
     exercises = []
-    for path in sorted(folder.glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        _, front, body = text.split("---\n", 2)
-        meta = yaml.safe_load(front)
+    for path, exercise in sorted(parsed.items()):
+        split = split_front_matter(path, path.read_text(encoding="utf-8"), Problems())
+        if split is None:
+            raise SystemExit(f"{path} has no front matter; the corpus should")
+        meta, _, body, _ = split
         exercises.append(
             Exercise(
-                slug=path.stem,
-                title=str(meta["title"]),
-                description=str(meta["description"]),
-                video=str(meta.get("video", "")),
-                muscles=[str(m) for m in meta.get("muscles") or []],
-                secondary=[str(m) for m in meta.get("secondary_muscles") or []],
+                slug=exercise.slug,
+                title=exercise.title,
+                description=exercise.description,
+                video=exercise.video or "",
+                muscles=[vocabulary.muscle(k).name for k in exercise.muscles],
+                secondary=[vocabulary.muscle(k).name for k in exercise.secondary_muscles],
+                meta=meta,
                 body=body.lstrip("\n"),
             )
         )
@@ -111,16 +151,6 @@ def by_muscle(exercises: list[Exercise]) -> dict[str, list[Exercise]]:
         for muscle in exercise.muscles:
             groups.setdefault(muscle, []).append(exercise)
     return dict(sorted(groups.items()))
-
-
-def write_thrustlib(root: Path, source: Path) -> None:
-    root.mkdir(parents=True)
-    shutil.copytree(source, root / "exercises")
-    (root / "site.toml").write_text(
-        '[site]\ntitle = "Benchmark Library"\nbase_url = "https://example.org/"\n'
-        '\n[build]\noutput = "_site"\n',
-        encoding="utf-8",
-    )
 
 
 HUGO_CONFIG = """\
@@ -171,19 +201,30 @@ HUGO_SINGLE = """\
 {{ end }}
 """
 
+# The home page lists the muscles and every exercise (as MkDocs' and Pelican's index
+# pages do); the section page lists every exercise, a muscle's page its exercises, the
+# muscles page the muscles.
 HUGO_LIST = """\
 {{ define "main" }}
 <h1>{{ .Title }}</h1>
 {{ if .IsHome }}
+<h2>Muscles</h2>
 <ul>{{ range site.Taxonomies.muscles.ByCount }}
 <li><a href="{{ .Page.RelPermalink }}">{{ .Page.LinkTitle }}</a> ({{ .Count }})</li>
 {{ end }}</ul>
+<h2>Exercises</h2>
+<ul>
+{{ range site.RegularPages }}
+<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ with .Description }}: {{ . }}{{ end }}</li>
 {{ end }}
+</ul>
+{{ else }}
 <ul>
 {{ range .Pages }}
 <li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ with .Description }}: {{ . }}{{ end }}</li>
 {{ end }}
 </ul>
+{{ end }}
 {{ end }}
 """
 
@@ -199,14 +240,7 @@ def write_hugo(root: Path, exercises: list[Exercise]) -> None:
     (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
     (content / "_index.md").write_text("---\ntitle: Exercises\n---\n", encoding="utf-8")
     for exercise in exercises:
-        front = {
-            "title": exercise.title,
-            "description": exercise.description,
-            "video": exercise.video,
-            "muscles": exercise.muscles,
-            "secondary_muscles": exercise.secondary,
-        }
-        text = f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n\n{exercise.body}"
+        text = f"---\n{exercise.front_matter()}---\n\n{exercise.body}"
         (content / f"{exercise.slug}.md").write_text(text, encoding="utf-8")
 
 
@@ -240,16 +274,9 @@ def write_mkdocs(root: Path, exercises: list[Exercise]) -> None:
         page = f"# {muscle.title()}\n\n{listing(items, '../')}\n"
         (docs / "muscles" / f"{slugify(muscle)}.md").write_text(page, encoding="utf-8")
     for e in exercises:
-        front = {
-            "title": e.title,
-            "description": e.description,
-            "video": e.video,
-            "muscles": e.muscles,
-            "secondary_muscles": e.secondary,
-        }
         muscles = ", ".join(f"[{m}](../muscles/{slugify(m)}.md)" for m in e.muscles)
         text = (
-            f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n\n# {e.title}\n\n"
+            f"---\n{e.front_matter()}---\n\n# {e.title}\n\n"
             f"{e.description}\n\n{video_html(e)}{e.body}\n\nMuscles: {muscles}\n"
         )
         (docs / "exercises" / f"{e.slug}.md").write_text(text, encoding="utf-8")
@@ -360,23 +387,11 @@ def clean(tool: Tool) -> None:
 
 
 def timed_build(tool: Tool, log: Path) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one clean build.
-
-    The figures are the build process's own, from ``wait4``: its peak RSS (the largest of
-    it and any child it waited for) and its CPU time, which other load on the machine
-    does not inflate the way it inflates wall time.
-    """
+    """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one clean build:
+    the output and caches are deleted first; figures from ``os.wait4`` (``run_process``)."""
     clean(tool)
-    with log.open("wb") as sink:
-        started = time.perf_counter()
-        process = subprocess.Popen(tool.command, cwd=tool.cwd, stdout=sink, stderr=sink)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise SystemExit(f"{tool.name} failed with exit {process.returncode}:\n{tail}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    run = run_process(tool.command, tool.cwd, log)
+    return run.wall, run.cpu, round(run.rss_mib * 1024)
 
 
 def count_pages(output: Path) -> int:
@@ -428,21 +443,18 @@ def make_tools(work: Path, venv: Path, found: dict[str, str]) -> list[Tool]:
 
 
 def bench_size(
-    work: Path, count: int, runs: int, venv: Path, found: dict[str, str]
+    work: Path, shape: str, count: int, runs: int, venv: Path, found: dict[str, str]
 ) -> dict[str, Result]:
-    source = work / "corpus"
-    source.mkdir(parents=True)
-    size = generate(source, count)
-    exercises = read_corpus(source)
+    corpus = write_site(work / "thrustlib", shape, count)
+    exercises = read_corpus(corpus.site)
     writers: list[tuple[str, Callable[[Path], None]]] = [
-        ("thrustlib", lambda root: write_thrustlib(root, source)),
         ("hugo", lambda root: write_hugo(root, exercises)),
         ("mkdocs", lambda root: write_mkdocs(root, exercises)),
         ("pelican", lambda root: write_pelican(root, exercises)),
     ]
     for name, write in writers:
         write(work / name)
-    print(f"\n## {count} exercises ({size / count / 1024:.1f} KiB each on average)\n", flush=True)
+    print(f"\n## {corpus.describe()}\n", flush=True)
     tools = make_tools(work, venv, found)
     results = {tool.name: Result() for tool in tools}
     log = work / "build.log"
@@ -464,9 +476,10 @@ def bench_size(
     return results
 
 
-def table(count: int, results: dict[str, Result], found: dict[str, str]) -> str:
+def table(count: int, shape: str, results: dict[str, Result], found: dict[str, str]) -> str:
+    runs = len(next(iter(results.values())).times)
     lines = [
-        f"{count} exercises, median of {len(next(iter(results.values())).times)} clean builds:",
+        f"{count} exercises of the {shape} corpus, median of {runs} clean builds:",
         "",
         "| tool | version | HTML pages | wall median (s) | wall min (s) | wall max (s)"
         " | CPU median (s) | peak RSS (MiB) |",
@@ -482,18 +495,9 @@ def table(count: int, results: dict[str, Result], found: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=SHAPES, default="real", help="the files built")
     parser.add_argument("--sizes", default="1000", help="comma-separated corpus sizes")
     parser.add_argument("-r", "--runs", type=int, default=5, help="timed rounds (after a warm-up)")
     parser.add_argument(
@@ -506,9 +510,7 @@ def main() -> int:
 
     ensure_peers(venv)
     found = versions(venv)
-    print(
-        f"machine: {os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} {platform.release()}"
-    )
+    print(f"machine: {machine()}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in found.items()))
     started = time.perf_counter()
     tables = []
@@ -517,8 +519,8 @@ def main() -> int:
         for count in sizes:
             work = base / str(count)
             shutil.rmtree(work, ignore_errors=True)
-            results = bench_size(work, count, args.runs, venv, found)
-            tables.append(table(count, results, found))
+            results = bench_size(work, args.corpus, count, args.runs, venv, found)
+            tables.append(table(count, args.corpus, results, found))
     print()
     print("\n\n".join(tables))
     print(f"\ntotal time: {time.perf_counter() - started:.0f} s")

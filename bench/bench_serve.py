@@ -1,37 +1,52 @@
-"""Save-to-visible latency of ``thrustlib serve`` for a one-file edit in a big site.
+"""Start-up and save-to-visible latency of ``thrustlib serve`` on a big site.
 
-Generates sites of 1,000 and 10,000 exercises (in the shape of FORMAT.md) in a temporary
-folder, starts a :class:`~thrustlib.serve.server.PreviewServer` on a free port, then edits one
-exercise file a number of times and measures, for each edit, the time from the file
-being written until the page served over HTTP shows the new text. Prints a table.
+Writes a site of N exercises (``--corpus``: ``corpus.py``'s shapes, ``real`` by
+default, or this script's own ``minimal`` files, on which the older figures were
+taken) in a temporary folder and runs ``thrustlib serve`` on it as a child process, as
+a user would. It measures:
 
-    python bench/bench_serve.py                  # 1,000 and 10,000 exercises, 10 edits
-    python bench/bench_serve.py --sizes 200 --edits 5
+- start-up to the first page: from starting the process until the home page has been
+  served over HTTP, without a content cache (``.thrustlib-cache/`` deleted) and with a
+  warm one (after one ``thrustlib build`` of the site), the median of ``--starts``;
+- save-to-visible latency: one exercise file is edited ``--edits`` times, and each time
+  the time from the file being written until the page fetched over HTTP shows the new
+  text is taken; median, p90 and maximum. Two kinds of edit: a sentence added to a list
+  item (the everyday save, which swaps one exercise into the library) and the title
+  (which changes the library's structure, so the whole cross-file stage runs again).
 
-Two kinds of edit: a sentence of the body (the everyday save, which swaps one exercise
-into the library) and the title (which changes the library's structure, so the whole
-cross-file stage runs again).
+    python bench/bench_serve.py                         # real, 1,000 and 10,000, 10 edits
+    python bench/bench_serve.py --corpus tidy --sizes 200 --edits 5 --starts 1
 
-The server runs in a child process, as it does for a real user: the polling client
-then competes with the server for the CPU but not for the interpreter lock, so the
-figures are what a browser would see.
+The polling client competes with the server for the CPU but not for its interpreter
+lock, so the figures are what a browser would see. The debounce window of the file
+watcher is part of every latency.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-import math
-import multiprocessing
-import statistics
+import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from multiprocessing.connection import Connection
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchutil import machine, median, percentile, run_process, thrustlib_build
+from corpus import SHAPES, SITE_TOML, edit_sentence, edit_title, write_site
+
+from thrustlib.content.text import slugify
+
+CORPORA = (*SHAPES, "minimal")
+
+
+# --- the minimal corpus, on which the older figures were taken ----------------------
 
 MOVEMENTS = (
     ("hip-thrust", "Drive the hips up from a bench to train the glutes."),
@@ -80,13 +95,11 @@ Practise with a light load first.
 """
 
 
-def exercise_text(name: str, description: str, marker: str = "", title: str = "") -> str:
-    """One exercise file in the shape real libraries have (video and description only)."""
+def exercise_text(name: str, description: str) -> str:
+    """One file of the ``minimal`` corpus: video and description, one short body."""
     video = (name.replace("-", "") + "abcdefghijk")[:11]
-    title_line = f'title: "{title}"\n' if title else ""
-    return f'---\nvideo: "{video}"\n{title_line}description: "{description}"\n---\n' + BODY.format(
-        text=f"Do the movement smoothly. {marker}".strip()
-    )
+    body = BODY.format(text="Do the movement smoothly.")
+    return f'---\nvideo: "{video}"\ndescription: "{description}"\n---\n{body}'
 
 
 def generate_site(root: Path, count: int) -> list[Path]:
@@ -114,99 +127,169 @@ def generate_site(root: Path, count: int) -> list[Path]:
     return paths
 
 
-def _serve_child(root: str, conn: Connection) -> None:
-    """Run a preview server in this (child) process until the parent says stop."""
-    from thrustlib.config import load_config
-    from thrustlib.serve.server import PreviewServer, settle_heap
-
-    # The generated files lack 'muscles:', so every one warns; only errors are news here.
-    logging.basicConfig(level=logging.ERROR)
-    started = time.perf_counter()
-    server = PreviewServer(load_config(Path(root)), port=0)
-    server.start()
-    settle_heap()  # as `thrustlib serve` does
-    conn.send((server.url, time.perf_counter() - started))
-    conn.recv()
-    server.stop()
+EDITS: dict[str, Callable[[str, str], str]] = {
+    # A sentence of the body: the everyday save.
+    "text": lambda text, marker: edit_sentence(text, f"{marker}."),
+    # The title: the library's structure changes, so the cross-file work runs again.
+    "title": lambda text, marker: edit_title(text, f"Retitled {marker}"),
+}
 
 
-def _fetch(url: str) -> bytes:
+@dataclass(slots=True)
+class Figures:
+    cold: list[float] = field(default_factory=list)
+    """Seconds from process start to the first page, without a content cache."""
+    warm: list[float] = field(default_factory=list)
+    """The same with the cache of a previous build."""
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+
+
+def _fetch(url: str, timeout: float = 10) -> bytes:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             body: bytes = response.read()
             return body
     except urllib.error.HTTPError as exc:
         return exc.read()
 
 
-EDITS: dict[str, Callable[[str, str], str]] = {
-    # A sentence of the body: the everyday save.
-    "text": lambda slug, marker: exercise_text(slug, "An edited exercise.", marker),
-    # The title: the library's structure changes, so the cross-file work runs again.
-    "title": lambda slug, marker: exercise_text(slug, "An edited exercise.", title=marker),
-}
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def measure(count: int, edits: int, workdir: Path) -> tuple[float, dict[str, list[float]]]:
-    """Start a server over a ``count``-exercise site; return startup and edit latencies."""
-    root = workdir / f"site-{count}"
-    paths = generate_site(root, count)
-    target = paths[len(paths) // 2]
-    slug = target.stem
-    parent, child = multiprocessing.Pipe()
-    process = multiprocessing.Process(target=_serve_child, args=(str(root), child))
-    process.start()
+class Server:
+    """``thrustlib serve`` on a site, in a child process of its own."""
+
+    def __init__(self, site: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        command = [sys.executable, "-m", "thrustlib", "serve", "--quiet"]
+        command += ["--port", str(self.port)]
+        self.log = (site / "serve.log").open("ab")
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, cwd=site, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def first_page(self, timeout: float = 300) -> float:
+        """Seconds from the start until the home page came back whole."""
+        deadline = self.started + timeout
+        while True:
+            try:
+                # The port is bound before the first build and answered after it: a
+                # request that connects waits for the site instead of failing.
+                body = _fetch(self.url, timeout)
+                if b"</html>" in body:
+                    return time.perf_counter() - self.started
+            except (ConnectionError, urllib.error.URLError):
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit(f"thrustlib serve exited with {self.process.returncode}")
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"no page from {self.url} after {timeout:.0f} s")
+            time.sleep(0.005)
+
+    def stop(self) -> None:
+        # Ctrl-C, as a user stops it; then the process itself, should it not stop.
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def make_site(site: Path, corpus: str, count: int) -> None:
+    if corpus == "minimal":
+        generate_site(site, count)
+        (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    else:
+        write_site(site, corpus, count)
+
+
+def measure(site: Path, corpus: str, count: int, edits: int, starts: int) -> Figures:
+    make_site(site, corpus, count)
+    figures = Figures()
+    for _ in range(starts):
+        shutil.rmtree(site / ".thrustlib-cache", ignore_errors=True)
+        server = Server(site)
+        try:
+            figures.cold.append(server.first_page())
+        finally:
+            server.stop()
+    run_process(thrustlib_build(), site, site / "build.log")  # fills .thrustlib-cache/
+    for _ in range(starts - 1):
+        server = Server(site)
+        try:
+            figures.warm.append(server.first_page())
+        finally:
+            server.stop()
+    server = Server(site)  # the last warm start stays up for the edits
     try:
-        url, startup = parent.recv()
-        page = f"{url}exercises/{slug}/"
+        figures.warm.append(server.first_page())
+        paths = sorted((site / "exercises").glob("*.md"))
+        target = paths[len(paths) // 2]
+        original = target.read_text("utf-8")
+        page = f"{server.url}exercises/{slugify(target.stem)}/"
         _fetch(page)  # the first view renders the page, as opening it in a browser would
-        latencies: dict[str, list[float]] = {kind: [] for kind in EDITS}
         for kind, make in EDITS.items():
+            figures.latencies[kind] = []
             for edit in range(edits):
                 marker = f"Marker{edit}x{time.time_ns()}"
-                text = make(slug, marker)
+                text = make(original, marker)
                 time.sleep(0.3)  # let the previous rebuild settle, as between real saves
                 written = time.perf_counter()
                 target.write_text(text, "utf-8")
-                deadline = written + 30
+                deadline = written + 60
                 while marker.encode() not in _fetch(page):
                     if time.perf_counter() > deadline:
-                        raise RuntimeError(f"the edit {marker} never showed up at {page}")
+                        raise SystemExit(f"the edit {marker} never showed up at {page}")
                     time.sleep(0.001)
-                latencies[kind].append(time.perf_counter() - written)
-        return startup, latencies
+                figures.latencies[kind].append(time.perf_counter() - written)
+        target.write_text(original, "utf-8")
     finally:
-        parent.send("stop")
-        process.join(30)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile: the smallest value with ``fraction`` of all at or below."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+        server.stop()
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print one row per site size."""
+    """Run the benchmark and print a table of start-ups and one of latencies."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", choices=CORPORA, default="real", help="the files served")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--edits", type=int, default=10, help="edits of each kind")
+    parser.add_argument("--starts", type=int, default=3, help="start-ups of each kind")
     args = parser.parse_args(argv)
+    if args.edits < 1 or args.starts < 1:
+        parser.error("--edits and --starts must be 1 or more")
+    print(f"machine: {machine()}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="thrustlib-bench-") as tmp:
         for count in args.sizes:
-            startup, latencies = measure(count, args.edits, Path(tmp))
-            rows.append((count, startup, latencies))
-            print(f"  {count} exercises done", file=sys.stderr)
-    print(f"save-to-visible latency, {args.edits} edits each (debounce window included)")
-    header = f"{'exercises':>10} {'edit':>6} {'startup s':>10} {'median ms':>10}"
-    print(f"{header} {'p90 ms':>8} {'max ms':>8}")
-    for count, startup, latencies in rows:
-        for kind, values in latencies.items():
+            site = Path(tmp) / f"site-{count}"
+            rows.append((count, measure(site, args.corpus, count, args.edits, args.starts)))
+            print(f"  {count} exercises done", flush=True)
+    print(f"\nstart-up of `thrustlib serve` to the first page, median of {args.starts}")
+    print("| exercises | corpus | no cache (s) | warm cache (s) |")
+    print("|---:|---|---:|---:|")
+    for count, figures in rows:
+        print(
+            f"| {count:,} | {args.corpus} | {median(figures.cold):.2f}"
+            f" | {median(figures.warm):.2f} |"
+        )
+    print(f"\nsave-to-visible latency, {args.edits} edits each (debounce window included)")
+    print("| exercises | corpus | edit | median (ms) | p90 (ms) | max (ms) |")
+    print("|---:|---|---|---:|---:|---:|")
+    for count, figures in rows:
+        for kind, values in figures.latencies.items():
             print(
-                f"{count:>10} {kind:>6} {startup:>10.2f}"
-                f" {statistics.median(values) * 1000:>10.1f}"
-                f" {percentile(values, 0.9) * 1000:>8.1f} {max(values) * 1000:>8.1f}"
+                f"| {count:,} | {args.corpus} | {kind} | {median(values) * 1000:.1f}"
+                f" | {percentile(values, 0.9) * 1000:.1f} | {max(values) * 1000:.1f} |"
             )
     return 0
 

@@ -1,4 +1,4 @@
-"""Exercises packed for the cache and between processes: outlines, whole ones, safety."""
+"""Exercises packed for the cache and between processes: entries, whole ones, safety."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from thrustlib.config import load_config
 from thrustlib.content.library import build_library
-from thrustlib.content.model import NO_CONTENTS, Exercise
-from thrustlib.content.parse import title_from_filename
+from thrustlib.content.model import ENTRY_FIELDS, Entry, Exercise, HeldContents
+from thrustlib.content.parse import ParseResult, title_from_filename
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
 from thrustlib.engine.build import load_library
@@ -31,16 +31,31 @@ def shipped() -> list[Exercise]:
     return exercises
 
 
-def test_an_outline_keeps_what_indexes_read_and_drops_the_page(
+def test_an_entry_keeps_what_indexes_read_and_drops_the_page(
     shipped: list[Exercise],
 ) -> None:
+    page_fields = {f.name for f in dataclasses.fields(Exercise)} - set(ENTRY_FIELDS)
+    assert {"setup", "execution", "howto", "sections", "rendered"} <= page_fields
     for exercise in shipped:
-        small = packing.outline(exercise)
-        for name, empty in packing.PAGE_FIELDS.items():
-            assert getattr(small, name) == empty
-        kept = {f.name for f in dataclasses.fields(exercise)} - set(packing.PAGE_FIELDS)
-        assert {n: getattr(small, n) for n in kept} == {n: getattr(exercise, n) for n in kept}
-        assert len(packing.dumps(small)) < len(packing.dumps(exercise))
+        entry = exercise.entry()
+        assert type(entry) is Entry  # not an Exercise: nothing can read page content from it
+        assert not any(hasattr(entry, name) for name in page_fields)
+        assert {n: getattr(entry, n) for n in ENTRY_FIELDS} == {
+            n: getattr(exercise, n) for n in ENTRY_FIELDS
+        }
+        assert len(packing.dumps(entry)) < len(packing.dumps(exercise))
+
+
+def test_a_packed_result_carries_the_entry_the_problems_and_the_whole(
+    shipped: list[Exercise],
+) -> None:
+    exercise = shipped[0]
+    result = packing.pack(ParseResult(exercise, []))
+    assert result.ok and result.entry == exercise.entry()
+    assert result.data is not None and packing.unpack(result.data) == exercise
+    assert packing.loads(packing.dumps(result)) == result
+    empty = packing.pack(ParseResult(None, []))
+    assert empty.entry is None and empty.data is None and not empty.ok
 
 
 def test_packing_and_unpacking_gives_the_same_exercise(shipped: list[Exercise]) -> None:
@@ -87,18 +102,37 @@ def test_unpacking_builds_nothing_but_thrustlib_data(planted: _Call) -> None:
         packing.loads(data)
 
 
-def test_a_library_opens_packed_exercises_when_asked(shipped: list[Exercise]) -> None:
+def test_a_library_holds_entries_and_opens_packed_exercises_when_asked(
+    shipped: list[Exercise],
+) -> None:
     packed = {e.source.path: packing.dumps(e) for e in shipped}
-    outlines = [packing.outline(e) for e in shipped]
-    library = build_library(outlines, VOCABULARY, Problems())
+    library = build_library([e.entry() for e in shipped], VOCABULARY, Problems())
     library = dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
     whole = build_library(shipped, VOCABULARY, Problems())
     assert isinstance(library.contents, packing.PackedContents)
     assert set(library.contents.packed) == set(library.exercises)
+    by_slug = {e.slug: e for e in shipped}
     for slug in whole.exercises:
-        assert library[slug] == packing.outline(whole[slug])
-        assert library.whole(slug) == whole[slug]
-        assert whole.whole(slug) is whole[slug]  # nothing packed: the exercise itself
+        assert type(whole[slug]) is Entry and whole[slug] == library[slug]
+        assert library.whole(slug) == by_slug[slug]
+        assert whole.whole(slug) is by_slug[slug]  # parsed here: held as it is
+
+
+def test_contents_put_an_edited_exercise_in_front_of_the_old_one(
+    shipped: list[Exercise],
+) -> None:
+    first, second = shipped[0], shipped[1]
+    packed = packing.PackedContents(
+        {first.slug: packing.dumps(first), second.slug: packing.dumps(second)},
+        HeldContents({}),
+    )
+    edited = dataclasses.replace(first, summary="Edited.")
+    once = HeldContents.over(packed, {first.slug: edited})
+    assert once.whole(first.slug) is edited and once.whole(second.slug) == second
+    again = HeldContents.over(once, {second.slug: second})
+    assert again.rest is packed  # one level, however many edits
+    with pytest.raises(KeyError):
+        again.whole("no-such-exercise")
 
 
 def test_loading_in_two_processes_gives_the_same_exercises(
@@ -112,8 +146,9 @@ def test_loading_in_two_processes_gives_the_same_exercises(
     config = load_config(ROOT)
     one, _ = load_library(config, jobs=1)
     two, _ = load_library(config, jobs=2)
-    assert one.contents is NO_CONTENTS
+    assert isinstance(one.contents, HeldContents)
     assert isinstance(two.contents, packing.PackedContents)
     assert list(one.exercises) == list(two.exercises)
     for slug in one.exercises:
-        assert two.whole(slug) == one[slug]
+        assert two[slug] == one[slug]
+        assert two.whole(slug) == one.whole(slug)

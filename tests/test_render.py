@@ -162,13 +162,13 @@ def test_neighbourhood_of_a_middle_exercise(library: Library) -> None:
 def test_neighbourhood_of_a_loner_is_none(library: Library) -> None:
     views = Views(library, "exercises/romanian-deadlift/index.html")
     assert views.neighbourhood("romanian-deadlift") is None
-    view = views.exercise(library["romanian-deadlift"])
+    view = views.exercise(library.whole("romanian-deadlift"))
     assert view.family is None and view.family_page is None
 
 
 def test_exercise_view(library: Library) -> None:
     views = Views(library, "exercises/glute-bridge/index.html", embed_base="E/")
-    view = views.exercise(library["glute-bridge"])
+    view = views.exercise(library.whole("glute-bridge"))
     assert [b.anchor for b in view.blocks] == ["setup", "execution", "tips", "mistakes"]
     assert view.blocks[0].items[0].label == "Lie Down"
     assert [s.anchor for s in view.steps] == ["step-1", "step-2", "step-3"]
@@ -184,12 +184,12 @@ def test_exercise_view(library: Library) -> None:
 
 def test_markdown_is_safe_and_labels_are_text(library: Library) -> None:
     views = Views(library, "exercises/romanian-deadlift/index.html")
-    view = views.exercise(library["romanian-deadlift"])
+    view = views.exercise(library.whole("romanian-deadlift"))
     html = "".join(str(i.html) for b in view.blocks for i in b.items)
     assert "<code>&lt;script&gt;</code>" in html
     assert 'rel="nofollow noopener noreferrer"' in html
     evil = dataclasses.replace(
-        library["romanian-deadlift"],
+        library.whole("romanian-deadlift"),
         intro="<script>alert(1)</script>\n\n# Big\n\n[x](javascript:alert(1))",
     )
     intro = str(views.exercise(evil).intro)
@@ -204,7 +204,7 @@ def test_section_anchors_avoid_the_pages_own_ids(library: Library) -> None:
         Section("Section Video", "section-video", "c", 3),
         Section("Notes", "notes", "d", 4),
     )
-    evil = dataclasses.replace(library["glute-bridge"], sections=sections)
+    evil = dataclasses.replace(library.whole("glute-bridge"), sections=sections)
     view = Views(library, "exercises/glute-bridge/index.html").exercise(evil)
     anchors = [s.anchor for s in view.sections]
     assert anchors == ["section-video", "section-step-1", "section-section-video", "notes"]

@@ -383,7 +383,8 @@ def test_a_text_edit_reuses_the_library_and_matches_a_full_build(site: Path) -> 
     assert swapped == {"hip-thrust", "single-leg-hip-thrust"}
     full, _ = load_library(config)
     assert patched == full
-    assert patched["single-leg-hip-thrust"].execution[0].label == "Press"
+    assert all(patched.whole(slug) == full.whole(slug) for slug in full.exercises)
+    assert patched.whole("single-leg-hip-thrust").execution[0].label == "Press"
 
 
 def test_a_structural_edit_rebuilds_the_library(site: Path) -> None:
@@ -633,3 +634,45 @@ def test_other_static_files_are_served_with_their_type(
     assert fetch(server.url + "static/font.ttf")[1]["Content-Type"] == "font/ttf"
     assert fetch(server.url + "static/clip.mp4")[1]["Content-Type"] == "video/mp4"
     assert fetch(server.url + "static/table.csv")[1]["Content-Type"].startswith("text/csv")
+
+
+def test_a_save_during_the_first_read_is_picked_up(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The watch starts after the first read (so that the read may fork); a save made
+    # while it runs must still reach the preview, and so must a file deleted then.
+    real_load = Engine.load
+
+    def load_and_save(self: Engine) -> Any:
+        library = real_load(self)
+        write_site(site, text="Saved while the site was being read.")
+        (site / "exercises" / "single-leg-hip-thrust.md").unlink()
+        return library
+
+    monkeypatch.setattr(Engine, "load", load_and_save)
+    server = start(site)
+    poll(page_has(server.url + "exercises/hip-thrust/", "being read."), "the early save")
+    poll(lambda: fetch(server.url + "exercises/single-leg-hip-thrust/")[0] == 404, "the delete")
+
+
+def test_the_first_read_uses_the_cache_and_every_core(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thrustlib.engine import workers
+
+    load_library(load_config(site), cache=True)  # a build left a warm cache
+    seen: list[tuple[int | None, set[str]]] = []
+    real_processes = workers.processes
+
+    def processes(jobs: int | None, items: int) -> int:
+        seen.append((jobs, {type(t).__name__ + ":" + t.name for t in threading.enumerate()}))
+        return real_processes(jobs, items)
+
+    monkeypatch.setattr(workers, "processes", processes)
+    server = start(site)
+    assert server.site.cache is not None and not server.site.cache.misses
+    # Asked for one process per core before the server's own threads (the watch, its
+    # debouncer, the HTTP server) were running: a fork then copies no thread's locks.
+    jobs, threads = seen[0]
+    assert jobs is None
+    assert not [t for t in threads if "thrustlib-" in t or "Observer" in t or "Emitter" in t]

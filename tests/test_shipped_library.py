@@ -42,9 +42,10 @@ def test_nothing_inferred_everything_stated(library: Library) -> None:
         for key in ("muscles", "secondary_muscles", "equipment", "level", "variation_of"):
             assert exercise.source.line_of(key) is not None, (exercise.slug, key)
         assert exercise.description
-        assert exercise.setup and exercise.execution and exercise.tips and exercise.mistakes
-        assert exercise.summary, exercise.slug
-        assert exercise.howto, exercise.slug
+        whole = library.whole(exercise.slug)
+        assert whole.setup and whole.execution and whole.tips and whole.mistakes
+        assert whole.summary, exercise.slug
+        assert whole.howto, exercise.slug
 
 
 def test_every_variation_of_resolves(library: Library) -> None:

@@ -90,7 +90,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from thrustlib.site.render import Renderer
 
     # Every page is rendered (and dropped), so template errors surface as in a build.
-    pages = render_into(Renderer(config), library, Discard(), jobs=args.jobs)
+    pages = render_into(Renderer(config), library, Discard(), jobs=args.jobs).pages
     report.problems(problems.warnings)
     if not args.quiet:
         seconds = time.perf_counter() - started

@@ -187,10 +187,18 @@ def _issues_url() -> str:
 
 def built(result: BuildResult) -> None:
     """The one-line summary of a finished build."""
+    # Say how much was done when it was less than everything: a user who wonders why a
+    # build was quick learns that it kept the rest, and from which build.
+    if result.rendered == 0:
+        how = " (nothing changed)"
+    elif result.rendered is not None and result.rendered < result.files:
+        how = f" ({result.rendered} of {_count(result.files, 'file')} rendered, the rest kept)"
+    else:
+        how = ""
     print(
         f"Built {_shown(result.output)}: {_count(result.pages, 'page')},"
         f" {_count(result.exercises, 'exercise')}, {_count(len(result.warnings), 'warning')}"
-        f" in {result.seconds:.2f} s"
+        f" in {result.seconds:.2f} s{how}"
     )
 
 

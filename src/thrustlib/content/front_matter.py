@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import itertools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +190,7 @@ class Meta:
     """Typed reads of front-matter values, each problem reported at its key's line."""
 
     def __init__(
-        self, path: Path, meta: dict[str, Any], lines: dict[str, int], problems: Problems
+        self, path: Path, meta: dict[str, Any], lines: Mapping[str, int], problems: Problems
     ) -> None:
         self.path, self.meta, self.lines, self.problems = path, meta, lines, problems
 

@@ -10,25 +10,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
-from thrustlib.content.model import Exercise, Library, MuscleGroup, Variation
+from thrustlib.content.model import (
+    Contents,
+    Entry,
+    Exercise,
+    HeldContents,
+    Library,
+    MuscleGroup,
+    Variation,
+)
 from thrustlib.content.text import closest, normalize, sort_key
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
 
 
 def build_library(
-    exercises: Iterable[Exercise],
+    exercises: Iterable[Entry],
     vocabulary: Vocabulary,
     problems: Problems,
     *,
     drafts: bool = False,
+    contents: Contents | None = None,
 ) -> Library:
     """Index the exercises and resolve their variation tree; problems go to ``problems``.
 
-    Exercises may be outlines (what indexes read): the caller then gives the library its
-    :attr:`~thrustlib.content.model.Library.contents`.
+    ``exercises`` may be whole exercises or entries alone: the library keeps entries,
+    and the whole exercises given in its :attr:`~thrustlib.content.model.Library.
+    contents`, unless ``contents`` says where they are kept.
     """
-    by_slug: dict[str, Exercise] = {}
+    by_slug: dict[str, Entry] = {}
     hidden: set[str] = set()
     for exercise in sorted(exercises, key=lambda e: (e.slug, str(e.source.path))):
         if exercise.draft and not drafts:
@@ -77,18 +87,24 @@ def build_library(
     families = title_order(
         slug for slug, v in variations.items() if v.parent is None and v.children
     )
+    if contents is None:
+        contents = HeldContents(
+            MappingProxyType({s: e for s, e in by_slug.items() if isinstance(e, Exercise)})
+        )
+    entries = {s: e.entry() if isinstance(e, Exercise) else e for s, e in by_slug.items()}
     return Library(
-        exercises=MappingProxyType(by_slug),
+        exercises=MappingProxyType(entries),
         vocabulary=vocabulary,
         muscles=MappingProxyType(muscles),
         equipment=MappingProxyType({k: title_order(v) for k, v in sorted(equipment.items())}),
         variations=MappingProxyType(variations),
         families=families,
+        contents=contents,
     )
 
 
 def _resolve_parents(
-    by_slug: dict[str, Exercise], drafts: set[str], problems: Problems
+    by_slug: dict[str, Entry], drafts: set[str], problems: Problems
 ) -> tuple[dict[str, str | None], set[str]]:
     """Each exercise's parent, checked or inferred, and the slugs whose parent was inferred.
 
@@ -173,7 +189,7 @@ def _contained_title(
 
 
 def _variation_tree(
-    by_slug: dict[str, Exercise],
+    by_slug: dict[str, Entry],
     parents: dict[str, str | None],
     inferred: set[str],
     title_key: dict[str, tuple[str, str]],

@@ -7,7 +7,9 @@ derived (``inferred`` names every field whose value the file did not state).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,10 @@ class Source:
 
     body_line: int = 1
     """1-based line where the Markdown body starts."""
+
+    digest: bytes = b""
+    """A hash of the file's text (``b""`` for models built by hand): two entries that are
+    equal come from the same text at the same path, so their pages are the same too."""
 
     def line_of(self, key: str) -> int | None:
         """The line a front-matter key is on, if the file has it."""
@@ -105,8 +111,14 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Exercise:
-    """One exercise file, parsed and normalized."""
+class Entry:
+    """An exercise's index entry: what the library, list pages, feeds and indexes read.
+
+    Its page content (lists, sections, steps and their HTML) is kept apart, in the
+    :class:`Exercise` the library's :attr:`Library.contents` gives for its page and the
+    JSON API: a large library's indexes never hold, move or unpickle what only one page
+    reads.
+    """
 
     source: Source
     """Where the exercise came from."""
@@ -151,6 +163,22 @@ class Exercise:
     draft: bool = False
     """Drafts are left out of the site unless drafts are asked for."""
 
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    """Front-matter keys thrustlib does not know, kept for templates."""
+
+    inferred: frozenset[str] = frozenset()
+    """Names of the fields whose values were derived rather than stated in the file
+    (an inferred parent is marked on the library's :class:`Variation` instead)."""
+
+    def is_inferred(self, field_name: str) -> bool:
+        """True when ``field_name`` was derived, not written in the file."""
+        return field_name in self.inferred
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise(Entry):
+    """One exercise file whole, parsed and normalized: its entry and its page content."""
+
     intro: str = ""
     """Markdown before the first ``##`` heading, if any (most files have none)."""
 
@@ -189,16 +217,14 @@ class Exercise:
     howto: tuple[HowToStep, ...] = ()
     """HowTo steps: from ``<!-- howto -->``, else derived from Execution."""
 
-    extra: Mapping[str, Any] = field(default_factory=_empty)
-    """Front-matter keys thrustlib does not know, kept for templates."""
+    def entry(self) -> Entry:
+        """The index entry of this exercise, without its page content."""
+        return Entry(*_entry_values(self))
 
-    inferred: frozenset[str] = frozenset()
-    """Names of the fields whose values were derived rather than stated in the file
-    (an inferred parent is marked on the library's :class:`Variation` instead)."""
 
-    def is_inferred(self, field_name: str) -> bool:
-        """True when ``field_name`` was derived, not written in the file."""
-        return field_name in self.inferred
+ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
+"""The fields an :class:`Entry` has (an :class:`Exercise` has these and its content)."""
+_entry_values = operator.attrgetter(*ENTRY_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,29 +264,46 @@ class Variation:
 
 
 class Contents(Protocol):
-    """The whole exercises behind a library's outlines, opened one at a time by slug
+    """The whole exercises behind a library's entries, opened one at a time by slug
     (:class:`thrustlib.engine.packing.PackedContents` keeps them packed)."""
 
-    def whole(self, slug: str) -> Exercise | None:
-        """The whole exercise, or ``None`` when the library holds it whole already."""
+    def whole(self, slug: str) -> Exercise:
+        """The whole exercise of the library's entry ``slug``; ``KeyError`` if none."""
 
 
-class _NoContents:
-    """The contents of a library whose exercises are all whole."""
+@dataclass(frozen=True, slots=True)
+class HeldContents:
+    """Whole exercises held as they are, by slug, in front of ``rest`` (if any)."""
 
-    def whole(self, slug: str) -> Exercise | None:
-        return None
+    exercises: Mapping[str, Exercise]
+    rest: Contents | None = None
+
+    def whole(self, slug: str) -> Exercise:
+        found = self.exercises.get(slug)
+        if found is not None:
+            return found
+        if self.rest is None:
+            raise KeyError(slug)
+        return self.rest.whole(slug)
+
+    @classmethod
+    def over(cls, contents: Contents, exercises: Mapping[str, Exercise]) -> HeldContents:
+        """``contents`` with ``exercises`` (parsed again) in front of what it had for them."""
+        if isinstance(contents, HeldContents):  # one level, however many edits
+            return cls(MappingProxyType({**contents.exercises, **exercises}), contents.rest)
+        return cls(MappingProxyType(dict(exercises)), contents)
 
 
-NO_CONTENTS: Contents = _NoContents()
+NO_CONTENTS: Contents = HeldContents(MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)
 class Library:
-    """Every exercise of a site and the indexes built over them."""
+    """Every exercise of a site as an entry, the indexes built over them, and where the
+    whole exercises are kept."""
 
-    exercises: Mapping[str, Exercise]
-    """Exercises by slug, in slug order."""
+    exercises: Mapping[str, Entry]
+    """Entries by slug, in slug order."""
 
     vocabulary: Vocabulary
     """The muscle vocabulary the library was checked against."""
@@ -278,22 +321,21 @@ class Library:
     """Slugs of the roots that have at least one variation, sorted by title."""
 
     contents: Contents = field(default_factory=lambda: NO_CONTENTS)
-    """Where the page content of exercises held as outlines in ``exercises`` is kept
-    (parsed in another process or read from the cache), for :meth:`whole`."""
+    """The whole exercise behind each entry (parsed here, or still packed as another
+    process or the cache gave it), for :meth:`whole`."""
 
     def __len__(self) -> int:
         return len(self.exercises)
 
-    def __getitem__(self, slug: str) -> Exercise:
+    def __getitem__(self, slug: str) -> Entry:
         return self.exercises[slug]
 
     def whole(self, slug: str) -> Exercise:
-        """The exercise with its page content (``self[slug]`` may be an outline of it)."""
-        found = self.contents.whole(slug)
-        return self.exercises[slug] if found is None else found
+        """The exercise ``slug`` with its page content, for its page and the API."""
+        return self.contents.whole(slug)
 
-    def pick(self, slugs: tuple[str, ...] | list[str]) -> list[Exercise]:
-        """The exercises for ``slugs``, in the order given."""
+    def pick(self, slugs: tuple[str, ...] | list[str]) -> list[Entry]:
+        """The entries for ``slugs``, in the order given."""
         return [self.exercises[s] for s in slugs]
 
     def lineage(self, slug: str) -> list[str]:

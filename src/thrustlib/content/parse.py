@@ -10,6 +10,7 @@ The front matter is read by :mod:`thrustlib.content.front_matter` and the body b
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,8 +129,15 @@ def parse_exercise(path: Path, data: bytes | str, vocabulary: Vocabulary) -> Par
     if split is None:
         return ParseResult(None, problems.items)
     meta, key_lines, body, body_line = split
-    exercise = _build(path, meta, key_lines, body, body_line, vocabulary, problems)
+    source = Source(path, MappingProxyType(key_lines), body_line + 1, digest(text))
+    exercise = _build(source, meta, body, vocabulary, problems)
     return ParseResult(exercise, problems.items)
+
+
+def digest(text: str) -> bytes:
+    """A short hash of a file's text as read (:attr:`~thrustlib.content.model.Source.
+    digest`): line endings and a BOM do not change the model, so they do not count."""
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def decode_text(text: str) -> str:
@@ -149,14 +157,13 @@ def load_exercise(path: Path, data: bytes | str, vocabulary: Vocabulary | None =
 
 
 def _build(
-    path: Path,
+    source: Source,
     meta: dict[str, Any],
-    key_lines: dict[str, int],
     body: str,
-    body_line0: int,
     vocabulary: Vocabulary,
     problems: Problems,
 ) -> Exercise | None:
+    path, key_lines, body_line0 = source.path, source.key_lines, source.body_line - 1
     m = Meta(path, meta, key_lines, problems)
     inferred: set[str] = set()
     for key in sorted(set(meta) - set(KNOWN_KEYS)):
@@ -263,7 +270,7 @@ def _build(
     # ID must not be told its parent does not exist. ParseResult.ok stays False.
     extra = {k: v for k, v in sorted(meta.items()) if k not in KNOWN_KEYS}
     return Exercise(
-        source=Source(path, MappingProxyType(dict(key_lines)), body_line0 + 1),
+        source=source,
         slug=slug,
         title=title,
         description=description,

@@ -20,6 +20,7 @@ from thrustlib.content.model import Library
 from thrustlib.engine import cache as content_cache
 from thrustlib.engine.site import Engine
 from thrustlib.errors import ContentError, Problem, Problems
+from thrustlib.site import urls
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a long stage runs."""
@@ -46,6 +47,9 @@ class BuildResult:
 
     seconds: float
     """Wall time from start to the swapped-in output."""
+
+    rendered: int | None = None
+    """Files rendered (the others were kept from the last output as they were)."""
 
 
 def load_library(
@@ -89,6 +93,7 @@ def build(
     process alone), again with the same output.
     """
     # Loaded here: a build that finds nothing changed never needs Jinja.
+    from thrustlib.engine import incremental
     from thrustlib.engine.render import render_into
     from thrustlib.site.render import Renderer
     from thrustlib.site.write import OutputWriter
@@ -96,17 +101,21 @@ def build(
     started = time.perf_counter()
     target = output if output is not None else config.path(config.output_dir)
     drafts_on = config.drafts if drafts is None else drafts
-    fingerprint = (
-        content_cache.input_fingerprint(config, target, drafts=drafts_on) if cache else None
-    )
-    last = content_cache.previous_build(config, target, fingerprint) if fingerprint else None
-    if last is not None:
+    inputs = content_cache.read_inputs(config, target, drafts=drafts_on) if cache else None
+    last = content_cache.previous_build(config, target) if inputs is not None else None
+    if last is not None and inputs is not None and last.inputs == inputs:
         # Nothing changed: the folder holds what this build would write. Its warnings
         # are reported again, and fail it again under --strict.
         if strict and last.warnings:
             raise ContentError(last.warnings)
         seconds = time.perf_counter() - started
-        return BuildResult(target, last.pages, last.files, last.exercises, last.warnings, seconds)
+        return BuildResult(
+            target, last.pages, last.files, last.exercises, last.warnings, seconds, rendered=0
+        )
+    # Only exercise files or the theme changed: the last output's other files are kept.
+    previous, theme_changed = None, False
+    if last is not None and inputs is not None and last.inputs.settings == inputs.settings:
+        previous, theme_changed = last.site, last.inputs.theme != inputs.theme
     # A build makes millions of short-lived objects and next to no reference cycles:
     # the cycle collector's passes over an ever larger heap were 5-8 % of a large build
     # and freed nothing. Memory is what it was with the collector on.
@@ -118,19 +127,47 @@ def build(
         )
         renderer = Renderer(config)
         paths = renderer.page_paths(library)
+        theme_changed = (
+            last is not None and inputs is not None and last.inputs.theme != inputs.theme
+        )
+        plan = incremental.plan(renderer, library, paths, previous, theme_changed=theme_changed)
         # Each page is written as soon as it is rendered: the site is never whole in memory.
         with OutputWriter(target) as out:
-            render_into(renderer, library, out, jobs=jobs, progress=progress)
+            for path in plan.keep:
+                out.keep(path)
+            done = render_into(
+                renderer,
+                library,
+                out,
+                paths=plan.render,
+                parts=plan.parts,
+                jobs=jobs,
+                progress=progress,
+            )
     finally:
         if collecting:
             gc.enable()
     pages = sum(1 for path in paths if path.endswith(".html"))
     warnings = tuple(problems.warnings)
-    if fingerprint is not None:
+    if inputs is not None:
+        # Without the API rendered there are no new parts, and the kept ones stay valid.
+        parts = done.parts if urls.API_DATA in plan.render else plan.parts
         record = content_cache.BuildRecord(
-            fingerprint, content_cache.manifest(target), pages, len(paths), len(library), warnings
+            inputs,
+            content_cache.manifest(target),
+            pages,
+            len(paths),
+            len(library),
+            warnings,
+            incremental.SiteIndex.of(library, paths, parts),
         )
         content_cache.save_build(config, target, record)
     return BuildResult(
-        target, pages, len(paths), len(library), warnings, time.perf_counter() - started
+        target,
+        pages,
+        len(paths),
+        len(library),
+        warnings,
+        time.perf_counter() - started,
+        rendered=done.files,
     )

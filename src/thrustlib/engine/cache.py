@@ -2,7 +2,7 @@
 
 Two things are kept, both as pickles replaced atomically:
 
-- ``parse.pickle``: each file's :class:`ParseResult`, by a key of the file's bytes, its
+- ``parse.pickle``: each file's parse result, packed, by a key of the file's bytes, its
   display path, the vocabulary and thrustlib itself, so an unchanged file is not parsed
   again. One file for all entries: loading one pickle of 10,000 results is several times
   faster than opening 10,000 small ones.
@@ -34,6 +34,7 @@ from thrustlib.content.files import find_exercise_files
 from thrustlib.content.parse import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
+from thrustlib.engine.incremental import SiteIndex
 from thrustlib.errors import Problem
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".thrustlib-cache"
 """The cache folder's name, inside the site folder."""
 
-FORMAT = 3
+FORMAT = 4
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -76,9 +77,9 @@ def code_fingerprint() -> bytes:
 class ParseCache:
     """Parse results of earlier builds by content key; read once, written once.
 
-    Results are kept packed (:mod:`thrustlib.engine.packing`): an outline to build the library
-    from, and the whole exercise as bytes, opened only when its page is rendered. So
-    reading and writing the cache costs little more than the bytes.
+    Results are kept packed (:class:`thrustlib.engine.packing.PackedResult`): the entry to
+    build the library from, and the whole exercise as bytes, opened only when its page is
+    rendered. So reading and writing the cache costs little more than the bytes.
     """
 
     def __init__(self, folder: Path, vocabulary: Vocabulary) -> None:
@@ -86,35 +87,27 @@ class ParseCache:
         self.context = code_fingerprint() + repr(vocabulary).encode()
         stored = _read(self.path)
         self.entries: dict[bytes, object] = stored if isinstance(stored, dict) else {}
-        self.used: dict[bytes, packing.Packed] = {}
+        self.used: dict[bytes, packing.PackedResult] = {}
         self.misses = 0
 
     def key(self, shown: Path, data: bytes) -> bytes:
         """The key of one file: its bytes, its display path (problems name it) and context."""
         return hashlib.sha256(_framed(self.context, str(shown).encode(), data)).digest()
 
-    def get(self, key: bytes) -> packing.Packed | None:
+    def get(self, key: bytes) -> packing.PackedResult | None:
         """The stored result for ``key``, or ``None``."""
         found = self.entries.get(key)
-        if not (
-            isinstance(found, tuple)
-            and len(found) == 2
-            and isinstance(found[0], ParseResult)
-            and isinstance(found[1], bytes | None)
-        ):
+        if not isinstance(found, packing.PackedResult):
             return None
         self.used[key] = found
         return found
 
-    def put(self, key: bytes, result: packing.Packed) -> packing.Packed:
-        """Remember a fresh result; returns it. Packed results are stored as outlines."""
+    def put(
+        self, key: bytes, result: ParseResult | packing.PackedResult
+    ) -> ParseResult | packing.PackedResult:
+        """Remember a fresh result, packed; returns it as given."""
         self.misses += 1
-        found, whole = result
-        # Results from workers are outlines already; this process's own are whole.
-        exercise = found.exercise
-        if whole is not None and exercise is not None and not packing.is_outline(exercise):
-            found = ParseResult(packing.outline(exercise), found.problems)
-        self.used[key] = (found, whole)
+        self.used[key] = packing.pack(result) if isinstance(result, ParseResult) else result
         return result
 
     def save(self) -> None:
@@ -131,11 +124,30 @@ Manifest = tuple[tuple[str, int, int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Inputs:
+    """Hashes of what a build reads, in the three parts that make different pages stale."""
+
+    settings: bytes
+    """thrustlib itself, the configuration, site.toml, the output folder, drafts."""
+
+    theme: bytes
+    """The templates and static folders."""
+
+    exercises: bytes
+    """Every exercise file, by path and bytes."""
+
+    @property
+    def fingerprint(self) -> bytes:
+        """One hash of every input."""
+        return hashlib.sha256(_framed(self.settings, self.theme, self.exercises)).digest()
+
+
+@dataclass(frozen=True, slots=True)
 class BuildRecord:
     """What the last successful build into one output folder read and wrote."""
 
-    fingerprint: bytes
-    """The hash of every input (see :func:`input_fingerprint`)."""
+    inputs: Inputs
+    """The hashes of its inputs (see :func:`read_inputs`)."""
 
     manifest: Manifest
     """The output folder as the build left it."""
@@ -152,37 +164,41 @@ class BuildRecord:
     warnings: tuple[Problem, ...]
     """The build's warnings, reported again when the build is skipped."""
 
+    site: SiteIndex | None = None
+    """What its files were made from, for an incremental build to compare with."""
 
-def input_fingerprint(config: SiteConfig, output: Path, *, drafts: bool) -> bytes | None:
-    """A hash of everything a build reads, or ``None`` when an input cannot be read.
+
+def read_inputs(config: SiteConfig, output: Path, *, drafts: bool) -> Inputs | None:
+    """The hashes of everything a build reads, or ``None`` when an input cannot be read.
 
     ``--strict`` is left out: it changes whether warnings fail, not what is written, and
     the recorded warnings are checked against it again.
     """
-    digest = hashlib.sha256()
-    digest.update(_framed(code_fingerprint(), repr(config).encode()))
-    digest.update(repr((str(output.absolute()), drafts)).encode())
+    settings = hashlib.sha256(_framed(code_fingerprint(), repr(config).encode()))
+    settings.update(repr((str(output.absolute()), drafts)).encode())
+    theme = hashlib.sha256()
+    exercises = hashlib.sha256()
     try:
         if config.config_path is not None:
-            digest.update(_framed(b"config", config.config_path.read_bytes()))
+            settings.update(_framed(b"config", config.config_path.read_bytes()))
         folder = config.path(config.exercises_dir)
         for path in find_exercise_files(folder):
             data = path.read_bytes()
-            digest.update(_framed(b"exercise", str(path).encode(), data))
+            exercises.update(_framed(b"exercise", str(path).encode(), data))
         for name in ("templates_dir", "static_dir"):
             for relative, data in _tree(config.path(getattr(config, name))):
-                digest.update(_framed(name.encode(), relative.encode(), data))
+                theme.update(_framed(name.encode(), relative.encode(), data))
     except OSError as exc:
         log.debug("cache: an input cannot be read (%s); building in full", exc)
         return None
-    return digest.digest()
+    return Inputs(settings.digest(), theme.digest(), exercises.digest())
 
 
-def previous_build(config: SiteConfig, output: Path, fingerprint: bytes) -> BuildRecord | None:
-    """The record of the last build into ``output`` if it read the same inputs and the
-    folder is still exactly as it left it; ``None`` when a full build is needed."""
+def previous_build(config: SiteConfig, output: Path) -> BuildRecord | None:
+    """The record of the last build into ``output`` if the folder is still exactly as it
+    left it; ``None`` when there is none to go by."""
     record = _read(_record_path(config, output))
-    if not isinstance(record, BuildRecord) or record.fingerprint != fingerprint:
+    if not isinstance(record, BuildRecord):
         return None
     if manifest(output, record.manifest) != record.manifest:
         log.debug("cache: %s changed since it was built; building in full", output)
@@ -251,7 +267,9 @@ def _read(path: Path) -> object:
     """The object stored at ``path``, or ``None`` when it is missing or not usable."""
     try:
         with path.open("rb") as stream:
-            header, stored = packing.Unpickler(stream, extra=(BuildRecord,)).load()
+            header, stored = packing.Unpickler(
+                stream, extra=(BuildRecord, Inputs, SiteIndex)
+            ).load()
     except FileNotFoundError:
         return None
     except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error

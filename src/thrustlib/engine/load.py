@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from thrustlib.content import files
 from thrustlib.content.files import display_path, find_exercise_files
-from thrustlib.content.model import Exercise
+from thrustlib.content.model import Entry, Exercise
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
@@ -23,9 +23,9 @@ from thrustlib.errors import Problem, Problems
 if TYPE_CHECKING:
     from thrustlib.engine.cache import ParseCache
 
-Entry = packing.Packed | Problem
-"""What one exercise file gave: its parse result (with the whole exercise packed beside
-its outline when it came from another process or the cache), or why it was not read."""
+Loaded = ParseResult | packing.PackedResult | Problem
+"""What one exercise file gave: its parse result (whole when parsed in this process,
+packed when it came from another process or the cache), or why it was not read."""
 
 
 def load_exercises(
@@ -36,18 +36,18 @@ def load_exercises(
     root: Path | None = None,
     cache: ParseCache | None = None,
     jobs: int | None = 1,
-    packed: dict[Path, bytes] | None = None,
 ) -> list[Exercise]:
     """Parse every file in ``folder``; problems of all files are collected, none raised.
 
-    :func:`read_entries`, then :func:`take_entries`: see them for ``cache``, ``jobs`` and
-    ``packed``.
+    :func:`read_entries`, then :func:`take_entries`: see them for ``cache`` and ``jobs``.
+    Every exercise returned is whole.
     """
     if not folder.is_dir():
         problems.error(folder, None, "the exercises folder does not exist")
         return []
     entries = read_entries(folder, vocabulary, root=root, cache=cache, jobs=jobs)
-    return take_entries([entry for _, entry in entries], problems, packed)
+    taken = take_entries([entry for _, entry in entries], problems)
+    return [e for e in taken if isinstance(e, Exercise)]  # all of them, without ``packed``
 
 
 def read_entries(
@@ -57,7 +57,7 @@ def read_entries(
     root: Path | None = None,
     cache: ParseCache | None = None,
     jobs: int | None = 1,
-) -> list[tuple[Path, Entry]]:
+) -> list[tuple[Path, Loaded]]:
     """``(file, entry)`` for every exercise file in ``folder``, in walk order.
 
     With ``cache``, a file whose bytes were parsed before (with the same vocabulary and
@@ -67,7 +67,7 @@ def read_entries(
     """
     paths: list[Path] = []
     # One entry per file, in walk order: its parse result, or why it could not be read.
-    entries: list[Entry] = []
+    entries: list[Loaded] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes | Path]] = []
     for path in find_exercise_files(folder):
@@ -84,11 +84,11 @@ def read_entries(
             entries.append(data)
             continue
         key = cache.key(shown, data)
-        cached = cache.get(key)
+        cached: Loaded | None = cache.get(key)
         if cached is None:
             misses.append((len(entries), key))
             unparsed.append((shown, data))
-            cached = (ParseResult(None), None)  # replaced below
+            cached = Problem(shown, None, "not parsed")  # replaced below
         entries.append(cached)
     fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None)
     for (index, key), parsed in zip(misses, fresh, strict=True):
@@ -98,42 +98,41 @@ def read_entries(
     return list(zip(paths, entries, strict=True))
 
 
-def read_entry(shown: Path, source: bytes | Path, vocabulary: Vocabulary) -> Entry:
-    """The entry of one file (its bytes, or the file to read them from), parsed here."""
+def read_entry(shown: Path, source: bytes | Path, vocabulary: Vocabulary) -> ParseResult | Problem:
+    """What one file (its bytes, or the file to read them from) gives, parsed here."""
     data = _read(shown, source) if isinstance(source, Path) else source
     if isinstance(data, Problem):
         return data
-    return parse_exercise(shown, data, vocabulary), None
+    return parse_exercise(shown, data, vocabulary)
 
 
 def take_entries(
-    entries: Iterable[Entry], problems: Problems, packed: dict[Path, bytes] | None = None
-) -> list[Exercise]:
+    entries: Iterable[Loaded], problems: Problems, packed: dict[Path, bytes] | None = None
+) -> list[Entry]:
     """The exercises of ``entries``, in order, with every problem put in ``problems``.
 
     With ``packed``, an exercise that came from another process or from the cache is
-    returned as its outline, and the whole of it, still packed, is put in ``packed`` by
-    its display path (see :mod:`thrustlib.engine.packing`); without it, every exercise returned
-    is whole.
+    returned as its entry, and the whole of it, still packed, is put in ``packed`` by
+    its display path (see :mod:`thrustlib.engine.packing`); without it, every exercise
+    returned is whole.
     """
-    exercises: list[Exercise] = []
+    exercises: list[Entry] = []
     for entry in entries:
         if isinstance(entry, Problem):
             problems.extend([entry])
             continue
-        result, packed_whole = entry
-        problems.extend(result.problems)
+        problems.extend(entry.problems)
         # Kept even when it has errors: cross-file checks still need it; the errors
         # already recorded stop the build.
-        if result.exercise is None:
-            continue
-        if packed_whole is None or not packing.is_outline(result.exercise):
-            exercises.append(result.exercise)
-        elif packed is not None:
-            packed[result.exercise.source.path] = packed_whole
-            exercises.append(result.exercise)
-        else:
-            exercises.append(packing.unpack(packed_whole))
+        if isinstance(entry, ParseResult):
+            if entry.exercise is not None:
+                exercises.append(entry.exercise)
+        elif entry.entry is not None and entry.data is not None:
+            if packed is not None:
+                packed[entry.entry.source.path] = entry.data
+                exercises.append(entry.entry)
+            else:
+                exercises.append(packing.unpack(entry.data))
     return exercises
 
 
@@ -150,29 +149,22 @@ def _parse(
     jobs: int | None,
     *,
     pack_here: bool,
-) -> list[packing.Packed | Problem]:
+) -> list[Loaded]:
     """``parse_exercise`` of each (display path, bytes or the file to read them from),
     shared among processes if worth it.
 
-    Results parsed in another process come back packed (an outline to unpickle now, the
-    rest as bytes). This process's own stay whole, with the bytes beside them when
-    ``pack_here`` (for the cache to store): packing them here is shared work, packing
-    them at the end would not be.
+    Results parsed in another process come back packed (the entry to unpickle now, the
+    rest as bytes). This process's own stay whole, unless ``pack_here`` (for the cache to
+    store): packing them here is shared work, packing them at the end would not be.
     """
 
-    def parse_one(file: tuple[Path, bytes | Path]) -> Entry:
+    def parse_one(file: tuple[Path, bytes | Path]) -> Loaded:
         return read_entry(*file, vocabulary)
 
-    def sent(entry: packing.Packed | Problem) -> packing.Packed | Problem:
-        # From a child, the outline now and the whole exercise packed, to be opened by
-        # whichever process renders its page.
-        return entry if isinstance(entry, Problem) else packing.pack(entry[0])
-
-    def kept(entry: packing.Packed | Problem) -> packing.Packed | Problem:
-        # Here, the whole exercise, and its bytes beside it for the cache to store.
-        if isinstance(entry, Problem) or entry[0].exercise is None:
-            return entry
-        return entry[0], packing.dumps(entry[0].exercise)
+    def packed(entry: Loaded) -> Loaded:
+        return packing.pack(entry) if isinstance(entry, ParseResult) else entry
 
     count = parallel.processes(jobs, len(files))
-    return parallel.map_items(parse_one, files, count, sent=sent, kept=kept if pack_here else None)
+    return parallel.map_items(
+        parse_one, files, count, sent=packed, kept=packed if pack_here else None
+    )

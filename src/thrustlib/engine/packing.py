@@ -2,11 +2,12 @@
 
 A parsed exercise is mostly page content (lists, sections, steps, their HTML) that only
 its own page and ``api/exercises.json`` read. Everything else (the library's indexes,
-every list page) needs the outline: title, muscles, equipment, parent, description. So a
-result parsed in a worker process, or read from the cache, travels as its outline plus
-the whole exercise pickled, and the pickle is opened only by the process that renders a
-page needing it. Unpickling every exercise in the main process was a serial second of a
-10,000-exercise build; this way that work is spread over the workers, and mostly skipped.
+every list page) reads its :class:`~thrustlib.content.model.Entry`. So a result parsed
+in a worker process, or read from the cache, travels as a :class:`PackedResult`: the
+entry, and the whole exercise pickled, opened only by the process that renders a page
+needing it (:class:`PackedContents`). Unpickling every exercise in the main process was
+a serial second of a 10,000-exercise build; this way that work is spread over the
+workers, and mostly skipped. Nothing outside this module sees the pickles.
 """
 
 from __future__ import annotations
@@ -23,48 +24,48 @@ from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
-from thrustlib.content.model import Exercise, HowToStep, Library, ListItem, Section, Source
+from thrustlib.content.model import (
+    Contents,
+    Entry,
+    Exercise,
+    HowToStep,
+    Library,
+    ListItem,
+    Section,
+    Source,
+    Variation,
+)
 from thrustlib.content.parse import ParseResult
 from thrustlib.errors import Problem
 
-# The fields only an exercise's own page and the JSON API read; see outline().
-PAGE_FIELDS: dict[str, Any] = {
-    "intro": "",
-    "setup": (),
-    "execution": (),
-    "tips": (),
-    "mistakes": (),
-    "notes": MappingProxyType({}),
-    "summary": "",
-    "summary_plain": "",
-    "rendered": MappingProxyType({}),
-    "sections": (),
-    "order": (),
-    "howto": (),
-}
+
+@dataclass(frozen=True, slots=True)
+class PackedResult:
+    """What one file gave, as it crosses between processes or into the cache: the
+    exercise's entry, the file's problems and the whole exercise packed."""
+
+    entry: Entry | None
+    """The exercise's index entry; ``None`` when the file could not be read."""
+
+    problems: tuple[Problem, ...]
+    """The file's problems."""
+
+    data: bytes | None
+    """The whole :class:`~thrustlib.content.model.Exercise`, packed (``None`` with no
+    entry)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the file had no errors (warnings allowed)."""
+        return self.entry is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def outline(exercise: Exercise) -> Exercise:
-    """``exercise`` without its page content: what indexes and list pages read."""
-    return dataclasses.replace(exercise, **PAGE_FIELDS)
-
-
-Packed = tuple[ParseResult, bytes | None]
-"""A parse result and, when given, its whole exercise packed; the result's exercise is
-then either that whole exercise or its outline (see :func:`is_outline`)."""
-
-
-def pack(result: ParseResult) -> Packed:
-    """``result`` with its exercise cut to the outline, and the whole exercise packed."""
-    if result.exercise is None:
-        return result, None
-    return ParseResult(outline(result.exercise), result.problems), dumps(result.exercise)
-
-
-def is_outline(exercise: Exercise) -> bool:
-    """True when ``exercise`` has no page content (an outline, or an empty exercise, which
-    is its own outline)."""
-    return all(getattr(exercise, name) == empty for name, empty in PAGE_FIELDS.items())
+def pack(result: ParseResult) -> PackedResult:
+    """``result`` with its exercise as an entry, and the whole exercise packed."""
+    exercise = result.exercise
+    if exercise is None:
+        return PackedResult(None, tuple(result.problems), None)
+    return PackedResult(exercise.entry(), tuple(result.problems), dumps(exercise))
 
 
 def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
@@ -96,7 +97,7 @@ _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
     MappingProxyType: _reduce_proxy,
 }
-_DATA = (Exercise, Source, ListItem, HowToStep, Section, ParseResult, Problem)
+_DATA = (Entry, Exercise, Source, ListItem, HowToStep, Section, PackedResult, Problem, Variation)
 """thrustlib's own data classes: pickled by their fields, and rebuilt by the unpickler."""
 for _cls in _DATA:
     _DISPATCH[_cls] = _by_fields(_cls)
@@ -131,6 +132,9 @@ ALLOWED = _allowed(
     PureWindowsPath,
     WindowsPath,
     dt.date,
+    dt.datetime,
+    dt.timedelta,
+    dt.timezone,
 )
 
 
@@ -164,13 +168,16 @@ def unpack(data: bytes) -> Exercise:
 
 @dataclass(frozen=True, slots=True)
 class PackedContents:
-    """Whole exercises kept packed by slug, each opened only when its page needs it."""
+    """Whole exercises kept packed by slug, each opened only when its page needs it, and
+    the ones held whole (parsed in this process) in ``held``."""
 
     packed: Mapping[str, bytes]
+    held: Contents
 
     @classmethod
     def of(cls, library: Library, by_path: Mapping[Path, bytes]) -> PackedContents:
-        """The packed exercises of ``library``'s outlines, from their bytes by file."""
+        """``library``'s contents with the packed exercises of its entries added, from
+        their bytes by file."""
         return cls(
             MappingProxyType(
                 {
@@ -178,14 +185,10 @@ class PackedContents:
                     for slug, e in library.exercises.items()
                     if e.source.path in by_path
                 }
-            )
+            ),
+            library.contents,
         )
 
-    def whole(self, slug: str) -> Exercise | None:
+    def whole(self, slug: str) -> Exercise:
         data = self.packed.get(slug)
-        return None if data is None else unpack(data)
-
-    def without(self, slugs: Iterable[str]) -> PackedContents:
-        """These contents less ``slugs`` (exercises the library now holds whole)."""
-        gone = set(slugs)
-        return PackedContents({s: d for s, d in self.packed.items() if s not in gone})
+        return self.held.whole(slug) if data is None else unpack(data)

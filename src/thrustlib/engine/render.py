@@ -8,10 +8,15 @@ processes ran.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from thrustlib.content.model import Library
 from thrustlib.engine import workers
+from thrustlib.site import urls
+from thrustlib.site.api import exercise_part as api_part
+from thrustlib.site.api import library_data
 from thrustlib.site.render import Progress, Renderer
 from thrustlib.site.write import check_paths
 
@@ -29,36 +34,66 @@ class Discard:
         pass
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What :func:`render_into` did."""
+
+    pages: int
+    """HTML pages rendered."""
+
+    files: int
+    """Files rendered in all."""
+
+    parts: dict[str, bytes]
+    """Every exercise's piece of the JSON API, by slug (empty when the API was not
+    rendered), for the next build to reuse."""
+
+
 def render_into(
     renderer: Renderer,
     library: Library,
     sink: Sink,
     *,
+    paths: list[str] | None = None,
+    parts: Mapping[str, bytes] | None = None,
     jobs: int | None = 1,
     progress: Progress | None = None,
-) -> int:
-    """Render every output file into ``sink``, kept nowhere else; the HTML pages counted.
+) -> Rendered:
+    """Render ``paths`` (default: every output file) into ``sink``, kept nowhere else.
 
     Up to ``jobs`` processes (``None``: one per core) share the pages, so ``sink`` must
     write to disk (an :class:`~thrustlib.site.write.OutputWriter`) or need nothing back.
+    The JSON API is put together here from each exercise's piece, made by whichever
+    process is free (reading an exercise whole is most of its cost) or taken from
+    ``parts``.
     """
-    paths = renderer.page_paths(library)
-    count = workers.processes(jobs, len(paths))
+    if paths is None:
+        paths = renderer.page_paths(library)
+    api = urls.API_DATA in paths
+    known = dict(parts or {}) if api else {}
+    base = renderer.url(urls.HOME)
+    items: list[tuple[str, str]] = [("page", p) for p in paths if p != urls.API_DATA]
+    if api:
+        items += [("part", slug) for slug in library.exercises if slug not in known]
+    count = workers.processes(jobs, len(items))
     if count > 1:
         check_paths(paths)  # no process sees the paths the others write
         renderer.warm()
-    total = len(paths)
+    total = len(items)
     finished = 0
 
-    def render_one(path: str) -> BaseException | None:
+    def render_one(item: tuple[str, str]) -> bytes | BaseException | None:
+        kind, name = item
         try:
-            sink.write(path, renderer.render_page(library, path))
+            if kind == "part":
+                return api_part(library, name, base)
+            sink.write(name, renderer.render_page(library, name))
         except Exception as exc:
             return exc
         return None
 
-    def sent(failure: BaseException | None) -> BaseException | None:
-        return None if failure is None else workers.portable(failure)
+    def sent(result: bytes | BaseException | None) -> bytes | BaseException | None:
+        return workers.portable(result) if isinstance(result, BaseException) else result
 
     def done(n: int) -> None:
         # Only this process reports; the others are taken to keep pace.
@@ -67,10 +102,16 @@ def render_into(
         if progress is not None:
             progress("render", min(finished * count, total), total)
 
-    failures = workers.map_items(render_one, paths, count, sent=sent, done=done)
-    failed = next((f for f in failures if f is not None), None)
+    results = workers.map_items(render_one, items, count, sent=sent, done=done)
+    failed = next((r for r in results if isinstance(r, BaseException)), None)
     if failed is not None:
         raise failed  # the first failing page in path order, however many processes ran
+    for (kind, name), result in zip(items, results, strict=True):
+        if kind == "part" and isinstance(result, bytes):
+            known[name] = result
+    if api:
+        sink.write(urls.API_DATA, library_data(library, base, known))
     if progress is not None:
         progress("render", total, total)
-    return sum(1 for path in paths if path.endswith(".html"))
+    pages = sum(1 for path in paths if path.endswith(".html"))
+    return Rendered(pages, len(paths), known)

@@ -26,10 +26,11 @@ from thrustlib.content.files import (
     walk_order,
 )
 from thrustlib.content.library import build_library
-from thrustlib.content.model import Exercise, Library
+from thrustlib.content.model import Entry, Exercise, HeldContents, Library
+from thrustlib.content.parse import ParseResult
 from thrustlib.engine import cache as content_cache
 from thrustlib.engine import packing
-from thrustlib.engine.load import Entry, read_entries, read_entry, take_entries
+from thrustlib.engine.load import Loaded, read_entries, read_entry, take_entries
 from thrustlib.errors import ContentError, Problem, Problems
 
 
@@ -45,7 +46,7 @@ class Changes(Protocol):
         """A folder of exercises came, went or moved: walk the exercises folder again."""
 
 
-def _structure(exercise: Exercise) -> tuple[Any, ...]:
+def _structure(exercise: Entry) -> tuple[Any, ...]:
     """What :func:`~thrustlib.content.library.build_library` reads of an exercise.
 
     Two versions of a file that agree on this give the same library but for that one
@@ -66,9 +67,13 @@ def _structure(exercise: Exercise) -> tuple[Any, ...]:
     )
 
 
-def _ok(entry: Entry | None) -> bool:
-    """True for an entry that was read and parsed without errors."""
-    return entry is not None and not isinstance(entry, Problem) and entry[0].ok
+def _ok(entry: Loaded | None) -> bool:
+    """True for a file that was read and parsed without errors."""
+    return entry is not None and not isinstance(entry, Problem) and entry.ok
+
+
+def _entry(loaded: ParseResult | packing.PackedResult) -> Entry | None:
+    return loaded.exercise if isinstance(loaded, ParseResult) else loaded.entry
 
 
 class Engine:
@@ -95,7 +100,7 @@ class Engine:
             if cache
             else None
         )
-        self.entries: dict[Path, Entry] = {}
+        self.entries: dict[Path, Loaded] = {}
         """Every exercise file's entry by its absolute path, in walk order."""
         self.library_problems: list[Problem] = []
         self.folder_problem: Problem | None = None
@@ -155,9 +160,9 @@ class Engine:
             and path.is_file()
         )
 
-    def read_changes(self, changes: Changes) -> dict[Path, Entry | None]:
+    def read_changes(self, changes: Changes) -> dict[Path, Loaded | None]:
         """Read again what ``changes`` names; return each touched file's previous entry."""
-        before: dict[Path, Entry | None] = {}
+        before: dict[Path, Loaded | None] = {}
         self._check_folder()
         paths = set(changes.paths)
         if changes.rescan:
@@ -197,7 +202,7 @@ class Engine:
         return problems.items + [p for p in self.library_problems if p.path in shown]
 
     def library(
-        self, old: Library | None, before: Mapping[Path, Entry | None]
+        self, old: Library | None, before: Mapping[Path, Loaded | None]
     ) -> tuple[Library, set[str] | None]:
         """The library of the entries as they are now; :class:`ContentError` on errors.
 
@@ -231,7 +236,7 @@ class Engine:
         return library, changed
 
     def _patched(
-        self, old: Library, before: Mapping[Path, Entry | None]
+        self, old: Library, before: Mapping[Path, Loaded | None]
     ) -> tuple[Library, set[str]] | None:
         """``old`` with the edited exercises swapped in, or ``None`` if that is not enough."""
         swapped: dict[str, Exercise] = {}
@@ -239,20 +244,22 @@ class Engine:
             current = self.entries.get(path)
             if not _ok(previous) or not _ok(current):
                 return None
-            assert isinstance(previous, tuple) and isinstance(current, tuple)
-            was, now = previous[0].exercise, current[0].exercise
+            # What was read again was parsed here: it is whole.
+            assert isinstance(current, ParseResult)
+            assert previous is not None and not isinstance(previous, Problem)
+            was, now = _entry(previous), current.exercise
             assert was is not None and now is not None
             if _structure(was) != _structure(now):
                 return None
             listed = old.exercises.get(was.slug)
             if listed is None:
                 continue  # a hidden draft stays hidden
-            # The library keeps exercises as parsed (derived parents live in its
-            # variation tree), so the new parse result can stand in for the old one.
+            # The library keeps entries as parsed (derived parents live in its variation
+            # tree), so the new parse result can stand in for the old one.
             swapped[listed.slug] = now
-        exercises = MappingProxyType({**old.exercises, **swapped})
-        contents = old.contents
-        if isinstance(contents, packing.PackedContents):
-            # A swapped exercise is whole: its old packed form must not be opened instead.
-            contents = contents.without(swapped)
+        exercises = MappingProxyType(
+            {**old.exercises, **{s: e.entry() for s, e in swapped.items()}}
+        )
+        # In front of the old contents: a swapped exercise's old form is never opened.
+        contents = HeldContents.over(old.contents, swapped)
         return dataclasses.replace(old, exercises=exercises, contents=contents), set(swapped)

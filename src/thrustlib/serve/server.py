@@ -20,11 +20,12 @@ from pathlib import Path
 
 from thrustlib.config import SiteConfig, load_config
 from thrustlib.content.model import Library
+from thrustlib.engine.incremental import changed_slugs, stale_pages
 from thrustlib.engine.site import Engine
 from thrustlib.errors import Problem, ThrustlibError
 from thrustlib.serve.http import PreviewHTTPServer
-from thrustlib.serve.snapshot import Live, Snapshot, changed_slugs, sample, stale_pages
-from thrustlib.serve.watch import Changes, Folders, Kind, Watcher, describe
+from thrustlib.serve.snapshot import Live, Snapshot, sample
+from thrustlib.serve.watch import Changes, Folders, Kind, Watcher, changed_since, describe
 from thrustlib.site import urls
 from thrustlib.site.render import Renderer
 
@@ -63,7 +64,8 @@ class PreviewServer:
         self.host = host
         self.boot = secrets.token_hex(8)
         """Changes on every start, so open pages know to reload after a restart."""
-        self.site = Engine(config, drafts=drafts)
+        # From the content cache, as a build reads it; on every core for the first read.
+        self.site = Engine(config, drafts=drafts, cache=True, jobs=None)
         self._drafts = drafts
         self._live = Live(None)
         self._changed = threading.Condition()
@@ -108,10 +110,15 @@ class PreviewServer:
                 self.host or "all interfaces",
             )
         self._httpd = PreviewHTTPServer(self, (self.host, self._requested_port))
-        # Watch before the first build, so a save made while it runs is not lost.
-        self.watcher.start()
+        # The first read comes before any thread (the watcher's, the server's): it may
+        # then fork to parse on every core. Saves made while it ran are found by their
+        # times once the watch is on, and go through the watcher like any other.
+        # (A second of slack: some file systems keep coarse times.)
+        since = time.time_ns() - 1_000_000_000
         with self._build_lock:
             self._attempt(self._fresh, "the site")
+        self.watcher.start()
+        self.watcher.debouncer.add(changed_since(Folders.of(self.config), since))
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -198,7 +205,7 @@ class PreviewServer:
         current = self._live.snapshot
         if Kind.CONFIG in changes.kinds:
             self.config = load_config(self.config.root, self.config.config_path)
-            self.site = Engine(self.config, drafts=self._drafts)
+            self.site = Engine(self.config, drafts=self._drafts, cache=True)
             self.watcher.set_folders(Folders.of(self.config))
             return self._fresh()
         before = self.site.read_changes(changes)

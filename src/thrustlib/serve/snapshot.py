@@ -84,24 +84,3 @@ def sample(paths: Iterable[str]) -> list[str]:
             parts = path.split("/")
             kinds.setdefault((parts[0] if len(parts) > 1 else path, len(parts)), path)
     return sorted(kinds.values())
-
-
-def changed_slugs(old: Library, new: Library) -> set[str]:
-    """Slugs whose exercise or place in a family differs between two libraries."""
-    out = set()
-    for slug in old.exercises.keys() | new.exercises.keys():
-        a, b = old.exercises.get(slug), new.exercises.get(slug)
-        if (a is not b and a != b) or old.variations.get(slug) != new.variations.get(slug):
-            out.add(slug)
-    return out
-
-
-def stale_pages(renderer: Renderer, old: Library, new: Library, slugs: Iterable[str]) -> set[str]:
-    """Output paths that may differ between ``old`` and ``new`` because of ``slugs``."""
-    stale: set[str] = set()
-    for slug in slugs:
-        if slug in old.exercises:
-            stale |= renderer.dependents(old, slug)
-        if slug in new.exercises:
-            stale |= renderer.dependents(new, slug)
-    return stale

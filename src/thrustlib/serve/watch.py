@@ -21,7 +21,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
-from thrustlib.content.files import EXERCISE_SUFFIXES, is_editor_leftover, is_ignored
+from thrustlib.content.files import EXERCISE_SUFFIXES, is_editor_leftover, is_ignored, walk
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +159,31 @@ def classify_event(event: FileSystemEvent, folders: Folders) -> Changes:
         text = name.decode() if isinstance(name, bytes) else name
         if text:
             out |= classify(Path(text), event.is_directory, folders)
+    return out
+
+
+def changed_since(folders: Folders, since_ns: int) -> Changes:
+    """What changed in the sources since ``since_ns`` (a ``time.time_ns()``), found by
+    looking at the files' times: the changes made before a watch began.
+
+    The preview reads the site before it starts watching (so that the first read can use
+    every core: a process must not fork once it has threads); this finds the saves made
+    meanwhile. A file created, deleted or renamed shows as its folder's time.
+    """
+    out = Changes()
+    for folder in (folders.exercises, folders.templates, folders.static):
+        for path in (folder, *walk(folder, skip=lambda name: False, folders=True)):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if stat.st_mtime_ns >= since_ns:
+                out |= classify(path, path.is_dir(), folders)
+    try:
+        if folders.config.stat().st_mtime_ns >= since_ns:
+            out |= Changes(frozenset({Kind.CONFIG}))
+    except OSError:
+        pass
     return out
 
 

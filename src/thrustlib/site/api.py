@@ -8,6 +8,7 @@ module (``schema/exercises.schema.json``) describes it and is published with the
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
@@ -66,22 +67,36 @@ def library_json(library: Library, base_url: str = "/") -> dict[str, Any]:
     }
 
 
-def library_data(library: Library, base_url: str = "/") -> bytes:
+def library_data(
+    library: Library, base_url: str = "/", parts: Mapping[str, bytes] | None = None
+) -> bytes:
     """``dumps(library_json(library, base_url))`` as UTF-8, written one exercise at a time.
 
     The same bytes, without the whole library as one tree of dicts in memory, nor the
     text held twice over (as a string, then encoded): for 10,000 exercises those were the
-    largest things a build held.
+    largest things a build held. ``parts`` gives the :func:`exercise_part` of some
+    exercises made already (on other cores, or by an earlier build); the rest are made
+    here.
     """
     base = _base(base_url)
     rest = dumps({"muscles": _muscles_json(library, base), "version": SCHEMA_VERSION})
     # Keys are sorted: "exercises" comes before the rest, which dumps() sorted already.
     pieces = [b'{"exercises":[']
     for n, slug in enumerate(sorted(library.exercises)):
-        text = dumps(exercise_json(library.whole(slug), library, base)).rstrip("\n")
-        pieces.append((("," if n else "") + text).encode())
+        part = parts.get(slug) if parts is not None else None
+        if n:
+            pieces.append(b",")
+        pieces.append(part if part is not None else exercise_part(library, slug, base))
     pieces.append(b"]," + rest.removeprefix("{").encode())
     return b"".join(pieces)
+
+
+def exercise_part(library: Library, slug: str, base_url: str) -> bytes:
+    """One exercise's piece of :func:`library_data`: its JSON, compact, as UTF-8.
+
+    It reads the exercise whole and its place in its family, nothing else of the library.
+    """
+    return dumps(exercise_json(library.whole(slug), library, _base(base_url))).rstrip("\n").encode()
 
 
 def _base(base_url: str) -> str:

@@ -125,8 +125,26 @@ class OutputWriter:
 
     def write(self, path: str, data: bytes) -> None:
         """Write one file of the new site; ``path`` is relative, like ``a/index.html``."""
+        write_file(self._place(path), data)
+
+    def keep(self, path: str) -> None:
+        """Put the file ``path`` of the site being replaced into the new one as it is.
+
+        A hard link where the file system has them (nothing is copied, and the swap
+        still replaces the folder as a whole: the old folder is only unlinked), else a
+        copy.
+        """
+        target = self._place(path)
+        source = f"{self.target}/{path}"
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+    def _place(self, path: str) -> str:
+        """Where ``path`` goes in the new folder, its parent made; checked to be new."""
         if self.folder is None:
-            raise RuntimeError("OutputWriter.write outside its with block")
+            raise RuntimeError("OutputWriter used outside its with block")
         relative = _safe_relative(path)
         if relative in self._seen:
             raise ThrustlibError(f"two outputs would be written to {relative}")
@@ -138,7 +156,7 @@ class OutputWriter:
         if parent not in self._made:
             Path(root, parent).mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        write_file(f"{root}/{relative}", data)
+        return f"{root}/{relative}"
 
     def __exit__(
         self,

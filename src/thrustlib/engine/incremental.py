@@ -1,0 +1,131 @@
+"""What a build can keep of the last one: the files an edit leaves as they were.
+
+A build with the cache records what its output was made from (:class:`SiteIndex`: every
+exercise's entry and place in its family, the output paths, and each exercise's piece
+of the JSON API). The next build into the same folder compares that with its own
+library: the pages that depend on a changed exercise (:meth:`thrustlib.site.render.
+Renderer.dependents`, the rule the preview uses too) are rendered again, and every
+other file is linked from the last output into the new one, which is then swapped in
+whole as always. Changed templates or static files make every HTML page and asset stale
+but leave the JSON API and the sitemap; a change of site.toml, of the drafts switch or
+of thrustlib itself makes everything stale (the caller does not ask then).
+
+An entry holds a hash of its file's bytes and the file's path, so two equal entries
+come from the same file and give the same page: comparing entries is comparing sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from thrustlib.content.model import Entry, Library, Variation
+from thrustlib.site import urls
+
+if TYPE_CHECKING:  # the cache reads a SiteIndex before a build knows it needs Jinja
+    from thrustlib.site.render import Renderer
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIndex:
+    """What the files of one build were made from, for the next build to compare with."""
+
+    entries: Mapping[str, Entry]
+    """The library's entries by slug."""
+
+    variations: Mapping[str, Variation]
+    """Each exercise's place in its family."""
+
+    families: tuple[str, ...]
+    """The roots that have variations."""
+
+    paths: tuple[str, ...]
+    """Every output path, sorted."""
+
+    parts: Mapping[str, bytes]
+    """Each exercise's piece of ``api/exercises.json``, by slug."""
+
+    @classmethod
+    def of(cls, library: Library, paths: Iterable[str], parts: Mapping[str, bytes]) -> SiteIndex:
+        return cls(
+            dict(library.exercises),
+            dict(library.variations),
+            library.families,
+            tuple(sorted(paths)),
+            dict(parts),
+        )
+
+    def library(self, like: Library) -> Library:
+        """A library of these entries, enough for :meth:`Renderer.dependents`."""
+        return Library(
+            self.entries,
+            like.vocabulary,
+            {},
+            variations=self.variations,
+            families=self.families,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Which output files to render, and which to keep from the last output."""
+
+    render: list[str]
+    """Paths to render, sorted."""
+
+    keep: list[str] = field(default_factory=list)
+    """Paths whose file in the last output is what this build would write, sorted."""
+
+    parts: dict[str, bytes] = field(default_factory=dict)
+    """The API pieces of the last build still valid, by slug."""
+
+
+def changed_slugs(old: Library, new: Library) -> set[str]:
+    """Slugs whose exercise or place in a family differs between two libraries."""
+    out = set()
+    for slug in old.exercises.keys() | new.exercises.keys():
+        a, b = old.exercises.get(slug), new.exercises.get(slug)
+        if (a is not b and a != b) or old.variations.get(slug) != new.variations.get(slug):
+            out.add(slug)
+    return out
+
+
+def stale_pages(renderer: Renderer, old: Library, new: Library, slugs: Iterable[str]) -> set[str]:
+    """Output paths that may differ between ``old`` and ``new`` because of ``slugs``."""
+    stale: set[str] = set()
+    for slug in slugs:
+        if slug in old.exercises:
+            stale |= renderer.dependents(old, slug)
+        if slug in new.exercises:
+            stale |= renderer.dependents(new, slug)
+    return stale
+
+
+def plan(
+    renderer: Renderer,
+    library: Library,
+    paths: list[str],
+    previous: SiteIndex | None,
+    *,
+    theme_changed: bool = False,
+) -> Plan:
+    """What to render of ``paths`` for ``library``, given the last build's index (``None``:
+    no usable last build, so everything)."""
+    if previous is None:
+        return Plan(list(paths))
+    old = previous.library(library)
+    changed = changed_slugs(old, library)
+    stale = stale_pages(renderer, old, library, changed)
+    if theme_changed:
+        # Every page links the assets by their fingerprints, and all are in the theme.
+        stale.update(p for p in paths if p not in urls.GENERATED)
+    before = set(previous.paths)
+    render = [p for p in paths if p in stale or p not in before]
+    keep = [p for p in paths if p not in stale and p in before]
+    parts = {
+        slug: part
+        for slug, part in previous.parts.items()
+        if slug in library.exercises and slug not in changed
+    }
+    return Plan(render, keep, parts)

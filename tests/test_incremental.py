@@ -1,0 +1,213 @@
+"""Incremental builds: after any sequence of edits, the output is a clean build's, byte
+for byte, and a one-file edit renders only the pages that file feeds."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from thrustlib.config import load_config
+from thrustlib.engine import workers
+from thrustlib.engine.build import BuildResult, build
+from thrustlib.site import urls
+
+ROOT = Path(__file__).resolve().parent.parent
+THEME = ROOT / "src" / "thrustlib" / "theme" / "templates"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the shipped library: 30 exercises in variation families."""
+    copy = tmp_path / "site"
+    copy.mkdir()
+    shutil.copytree(ROOT / "exercises", copy / "exercises")
+    shutil.copy(ROOT / "site.toml", copy / "site.toml")
+    (copy / "templates").mkdir()
+    (copy / "static").mkdir()
+    return copy
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _both(site: Path, *, jobs: int = 1) -> BuildResult:
+    """Build ``site`` incrementally into _site and from nothing into a second folder, and
+    check that the two are the same, file for file and byte for byte."""
+    config = load_config(site)
+    result = build(config, cache=True, jobs=jobs)
+    clean = site.parent / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build(config, output=clean, cache=False, jobs=1)
+    got, want = _tree(site / "_site"), _tree(clean)
+    assert sorted(got) == sorted(want)
+    for path in want:
+        assert got[path] == want[path], path
+    return result
+
+
+def _files(site: Path) -> list[Path]:
+    return sorted((site / "exercises").glob("*.md"))
+
+
+def _edit_text(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_files(site))
+    text = path.read_text()
+    path.write_text(text.replace("\n## Tips\n", "\n## Tips\n\nA word added here.\n", 1) + "\n")
+    return f"text of {path.name}"
+
+
+def _edit_title(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_files(site))
+    text = path.read_text()
+    path.write_text(
+        re.sub(r'^title: "?([^"\n]*)"?$', r'title: "\1 Renamed"', text, count=1, flags=re.M)
+    )
+    return f"title of {path.name}"
+
+
+def _edit_muscles(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_files(site))
+    text = path.read_text()
+    muscle = rng.choice(["calves", "core", "glutes", "lower back"])
+    text = re.sub(r"^muscles:\n(  - .*\n)+", f"muscles:\n  - {muscle}\n", text, count=1, flags=re.M)
+    path.write_text(text)
+    return f"muscles of {path.name}"
+
+
+def _edit_parent(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_files(site))
+    parent = rng.choice(["null", "glute-bridge", "romanian-deadlift", "hip-thrust"])
+    if parent == path.stem:
+        parent = "null"
+    text = path.read_text()
+    if re.search(r"^variation_of:.*$", text, flags=re.M):
+        text = re.sub(r"^variation_of:.*$", f"variation_of: {parent}", text, count=1, flags=re.M)
+    else:
+        text = text.replace("---\n", f"---\nvariation_of: {parent}\n", 1)
+    path.write_text(text)
+    return f"parent of {path.name}: {parent}"
+
+
+def _new_file(site: Path, rng: random.Random) -> str:
+    number = rng.randrange(10_000)
+    path = site / "exercises" / f"added-move-{number}.md"
+    path.write_text(
+        f'---\ntitle: "Added Move {number}"\ndescription: "A move added later."\n'
+        "muscles: [glutes]\nequipment: [bodyweight]\n---\n\n"
+        "## Setup\n\n- Stand tall.\n\n## Execution\n\n1. **Drive**: Push the hips up.\n"
+    )
+    return f"new {path.name}"
+
+
+def _delete_file(site: Path, rng: random.Random) -> str:
+    # A leaf: deleting a parent would leave its children pointing at nothing (an error).
+    texts = {p: p.read_text() for p in _files(site)}
+    leaves = [p for p in texts if not any(f"variation_of: {p.stem}\n" in t for t in texts.values())]
+    path = rng.choice(leaves)
+    path.unlink()
+    return f"deleted {path.name}"
+
+
+def _edit_template(site: Path, rng: random.Random) -> str:
+    name = rng.choice(["muscle.html", "exercise.html", "index.html"])
+    text = (THEME / name).read_text()
+    marker = f"<!-- edited {rng.randrange(1000)} -->"
+    (site / "templates" / name).write_text(
+        text.replace("{% endblock %}", marker + "{% endblock %}", 1)
+    )
+    return f"template {name}"
+
+
+def _edit_static(site: Path, rng: random.Random) -> str:
+    (site / "static" / "extra.css").write_text(f"body {{ margin: {rng.randrange(9)}px; }}\n")
+    return "static/extra.css"
+
+
+def _edit_config(site: Path, rng: random.Random) -> str:
+    path = site / "site.toml"
+    text = path.read_text()
+    title = f"Library {rng.randrange(1000)}"
+    path.write_text(re.sub(r'^title = ".*"$', f'title = "{title}"', text, count=1, flags=re.M))
+    return "site.toml"
+
+
+EDITS = [
+    _edit_text,
+    _edit_title,
+    _edit_muscles,
+    _edit_parent,
+    _new_file,
+    _delete_file,
+    _edit_template,
+    _edit_static,
+    _edit_config,
+]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_any_sequence_of_edits_builds_what_a_clean_build_would(site: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    _both(site)
+    for _ in range(8):
+        edit = rng.choice(EDITS)
+        what = edit(site, rng)
+        try:
+            _both(site)
+        except AssertionError as exc:
+            raise AssertionError(f"after editing the {what}: {exc}") from exc
+
+
+def test_edits_built_on_two_cores_match_too(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "MIN_ITEMS", 1)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(workers, "can_fork", lambda: True)
+    rng = random.Random(7)
+    _both(site, jobs=2)
+    for edit in (_edit_text, _edit_title, _new_file, _edit_template, _edit_parent):
+        edit(site, rng)
+        _both(site, jobs=2)
+
+
+def test_a_text_edit_renders_only_what_the_exercise_feeds(site: Path) -> None:
+    first = _both(site)
+    assert first.rendered == first.files  # nothing to keep the first time
+    path = site / "exercises" / "frog-pump.md"
+    path.write_text(path.read_text().replace("\n## Tips\n", "\n## Tips\n\nOne more word.\n", 1))
+    result = _both(site)
+    assert result.rendered is not None and result.rendered < result.files / 3
+    # Its own page, its family's, its muscles', the indexes, the API and the sitemap.
+    assert result.rendered >= 8
+
+
+def test_a_template_edit_keeps_the_api_and_the_sitemap(site: Path) -> None:
+    _both(site)
+    before = {p: (site / "_site" / p).stat().st_ino for p in (urls.API_DATA, urls.SITEMAP)}
+    _edit_template(site, random.Random(3))
+    result = _both(site)
+    assert result.rendered is not None and result.rendered == result.files - len(urls.GENERATED)
+    # Kept as they were: the very same files, linked into the new output.
+    assert {p: (site / "_site" / p).stat().st_ino for p in before} == before
+
+
+def test_a_changed_output_folder_is_rendered_in_full(site: Path) -> None:
+    _both(site)
+    (site / "_site" / "index.html").write_text("tampered")
+    _edit_text(site, random.Random(4))
+    result = _both(site)
+    assert result.rendered == result.files
+
+
+def test_a_settings_change_renders_everything(site: Path) -> None:
+    _both(site)
+    _edit_config(site, random.Random(5))
+    result = _both(site)
+    assert result.rendered == result.files
