@@ -77,6 +77,9 @@ GENERIC_TITLES: tuple[str, ...] = (
     "Equipment Needed",
     "Breathing",
     "Safety",
+    "Safety Tips",
+    "Grip",
+    "Return",
     "Variations",
     "Benefits",
     "Conclusion",
@@ -159,6 +162,21 @@ _GENERIC: Mapping[str, tuple[str, ...]] = {
         "Stop the set if you feel sharp pain rather than muscle effort",
         "Clear the space around you before the first rep",
         "Ask a coach to check your form when you add load",
+    ),
+    "Safety Tips": (
+        "Warm up with a few easy sets before the first heavy one",
+        "Keep a spotter or safety pins near you when the load is high",
+        "End the set when your form starts to break down",
+    ),
+    "Grip": (
+        "Hold the handle firmly without squeezing the life out of it",
+        "Keep your wrists straight and your knuckles facing forward",
+        "Use chalk or straps once your grip fails before the target muscle",
+    ),
+    "Return": (
+        "Lower back to the start over two to three seconds",
+        "Keep the same path on the way down as on the way up",
+        "Reset your breath at the start before the next rep",
     ),
     "Variations": (
         "Slow the lowering phase to four seconds for more time under tension",
@@ -624,7 +642,9 @@ def _emphasize(rng: random.Random, text: str) -> str:
     if not spots:
         return text
     i = rng.choice(spots)
-    words[i] = f"*{words[i]}*"
+    # Emphasis or bold, as authors use both inside a sentence.
+    mark = rng.choice(("*", "**"))
+    words[i] = f"{mark}{words[i]}{mark}"
     return " ".join(words)
 
 

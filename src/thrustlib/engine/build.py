@@ -130,7 +130,9 @@ def build(
         theme_changed = (
             last is not None and inputs is not None and last.inputs.theme != inputs.theme
         )
-        plan = incremental.plan(renderer, library, paths, previous, theme_changed=theme_changed)
+        plan = incremental.plan(
+            renderer, library, paths, previous, target, theme_changed=theme_changed
+        )
         # Each page is written as soon as it is rendered: the site is never whole in memory.
         with OutputWriter(target) as out:
             for path in plan.keep:
@@ -150,8 +152,8 @@ def build(
     pages = sum(1 for path in paths if path.endswith(".html"))
     warnings = tuple(problems.warnings)
     if inputs is not None:
-        # Without the API rendered there are no new parts, and the kept ones stay valid.
-        parts = done.parts if urls.API_DATA in plan.render else plan.parts
+        # Without the API rendered again, the file and its spans are the last build's.
+        spans = done.spans if urls.API_DATA in plan.render else plan.spans
         record = content_cache.BuildRecord(
             inputs,
             content_cache.manifest(target),
@@ -159,7 +161,7 @@ def build(
             len(paths),
             len(library),
             warnings,
-            incremental.SiteIndex.of(library, paths, parts),
+            incremental.SiteIndex.of(library, paths, spans),
         )
         content_cache.save_build(config, target, record)
     return BuildResult(

@@ -2,10 +2,11 @@
 
 Two things are kept, both as pickles replaced atomically:
 
-- ``parse.pickle``: each file's parse result, packed, by a key of the file's bytes, its
+- ``parse/*.pickle``: each file's parse result, packed, by a key of the file's bytes, its
   display path, the vocabulary and thrustlib itself, so an unchanged file is not parsed
-  again. One file for all entries: loading one pickle of 10,000 results is several times
-  faster than opening 10,000 small ones.
+  again. In 64 files by key: loading a few dozen pickles of 10,000 results is several
+  times faster than opening 10,000 small ones, and a build that parsed one file again
+  rewrites two of them, not the whole cache.
 - ``build-<output>.pickle``: what the last successful build into an output folder read
   (a fingerprint of every input) and wrote (a manifest of the folder), so a rebuild with
   nothing changed can stop before rendering.
@@ -74,6 +75,11 @@ def code_fingerprint() -> bytes:
 # -- parse results -------------------------------------------------------------------
 
 
+SHARDS = 64
+"""Parse results are kept in this many files, by the first byte of their key: a build
+that parsed a few files again rewrites a few small files, not the cache of every file."""
+
+
 class ParseCache:
     """Parse results of earlier builds by content key; read once, written once.
 
@@ -83,12 +89,19 @@ class ParseCache:
     """
 
     def __init__(self, folder: Path, vocabulary: Vocabulary) -> None:
-        self.path = folder / "parse.pickle"
+        self.folder = folder / "parse"
         self.context = code_fingerprint() + repr(vocabulary).encode()
-        stored = _read(self.path)
-        self.entries: dict[bytes, object] = stored if isinstance(stored, dict) else {}
-        self.used: dict[bytes, packing.PackedResult] = {}
+        self.stored: list[dict[bytes, object]] = []
+        for shard in range(SHARDS):
+            found = _read(self._path(shard))
+            self.stored.append(found if isinstance(found, dict) else {})
+        self.used: list[dict[bytes, packing.PackedResult]] = [{} for _ in range(SHARDS)]
+        self.fresh: set[int] = set()
+        """The shards a result was put in since they were read."""
         self.misses = 0
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02x}.pickle"
 
     def key(self, shown: Path, data: bytes) -> bytes:
         """The key of one file: its bytes, its display path (problems name it) and context."""
@@ -96,10 +109,11 @@ class ParseCache:
 
     def get(self, key: bytes) -> packing.PackedResult | None:
         """The stored result for ``key``, or ``None``."""
-        found = self.entries.get(key)
+        shard = key[0] % SHARDS
+        found = self.stored[shard].get(key)
         if not isinstance(found, packing.PackedResult):
             return None
-        self.used[key] = found
+        self.used[shard][key] = found
         return found
 
     def put(
@@ -107,14 +121,20 @@ class ParseCache:
     ) -> ParseResult | packing.PackedResult:
         """Remember a fresh result, packed; returns it as given."""
         self.misses += 1
-        self.used[key] = packing.pack(result) if isinstance(result, ParseResult) else result
+        shard = key[0] % SHARDS
+        self.used[shard][key] = packing.pack(result) if isinstance(result, ParseResult) else result
+        self.fresh.add(shard)
         return result
 
     def save(self) -> None:
-        """Write the entries this build used (the others are dropped), if anything changed."""
-        log.debug("cache: %d of %d files parsed again", self.misses, len(self.used))
-        if self.misses or len(self.used) != len(self.entries):
-            _write(self.path, self.used)
+        """Write the shards whose entries changed: only what this build used is kept."""
+        used = sum(len(shard) for shard in self.used)
+        log.debug("cache: %d of %d files parsed again", self.misses, used)
+        for shard, entries in enumerate(self.used):
+            if shard in self.fresh or len(entries) != len(self.stored[shard]):
+                _write(self._path(shard), entries)
+                self.stored[shard] = dict(entries)
+        self.fresh.clear()
 
 
 # -- whole builds --------------------------------------------------------------------
@@ -222,10 +242,13 @@ def manifest(folder: Path, expected: Manifest | None = None) -> Manifest:
         names: Iterable[str] = (entry[0] for entry in expected)
     else:
         names = (".", *_walk_names(folder))
+    # Strings and os.stat: at tens of thousands of files, pathlib's objects cost more
+    # than the system calls.
+    root = str(folder)
     entries = []
     for name in names:
         try:
-            stat = (folder / name).stat()
+            stat = os.stat(f"{root}/{name}")  # noqa: PTH116 (see above)
         except OSError:
             return ()
         entries.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ino))
@@ -240,8 +263,9 @@ def _record_path(config: SiteConfig, output: Path) -> Path:
 def _walk_names(folder: Path) -> Iterator[str]:
     """Every file and folder below ``folder``, by relative name: all of them, since the
     output folder's state is what a manifest is about."""
+    start = len(str(folder)) + 1
     for path in files.walk(folder, skip=lambda name: False, folders=True):
-        yield path.relative_to(folder).as_posix()
+        yield str(path)[start:]
 
 
 # -- files ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thrustlib.content.model import Entry, Library, Variation
@@ -43,17 +44,20 @@ class SiteIndex:
     paths: tuple[str, ...]
     """Every output path, sorted."""
 
-    parts: Mapping[str, bytes]
-    """Each exercise's piece of ``api/exercises.json``, by slug."""
+    spans: Mapping[str, tuple[int, int]]
+    """Where each exercise's piece of ``api/exercises.json`` is in that file (offset and
+    length), by slug: the pieces of unchanged exercises are taken from it."""
 
     @classmethod
-    def of(cls, library: Library, paths: Iterable[str], parts: Mapping[str, bytes]) -> SiteIndex:
+    def of(
+        cls, library: Library, paths: Iterable[str], spans: Mapping[str, tuple[int, int]]
+    ) -> SiteIndex:
         return cls(
             dict(library.exercises),
             dict(library.variations),
             library.families,
             tuple(sorted(paths)),
-            dict(parts),
+            dict(spans),
         )
 
     def library(self, like: Library) -> Library:
@@ -79,6 +83,9 @@ class Plan:
 
     parts: dict[str, bytes] = field(default_factory=dict)
     """The API pieces of the last build still valid, by slug."""
+
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Where those pieces are in the last build's API file."""
 
 
 def changed_slugs(old: Library, new: Library) -> set[str]:
@@ -107,11 +114,12 @@ def plan(
     library: Library,
     paths: list[str],
     previous: SiteIndex | None,
+    output: Path,
     *,
     theme_changed: bool = False,
 ) -> Plan:
     """What to render of ``paths`` for ``library``, given the last build's index (``None``:
-    no usable last build, so everything)."""
+    no usable last build, so everything) and its ``output`` folder (as it left it)."""
     if previous is None:
         return Plan(list(paths))
     old = previous.library(library)
@@ -123,9 +131,20 @@ def plan(
     before = set(previous.paths)
     render = [p for p in paths if p in stale or p not in before]
     keep = [p for p in paths if p not in stale and p in before]
-    parts = {
-        slug: part
-        for slug, part in previous.parts.items()
+    spans = {
+        slug: span
+        for slug, span in previous.spans.items()
         if slug in library.exercises and slug not in changed
     }
-    return Plan(render, keep, parts)
+    return Plan(render, keep, _parts(output / urls.API_DATA, spans), spans)
+
+
+def _parts(api_file: Path, spans: Mapping[str, tuple[int, int]]) -> dict[str, bytes]:
+    """The pieces ``spans`` names, cut out of the last build's API file."""
+    if not spans:
+        return {}
+    try:
+        data = api_file.read_bytes()
+    except OSError:
+        return {}
+    return {slug: data[offset : offset + length] for slug, (offset, length) in spans.items()}

@@ -44,9 +44,9 @@ class Rendered:
     files: int
     """Files rendered in all."""
 
-    parts: dict[str, bytes]
-    """Every exercise's piece of the JSON API, by slug (empty when the API was not
-    rendered), for the next build to reuse."""
+    spans: dict[str, tuple[int, int]]
+    """Where each exercise's piece of the JSON API is in the file (offset, length), by
+    slug (empty when the API was not rendered), for the next build to reuse."""
 
 
 def render_into(
@@ -109,9 +109,10 @@ def render_into(
     for (kind, name), result in zip(items, results, strict=True):
         if kind == "part" and isinstance(result, bytes):
             known[name] = result
+    spans: dict[str, tuple[int, int]] = {}
     if api:
-        sink.write(urls.API_DATA, library_data(library, base, known))
+        sink.write(urls.API_DATA, library_data(library, base, known, spans))
     if progress is not None:
         progress("render", total, total)
     pages = sum(1 for path in paths if path.endswith(".html"))
-    return Rendered(pages, len(paths), known)
+    return Rendered(pages, len(paths), spans)

@@ -68,7 +68,10 @@ def library_json(library: Library, base_url: str = "/") -> dict[str, Any]:
 
 
 def library_data(
-    library: Library, base_url: str = "/", parts: Mapping[str, bytes] | None = None
+    library: Library,
+    base_url: str = "/",
+    parts: Mapping[str, bytes] | None = None,
+    spans: dict[str, tuple[int, int]] | None = None,
 ) -> bytes:
     """``dumps(library_json(library, base_url))`` as UTF-8, written one exercise at a time.
 
@@ -76,17 +79,25 @@ def library_data(
     text held twice over (as a string, then encoded): for 10,000 exercises those were the
     largest things a build held. ``parts`` gives the :func:`exercise_part` of some
     exercises made already (on other cores, or by an earlier build); the rest are made
-    here.
+    here. ``spans``, when given, is filled with where each exercise's part is in the
+    result (offset and length), so a later build can take the unchanged ones from it.
     """
     base = _base(base_url)
     rest = dumps({"muscles": _muscles_json(library, base), "version": SCHEMA_VERSION})
     # Keys are sorted: "exercises" comes before the rest, which dumps() sorted already.
     pieces = [b'{"exercises":[']
+    offset = len(pieces[0])
     for n, slug in enumerate(sorted(library.exercises)):
         part = parts.get(slug) if parts is not None else None
+        if part is None:
+            part = exercise_part(library, slug, base)
         if n:
             pieces.append(b",")
-        pieces.append(part if part is not None else exercise_part(library, slug, base))
+            offset += 1
+        pieces.append(part)
+        if spans is not None:
+            spans[slug] = (offset, len(part))
+        offset += len(part)
     pieces.append(b"]," + rest.removeprefix("{").encode())
     return b"".join(pieces)
 

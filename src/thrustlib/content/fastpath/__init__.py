@@ -7,10 +7,12 @@ model: ``tests/test_reading_reference.py`` holds this module to plain markdown-i
 generated documents, non-ASCII digits and letters included. Two shortcuts live here:
 
 - :func:`scan` reads a body of the common shape (``#`` headings, tight lists of one-line
-  items such as ``1. **Label**: text``, paragraphs of plain sentences, the ``<!-- howto
-  -->`` marker) straight from its lines into the blocks :mod:`thrustlib.content.body`
-  walks, with the HTML and plain text markdown-it-py would give, and declines (``None``)
-  at the first line it is not certain about;
+  items such as ``1. **Label**: text`` with one level of one-line sub-bullets,
+  paragraphs, lines of bold text such as ``**Setup:**``, the ``<!-- howto -->`` marker;
+  text with bold, emphasis and http(s) links whose delimiters are unambiguous;
+  lines ending in spaces) straight from its lines into the blocks
+  :mod:`thrustlib.content.body` walks, with the HTML, plain text and list items the
+  tokens would give, and declines (``None``) at the first line it is not certain about;
 - :data:`MD` is markdown-it-py configured as the reference, with block lines routed by
   their first character and inline parses skipped where the result is one text token,
   for every body the scanner declines.
