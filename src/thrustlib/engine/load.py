@@ -136,6 +136,12 @@ def take_entries(
     return exercises
 
 
+def take_problems(entries: Iterable[Loaded], problems: Problems) -> None:
+    """Put every problem of ``entries`` in ``problems``, in order, opening nothing packed."""
+    for entry in entries:
+        problems.extend([entry] if isinstance(entry, Problem) else entry.problems)
+
+
 def _read(shown: Path, path: Path) -> bytes | Problem:
     try:
         return files.read_file(path)

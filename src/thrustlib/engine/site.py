@@ -30,7 +30,7 @@ from thrustlib.content.model import Entry, Exercise, HeldContents, Library
 from thrustlib.content.parse import ParseResult
 from thrustlib.engine import cache as content_cache
 from thrustlib.engine import packing
-from thrustlib.engine.load import Loaded, read_entries, read_entry, take_entries
+from thrustlib.engine.load import Loaded, read_entries, read_entry, take_entries, take_problems
 from thrustlib.errors import ContentError, Problem, Problems
 
 
@@ -190,14 +190,14 @@ class Engine:
         problems = Problems()
         if self.folder_problem is not None:
             problems.extend([self.folder_problem])
-        take_entries(self.entries.values(), problems)
+        take_problems(self.entries.values(), problems)
         return problems.items + self.library_problems
 
     def problems_of(self, paths: Iterable[Path]) -> list[Problem]:
         """The problems of the files ``paths``: their own, then the library's about them."""
         paths = list(paths)
         problems = Problems()
-        take_entries([e for p in paths if (e := self.entries.get(p)) is not None], problems)
+        take_problems([e for p in paths if (e := self.entries.get(p)) is not None], problems)
         shown = {display_path(path, self.root) for path in paths}
         return problems.items + [p for p in self.library_problems if p.path in shown]
 
