@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".thrustlib-cache"
 """The cache folder's name, inside the site folder."""
 
-FORMAT = 4
+FORMAT = 5
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -264,8 +264,8 @@ def _walk_names(folder: Path) -> Iterator[str]:
     """Every file and folder below ``folder``, by relative name: all of them, since the
     output folder's state is what a manifest is about."""
     start = len(str(folder)) + 1
-    for path in files.walk(folder, skip=lambda name: False, folders=True):
-        yield str(path)[start:]
+    for path in files.walk_names(folder, skip=lambda name: False, folders=True):
+        yield path[start:]
 
 
 # -- files ---------------------------------------------------------------------------

@@ -21,19 +21,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thrustlib.content.model import Entry, Library, Variation
+from thrustlib.content.model import Entry, Library, Source, Variation
 from thrustlib.site import urls
 
 if TYPE_CHECKING:  # the cache reads a SiteIndex before a build knows it needs Jinja
     from thrustlib.site.render import Renderer
 
 
+Row = tuple[str, bytes, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""What a build keeps of an exercise: its file, the hash of its text (together they
+decide its entry and its page), and the muscles and equipment whose pages list it."""
+
+
+def row(entry: Entry) -> Row:
+    """The :data:`Row` of ``entry``."""
+    source = entry.source
+    return (
+        str(source.path),
+        source.digest,
+        entry.muscles,
+        entry.secondary_muscles,
+        entry.equipment,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SiteIndex:
-    """What the files of one build were made from, for the next build to compare with."""
+    """What the files of one build were made from, for the next build to compare with.
 
-    entries: Mapping[str, Entry]
-    """The library's entries by slug."""
+    Rows rather than entries: the next build only asks which exercises changed and which
+    pages listed them, and a record of 10,000 whole entries took longer to read and
+    write than the pages such a build renders.
+    """
+
+    rows: Mapping[str, Row]
+    """Each exercise's :data:`Row`, by slug."""
 
     variations: Mapping[str, Variation]
     """Each exercise's place in its family."""
@@ -53,21 +75,39 @@ class SiteIndex:
         cls, library: Library, paths: Iterable[str], spans: Mapping[str, tuple[int, int]]
     ) -> SiteIndex:
         return cls(
-            dict(library.exercises),
+            {slug: row(entry) for slug, entry in library.exercises.items()},
             dict(library.variations),
             library.families,
             tuple(sorted(paths)),
             dict(spans),
         )
 
-    def library(self, like: Library) -> Library:
-        """A library of these entries, enough for :meth:`Renderer.dependents`."""
+    def changed(self, library: Library) -> set[str]:
+        """Slugs whose exercise or place in a family differs in ``library``."""
+        out = set()
+        for slug in self.rows.keys() | library.exercises.keys():
+            entry = library.exercises.get(slug)
+            now = row(entry) if entry is not None else None
+            if self.rows.get(slug) != now or self.variations.get(slug) != library.variations.get(
+                slug
+            ):
+                out.add(slug)
+        return out
+
+    def library(self, like: Library, slugs: Iterable[str]) -> Library:
+        """A library of the last build, enough for :meth:`Renderer.dependents` of
+        ``slugs``: their entries as far as the rows tell, and every place in a family."""
+        entries = {}
+        for slug in slugs:
+            found = self.rows.get(slug)
+            if found is not None:
+                path, digest, muscles, secondary, equipment = found
+                source = Source(Path(path), digest=digest)
+                entries[slug] = Entry(
+                    source, slug, "", "", None, None, muscles, secondary, equipment
+                )
         return Library(
-            self.entries,
-            like.vocabulary,
-            {},
-            variations=self.variations,
-            families=self.families,
+            entries, like.vocabulary, {}, variations=self.variations, families=self.families
         )
 
 
@@ -122,9 +162,8 @@ def plan(
     no usable last build, so everything) and its ``output`` folder (as it left it)."""
     if previous is None:
         return Plan(list(paths))
-    old = previous.library(library)
-    changed = changed_slugs(old, library)
-    stale = stale_pages(renderer, old, library, changed)
+    changed = previous.changed(library)
+    stale = stale_pages(renderer, previous.library(library, changed), library, changed)
     if theme_changed:
         # Every page links the assets by their fingerprints, and all are in the theme.
         stale.update(p for p in paths if p not in urls.GENERATED)
