@@ -127,9 +127,6 @@ def build(
         )
         renderer = Renderer(config)
         paths = renderer.page_paths(library)
-        theme_changed = (
-            last is not None and inputs is not None and last.inputs.theme != inputs.theme
-        )
         plan = incremental.plan(
             renderer, library, paths, previous, target, theme_changed=theme_changed
         )

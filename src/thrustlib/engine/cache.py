@@ -116,15 +116,12 @@ class ParseCache:
         self.used[shard][key] = found
         return found
 
-    def put(
-        self, key: bytes, result: ParseResult | packing.PackedResult
-    ) -> ParseResult | packing.PackedResult:
-        """Remember a fresh result, packed; returns it as given."""
+    def put(self, key: bytes, result: ParseResult | packing.PackedResult) -> None:
+        """Remember a fresh result, packed."""
         self.misses += 1
         shard = key[0] % SHARDS
         self.used[shard][key] = packing.pack(result) if isinstance(result, ParseResult) else result
         self.fresh.add(shard)
-        return result
 
     def save(self) -> None:
         """Write the shards whose entries changed: only what this build used is kept."""
@@ -155,11 +152,6 @@ class Inputs:
 
     exercises: bytes
     """Every exercise file, by path and bytes."""
-
-    @property
-    def fingerprint(self) -> bytes:
-        """One hash of every input."""
-        return hashlib.sha256(_framed(self.settings, self.theme, self.exercises)).digest()
 
 
 @dataclass(frozen=True, slots=True)

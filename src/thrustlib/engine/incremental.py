@@ -84,15 +84,7 @@ class SiteIndex:
 
     def changed(self, library: Library) -> set[str]:
         """Slugs whose exercise or place in a family differs in ``library``."""
-        out = set()
-        for slug in self.rows.keys() | library.exercises.keys():
-            entry = library.exercises.get(slug)
-            now = row(entry) if entry is not None else None
-            if self.rows.get(slug) != now or self.variations.get(slug) != library.variations.get(
-                slug
-            ):
-                out.add(slug)
-        return out
+        return _changed(self.rows, self.variations, library)
 
     def library(self, like: Library, slugs: Iterable[str]) -> Library:
         """A library of the last build, enough for :meth:`Renderer.dependents` of
@@ -104,7 +96,13 @@ class SiteIndex:
                 path, digest, muscles, secondary, equipment = found
                 source = Source(Path(path), digest=digest)
                 entries[slug] = Entry(
-                    source, slug, "", "", None, None, muscles, secondary, equipment
+                    source,
+                    slug,
+                    title="",
+                    description="",
+                    muscles=muscles,
+                    secondary_muscles=secondary,
+                    equipment=equipment,
                 )
         return Library(
             entries, like.vocabulary, {}, variations=self.variations, families=self.families
@@ -130,10 +128,21 @@ class Plan:
 
 def changed_slugs(old: Library, new: Library) -> set[str]:
     """Slugs whose exercise or place in a family differs between two libraries."""
+    rows = {slug: row(entry) for slug, entry in old.exercises.items()}
+    return _changed(rows, old.variations, new)
+
+
+def _changed(
+    rows: Mapping[str, Row], variations: Mapping[str, Variation], new: Library
+) -> set[str]:
+    """Slugs whose row or place in a family in ``new`` differs from ``rows`` and
+    ``variations``: equal rows come from the same text at the same path, so they are the
+    same entry (the build and the preview compare the same way)."""
     out = set()
-    for slug in old.exercises.keys() | new.exercises.keys():
-        a, b = old.exercises.get(slug), new.exercises.get(slug)
-        if (a is not b and a != b) or old.variations.get(slug) != new.variations.get(slug):
+    for slug in rows.keys() | new.exercises.keys():
+        entry = new.exercises.get(slug)
+        now = row(entry) if entry is not None else None
+        if rows.get(slug) != now or variations.get(slug) != new.variations.get(slug):
             out.add(slug)
     return out
 

@@ -93,7 +93,7 @@ def read_entries(
     fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None)
     for (index, key), parsed in zip(misses, fresh, strict=True):
         if cache is not None and not isinstance(parsed, Problem):
-            parsed = cache.put(key, parsed)
+            cache.put(key, parsed)
         entries[index] = parsed
     return list(zip(paths, entries, strict=True))
 

@@ -118,7 +118,7 @@ class PreviewServer:
         with self._build_lock:
             self._attempt(self._fresh, "the site")
         self.watcher.start()
-        self.watcher.debouncer.add(changed_since(Folders.of(self.config), since))
+        self.watcher.debouncer.add(changed_since(self.watcher.folders, since))
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.1},

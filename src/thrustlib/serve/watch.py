@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -178,7 +179,7 @@ def changed_since(folders: Folders, since_ns: int) -> Changes:
             except OSError:
                 continue
             if stat.st_mtime_ns >= since_ns:
-                out |= classify(path, path.is_dir(), folders)
+                out |= classify(path, S_ISDIR(stat.st_mode), folders)
     try:
         if folders.config.stat().st_mtime_ns >= since_ns:
             out |= Changes(frozenset({Kind.CONFIG}))
