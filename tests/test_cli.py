@@ -490,6 +490,11 @@ def test_new_with_options(site: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "equipment:\n  - barbell\n" in text
     assert "\nlevel: intermediate\n" in text
     assert "\nvariation_of: hip-thrust\n" in text
+    # The family's ladder has a gap until its root has a level too.
+    assert main(["check", "--strict"]) == 1
+    assert "add 'level:'" in capsys.readouterr().err
+    root = site / "exercises" / "hip-thrust.md"
+    root.write_text(root.read_text().replace("---\n", "---\nlevel: beginner\n", 1))
     assert main(["check", "--strict"]) == 0
 
 

@@ -16,7 +16,7 @@ from thrustlib.config import (
     with_overrides,
 )
 from thrustlib.config_tables import MUSCLE_KEYS
-from thrustlib.content.vocabulary import DEFAULT_MUSCLES
+from thrustlib.content.muscles import DEFAULT_MUSCLES, FIGURE_REGIONS
 from thrustlib.errors import ConfigError
 from thrustlib.scaffold import SITE_TOML
 
@@ -365,4 +365,117 @@ aliases = ["ok", 3]
         (12, "'muscles.!!': a muscle key needs letters or digits"),
         (15, "'muscles.traps.name' must not be empty"),
         (16, "'muscles.traps.aliases' must be a list of strings"),
+    ]
+
+
+# -- [muscles.<key>] figure: the body map's regions ---------------------------------------
+
+
+def test_muscle_figures_default_to_their_own_region(tmp_path: Path) -> None:
+    vocabulary = _load(
+        tmp_path,
+        """
+[muscles.glutes]
+name = "Glute Max"
+
+[muscles.hip-flexors]
+region = "Legs & Hips"
+""",
+    ).vocabulary
+    # A renamed built-in muscle keeps its region of the map; a new one has none.
+    assert vocabulary.muscle("glutes").figure == ("glutes",)
+    assert vocabulary.muscle("hip-flexors").figure == ()
+    assert vocabulary.muscle("calves").figure == ("calves",)
+
+
+def test_muscle_figures_as_a_string_a_list_or_none(tmp_path: Path) -> None:
+    vocabulary = _load(
+        tmp_path,
+        """
+[muscles.back]
+region = "Back"
+figure = ["Lats", "middle_back", "lats"]
+
+[muscles.hip-flexors]
+region = "Legs & Hips"
+figure = "quadriceps"
+
+[muscles.neck]
+figure = []
+
+[muscles.forearms]
+figure = ""
+""",
+    ).vocabulary
+    # Region ids fold like muscle keys, and a region named twice counts once.
+    assert vocabulary.muscle("back").figure == ("lats", "middle-back")
+    assert vocabulary.muscle("hip-flexors").figure == ("quadriceps",)
+    assert vocabulary.muscle("neck").figure == ()
+    assert vocabulary.muscle("forearms").figure == ()
+    # The site's muscles took those regions from the built-in ones that had them.
+    for key in ("lats", "middle-back", "quadriceps"):
+        assert vocabulary.muscle(key).figure == ()
+    assert vocabulary.muscle("glutes").figure == ("glutes",)
+
+
+def test_a_muscle_can_take_its_region_back(tmp_path: Path) -> None:
+    vocabulary = _load(
+        tmp_path,
+        """
+[muscles.upper-back]
+region = "Back"
+figure = ["middle-back", "traps"]
+
+[muscles.traps]
+figure = "neck"
+
+[muscles.neck]
+figure = []
+""",
+    ).vocabulary
+    assert vocabulary.muscle("upper-back").figure == ("middle-back", "traps")
+    assert vocabulary.muscle("traps").figure == ("neck",)
+    assert vocabulary.muscle("middle-back").figure == ()
+    assert vocabulary.muscle("neck").figure == ()
+
+
+def test_bad_muscle_figures(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path,
+        """[muscles.glutes]
+figure = "glutse"
+
+[muscles.calves]
+figure = ["calves", "tail"]
+
+[muscles.neck]
+figure = 3
+
+[muscles.hip-flexors]
+region = "Legs & Hips"
+figure = ["quadriceps", 1]
+
+[muscles.rotator-cuff]
+region = "Shoulders & Neck"
+figure = "shoulders"
+
+[muscles.delts]
+region = "Shoulders & Neck"
+figure = ["Shoulders"]
+""",
+    )
+    assert problems == [
+        (2, "'muscles.glutes.figure': unknown body-map region 'glutse'; did you mean 'glutes'?"),
+        (
+            5,
+            "'muscles.calves.figure': unknown body-map region 'tail'; the regions are "
+            + ", ".join(FIGURE_REGIONS),
+        ),
+        (8, "'muscles.neck.figure' must be a string or a list of strings"),
+        (12, "'muscles.hip-flexors.figure' must be a string or a list of strings"),
+        (
+            20,
+            "'muscles.delts.figure': the region 'shoulders' is already given to"
+            " 'muscles.rotator-cuff'; a region stands for one muscle",
+        ),
     ]

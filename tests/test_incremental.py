@@ -97,6 +97,37 @@ def _edit_parent(site: Path, rng: random.Random) -> str:
     return f"parent of {path.name}: {parent}"
 
 
+def _edit_level(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_files(site))
+    level = rng.choice(["beginner", "intermediate", "advanced", None])
+    text = re.sub(r"^level:.*\n", "", path.read_text(), count=1, flags=re.M)
+    if level is not None:
+        text = text.replace("---\n", f"---\nlevel: {level}\n", 1)
+    path.write_text(text)
+    return f"level of {path.name}: {level}"
+
+
+def _edit_equipment(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_files(site))
+    kit = rng.choice(["[bodyweight]", "[barbell, bench]", "[band]", "[]"])
+    text = re.sub(r"^equipment:.*\n(  - .*\n)*", "", path.read_text(), count=1, flags=re.M)
+    path.write_text(text.replace("---\n", f"---\nequipment: {kit}\n", 1))
+    return f"equipment of {path.name}: {kit}"
+
+
+def _edit_description(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_files(site))
+    text = re.sub(
+        r'^description: "?([^"\n]*)"?$',
+        r'description: "\1 Now with more."',
+        path.read_text(),
+        count=1,
+        flags=re.M,
+    )
+    path.write_text(text)
+    return f"description of {path.name}"
+
+
 def _new_file(site: Path, rng: random.Random) -> str:
     number = rng.randrange(10_000)
     path = site / "exercises" / f"added-move-{number}.md"
@@ -145,6 +176,9 @@ EDITS = [
     _edit_title,
     _edit_muscles,
     _edit_parent,
+    _edit_level,
+    _edit_equipment,
+    _edit_description,
     _new_file,
     _delete_file,
     _edit_template,
@@ -153,7 +187,7 @@ EDITS = [
 ]
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_any_sequence_of_edits_builds_what_a_clean_build_would(site: Path, seed: int) -> None:
     rng = random.Random(seed)
     _both(site)
@@ -183,9 +217,19 @@ def test_a_text_edit_renders_only_what_the_exercise_feeds(site: Path) -> None:
     path = site / "exercises" / "frog-pump.md"
     path.write_text(path.read_text().replace("\n## Tips\n", "\n## Tips\n\nOne more word.\n", 1))
     result = _both(site)
-    assert result.rendered is not None and result.rendered < result.files / 3
-    # Its own page, its family's, its muscles', the indexes, the API and the sitemap.
-    assert result.rendered >= 8
+    # Other pages show its title, description, muscles and level, none of which changed.
+    assert result.rendered == 2  # its own page and the API
+
+
+def test_a_listed_edit_renders_the_pages_that_list_the_exercise(site: Path) -> None:
+    _both(site)
+    path = site / "exercises" / "frog-pump.md"
+    path.write_text(path.read_text().replace('title: "Frog', 'title: "Banded Frog', 1))
+    result = _both(site)
+    assert result.rendered is not None and result.rendered < result.files / 2
+    # Its own page, its family's, its muscles', the indexes and search, the API and the
+    # sitemap, and the pages that name it as a substitute or a progression.
+    assert result.rendered >= 10
 
 
 def test_a_template_edit_keeps_the_api_and_the_sitemap(site: Path) -> None:
@@ -193,7 +237,9 @@ def test_a_template_edit_keeps_the_api_and_the_sitemap(site: Path) -> None:
     before = {p: (site / "_site" / p).stat().st_ino for p in (urls.API_DATA, urls.SITEMAP)}
     _edit_template(site, random.Random(3))
     result = _both(site)
-    assert result.rendered is not None and result.rendered == result.files - len(urls.GENERATED)
+    # Everything but the API, the sitemap, robots.txt, the schema and the search index.
+    assert result.rendered is not None
+    assert result.rendered == result.files - len(urls.GENERATED) - 1
     # Kept as they were: the very same files, linked into the new output.
     assert {p: (site / "_site" / p).stat().st_ino for p in before} == before
 

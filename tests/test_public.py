@@ -163,6 +163,9 @@ def test_one_exercise_in_full_and_in_plain_text() -> None:
             {"name": "Drive", "text": "Push through the heels."},
             {"name": "Step 2", "text": "Squeeze hard at the top."},
         ],
+        "substitutes": [],
+        "easier": None,
+        "harder": None,
     }
     single = data["exercises"][2]
     assert single["variation_of"] == "glute-bridge"

@@ -21,6 +21,10 @@ from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import ConfigError, Problems
 
 CONFIG_NAME = "site.toml"
+# More substitutes than this stop being a short list of alternatives and become a
+# second muscle page inside every exercise page.
+_MAX_SUBSTITUTES = 24
+_KINDS = {**VALUE_KINDS, int: "a whole number"}
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
@@ -74,6 +78,13 @@ class SiteConfig:
     """Show YouTube's thumbnail in the player; off, the page asks nothing of YouTube at all
     until the reader presses play (the thumbnail is the one request made before)."""
 
+    substitutes: int = 6
+    """How many substitutes ("Instead, with other equipment") an exercise page lists at
+    most; 0 turns the list off (on the pages and in the JSON API)."""
+
+    progressions: bool = True
+    """Show "Easier" and "Harder" links within a variation family."""
+
     @property
     def base_path(self) -> str:
         """The path part of ``base_url``, with slashes at both ends (``/library/``)."""
@@ -110,6 +121,7 @@ SCHEMA: dict[str, dict[str, type]] = {
         "drafts": bool,
     },
     "video": {"nocookie": bool, "thumbnails": bool},
+    "pages": {"substitutes": int, "progressions": bool},
 }
 _FOLDERS = (
     ("exercises", "exercises_dir"),
@@ -263,9 +275,15 @@ def _config_from(
                     f"unknown key '{table}.{key}'"
                     + (f"; did you mean '{table}.{hint}'?" if hint else ""),
                 )
-            # bool is a subclass of int, never of str, so isinstance alone is exact here
-            elif not isinstance(value, expected):
-                bad(table, key, f"'{table}.{key}' must be {VALUE_KINDS[expected]}, got {value!r}")
+            # bool is a subclass of int: true is not a count, whatever Python says
+            elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                bad(table, key, f"'{table}.{key}' must be {_KINDS[expected]}, got {value!r}")
+            elif isinstance(value, int) and not 0 <= value <= _MAX_SUBSTITUTES:
+                bad(
+                    table,
+                    key,
+                    f"'{table}.{key}' must be from 0 to {_MAX_SUBSTITUTES}, got {value!r}",
+                )
             else:
                 values[f"{table}.{key}"] = value
 
@@ -305,6 +323,10 @@ def _config_from(
         site["video_nocookie"] = values["video.nocookie"]
     if "video.thumbnails" in values:
         site["video_thumbnails"] = values["video.thumbnails"]
+    if "pages.substitutes" in values:
+        site["substitutes"] = values["pages.substitutes"]
+    if "pages.progressions" in values:
+        site["progressions"] = values["pages.progressions"]
     muscles = data.get("muscles")
     if isinstance(muscles, dict):
         site["vocabulary"] = vocabulary_of(muscles, lines, path, problems)

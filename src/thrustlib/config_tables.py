@@ -5,13 +5,16 @@ make the site's vocabulary.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from thrustlib.content.muscles import DEFAULT_MUSCLES, FIGURE_REGIONS, REGIONS, Muscle
 from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
 from thrustlib.content.text import closest, slugify
-from thrustlib.content.vocabulary import DEFAULT_MUSCLES, REGIONS, Muscle, Vocabulary
+from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
 
 VALUE_KINDS = {str: "a string", bool: "true or false", list: "a list of strings"}
@@ -20,7 +23,9 @@ MUSCLE_KEYS: dict[str, type] = {
     "region": str,
     "keywords": list,
     "aliases": list,
+    "figure": list,
 }
+"""The keys of a ``[muscles.<key>]`` table; ``figure`` may also be one string."""
 
 
 _PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
@@ -78,6 +83,7 @@ def vocabulary_of(
     """Apply ``[muscles.<key>]`` tables: rename, regroup, add keywords, add muscles."""
     muscles = {m.key: m for m in DEFAULT_MUSCLES}
     regions = list(REGIONS)
+    figures: dict[str, str] = {}  # key -> the table key of the muscles given a figure
     for raw_key, spec in table.items():
         key = slugify(raw_key)
         name = f"muscles.{raw_key}"
@@ -103,10 +109,13 @@ def vocabulary_of(
                     field_name,
                 )
                 ok = False
+            elif field_name == "figure" and isinstance(value, str):
+                pass  # one region, or "" for none
             elif not isinstance(value, expected) or (
                 isinstance(value, list) and not all(isinstance(v, str) for v in value)
             ):
-                error(f"'{name}.{field_name}' must be {VALUE_KINDS[expected]}", field_name)
+                kind = "a string or " if field_name == "figure" else ""
+                error(f"'{name}.{field_name}' must be {kind}{VALUE_KINDS[expected]}", field_name)
                 ok = False
             elif isinstance(value, str) and not value.strip():
                 error(f"'{name}.{field_name}' must not be empty", field_name)
@@ -117,6 +126,13 @@ def vocabulary_of(
         if base is None and "region" not in spec:
             error(f"'{name}' is a new muscle, so it needs a 'region' (such as 'Legs & Hips')")
             continue
+        figure = base.figure if base else ()
+        if "figure" in spec:
+            given = _figure_of(spec["figure"], name, error)
+            if given is None:
+                continue
+            figure = given
+            figures[key] = raw_key
         # New keywords and aliases come first, and the defaults stay: a site adds to the
         # vocabulary without having to repeat it.
         keywords = tuple(k.strip() for k in spec.get("keywords", ()) if k.strip())
@@ -129,10 +145,69 @@ def vocabulary_of(
             region=str(spec.get("region") or (base.region if base else "")).strip(),
             keywords=tuple(dict.fromkeys(keywords + (base.keywords if base else ()))),
             aliases=tuple(dict.fromkeys(aliases + (base.aliases if base else ()))),
+            figure=figure,
         )
         if muscles[key].region not in regions:
             regions.append(muscles[key].region)
+    _hand_over_regions(muscles, figures, lines, path, problems)
     return Vocabulary(muscles=tuple(muscles.values()), regions=tuple(regions))
+
+
+def _figure_of(
+    given: str | list[str], name: str, error: Callable[..., None]
+) -> tuple[str, ...] | None:
+    """The body-map regions ``figure`` names (``()`` for none), or ``None`` if one is unknown.
+
+    Regions match like muscle keys, without regard to case or separators.
+    """
+    names = [given] if isinstance(given, str) else given
+    found = tuple(dict.fromkeys(region for region in map(slugify, names) if region))
+    unknown = [region for region in found if region not in FIGURE_REGIONS]
+    for region in unknown:
+        hint = closest(region, FIGURE_REGIONS)
+        error(
+            f"'{name}.figure': unknown body-map region {region!r}; "
+            + (
+                f"did you mean {hint!r}?"
+                if hint
+                else f"the regions are {', '.join(FIGURE_REGIONS)}"
+            ),
+            "figure",
+        )
+    return None if unknown else found
+
+
+def _hand_over_regions(
+    muscles: dict[str, Muscle],
+    figures: dict[str, str],
+    lines: KeyLines,
+    path: Path,
+    problems: Problems,
+) -> None:
+    """Give each region named by a ``figure`` to that muscle alone.
+
+    A body-map region links to one muscle. A region given in site.toml passes from the
+    muscle that had it by default (``[muscles.upper-back] figure = "middle-back"`` takes
+    the shape from Middle Back, which leaves the map); one given to two muscles there is
+    an error, since either choice would hide a muscle the site asked for.
+    """
+    owner: dict[str, str] = {}
+    for key, raw_key in figures.items():
+        for region in muscles[key].figure:
+            if region in owner:
+                problems.error(
+                    path,
+                    lines.line("muscles", raw_key, "figure"),
+                    f"'muscles.{raw_key}.figure': the region {region!r} is already given to"
+                    f" 'muscles.{owner[region]}'; a region stands for one muscle",
+                    key=f"muscles.{raw_key}",
+                )
+            else:
+                owner[region] = raw_key
+    for key, muscle in muscles.items():
+        if key not in figures and any(r in owner for r in muscle.figure):
+            kept = tuple(r for r in muscle.figure if r not in owner)
+            muscles[key] = dataclasses.replace(muscle, figure=kept)
 
 
 def section_names_of(

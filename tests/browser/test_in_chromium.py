@@ -126,7 +126,9 @@ def test_no_console_errors_and_no_third_party_requests(shipped: Site, context_fa
 def test_home_to_muscle_to_exercise_to_variation(shipped: Site, context_factory: Any) -> None:
     context, _ = context_factory()
     page, errors = _open(context, shipped.page(""))
-    page.locator("main a", has_text="Glutes").first.click()
+    # Through the body map, by keyboard: its regions are links like any other.
+    page.locator('figure.body-map a[aria-label="Glutes"]').focus()
+    page.keyboard.press("Enter")
     page.wait_for_url("**/muscles/glutes/")
     assert page.locator("h1").inner_text().strip().startswith("Glutes")
     page.get_by_role("link", name="Single-Leg Hip Thrust", exact=True).first.click()

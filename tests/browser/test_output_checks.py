@@ -4,6 +4,7 @@ weight, and the JSON-LD as crawlers extract it (extruct).
 
 from __future__ import annotations
 
+import gzip
 import json
 import posixpath
 from html.parser import HTMLParser
@@ -15,7 +16,10 @@ import pytest
 
 from tests.browser.conftest import BASE_URL, PREFIX, Site
 
-MAX_PAGE_BYTES = 30 * 1024
+# An exercise page with its stylesheet and script, the body map drawn inline: as a
+# browser holds them, and as a host sends them (compressed).
+MAX_PAGE_BYTES = 40 * 1024
+MAX_PAGE_GZIPPED = 14 * 1024
 
 
 class _Refs(HTMLParser):
@@ -102,18 +106,21 @@ def test_every_internal_link_and_anchor_resolves(sites: dict[str, Site], name: s
 
 
 def test_exercise_page_weight(shipped: Site) -> None:
-    """Own HTML + CSS + JS of an exercise page stays under 30 KB, before the thumbnail."""
-    heaviest = ("", 0)
+    """Own HTML + CSS + JS of an exercise page stays within budget, before the thumbnail."""
+    heaviest = ("", 0, 0)
     for page in sorted((shipped.output / "exercises").glob("*/index.html")):
         refs = _parse(page)
         base = _served_url(shipped, page)
-        size = page.stat().st_size
+        files = [page]
         for asset in refs.assets:
             target = _target(shipped, urljoin(base, asset))
             assert target is not None and target.is_file(), asset
-            size += target.stat().st_size
-        heaviest = max(heaviest, (page.parent.name, size), key=lambda item: item[1])
+            files.append(target)
+        data = [f.read_bytes() for f in files]
+        size = (page.parent.name, sum(map(len, data)), sum(len(gzip.compress(d)) for d in data))
+        heaviest = max(heaviest, size, key=lambda item: item[1])
     assert heaviest[1] < MAX_PAGE_BYTES, heaviest
+    assert heaviest[2] < MAX_PAGE_GZIPPED, heaviest
 
 
 def _jsonld(site: Site, page: Path) -> list[dict[str, Any]]:

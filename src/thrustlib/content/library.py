@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
+from thrustlib.content.ladder import level_gaps
 from thrustlib.content.model import (
     Contents,
     Entry,
@@ -20,7 +21,7 @@ from thrustlib.content.model import (
     Variation,
 )
 from thrustlib.content.text import closest, normalize, sort_key
-from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.content.vocabulary import LEVELS, Vocabulary
 from thrustlib.errors import Problems
 
 
@@ -80,9 +81,12 @@ def build_library(
             )
 
     equipment: dict[str, list[str]] = {}
+    levels: dict[str, list[str]] = {}
     for slug, exercise in by_slug.items():
         for key in exercise.equipment:
             equipment.setdefault(key, []).append(slug)
+        if exercise.level is not None:
+            levels.setdefault(exercise.level, []).append(slug)
 
     families = title_order(
         slug for slug, v in variations.items() if v.parent is None and v.children
@@ -92,15 +96,18 @@ def build_library(
             MappingProxyType({s: e for s, e in by_slug.items() if isinstance(e, Exercise)})
         )
     entries = {s: e.entry() if isinstance(e, Exercise) else e for s, e in by_slug.items()}
-    return Library(
+    library = Library(
         exercises=MappingProxyType(entries),
         vocabulary=vocabulary,
         muscles=MappingProxyType(muscles),
         equipment=MappingProxyType({k: title_order(v) for k, v in sorted(equipment.items())}),
         variations=MappingProxyType(variations),
         families=families,
+        levels=MappingProxyType({k: title_order(levels[k]) for k in LEVELS if k in levels}),
         contents=contents,
     )
+    level_gaps(library, problems)  # gaps in the Easier/Harder ladder of a family
+    return library
 
 
 def _resolve_parents(

@@ -320,6 +320,9 @@ class Library:
     families: tuple[str, ...] = ()
     """Slugs of the roots that have at least one variation, sorted by title."""
 
+    levels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Level to slugs of the exercises at that level, easiest first; slugs by title."""
+
     contents: Contents = field(default_factory=lambda: NO_CONTENTS)
     """The whole exercise behind each entry (parsed here, or still packed as another
     process or the cache gave it), for :meth:`whole`."""

@@ -158,7 +158,7 @@ def build(
             len(paths),
             len(library),
             warnings,
-            incremental.SiteIndex.of(library, paths, spans),
+            incremental.SiteIndex.of(library, renderer.related(library), paths, spans, plan.names),
         )
         content_cache.save_build(config, target, record)
     return BuildResult(

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".thrustlib-cache"
 """The cache folder's name, inside the site folder."""
 
-FORMAT = 5
+FORMAT = 6
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent

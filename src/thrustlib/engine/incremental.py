@@ -1,13 +1,16 @@
 """What a build can keep of the last one: the files an edit leaves as they were.
 
-A build with the cache records what its output was made from (:class:`SiteIndex`: every
-exercise's entry and place in its family, the output paths, and each exercise's piece
-of the JSON API). The next build into the same folder compares that with its own
-library: the pages that depend on a changed exercise (:meth:`thrustlib.site.render.
-Renderer.dependents`, the rule the preview uses too) are rendered again, and every
-other file is linked from the last output into the new one, which is then swapped in
-whole as always. Changed templates or static files make every HTML page and asset stale
-but leave the JSON API and the sitemap; a change of site.toml, of the drafts switch or
+A build with the cache records what its output was made from (:class:`SiteIndex`: a row
+per exercise, every place in a family, the output paths, and each exercise's piece of
+the JSON API). The next build into the same folder compares that with its own library.
+An exercise whose text changed but that other pages show as before (:func:`listing`)
+needs its own page and API piece again; one listed differently, added, removed or moved
+in its family needs the pages that depend on it (:meth:`thrustlib.site.render.Renderer.
+dependents`, the rule the preview uses too) and those whose substitutes or Easier and
+Harder links now differ. Every other file is linked from the last output into the new
+one, which is then swapped in whole as always. Changed templates or static files make
+every HTML page and asset stale but leave the files made from the library alone (the
+JSON API, the sitemap, the search index); a change of site.toml, of the drafts switch or
 of thrustlib itself makes everything stale (the caller does not ask then).
 
 An entry holds a hash of its file's bytes and the file's path, so two equal entries
@@ -16,6 +19,7 @@ come from the same file and give the same page: comparing entries is comparing s
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,23 +29,60 @@ from thrustlib.content.model import Entry, Library, Source, Variation
 from thrustlib.site import urls
 
 if TYPE_CHECKING:  # the cache reads a SiteIndex before a build knows it needs Jinja
+    from thrustlib.content.related import Related
     from thrustlib.site.render import Renderer
 
 
-Row = tuple[str, bytes, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-"""What a build keeps of an exercise: its file, the hash of its text (together they
-decide its entry and its page), and the muscles and equipment whose pages list it."""
+Row = tuple[
+    str,
+    bytes,
+    bytes,
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    str | None,
+    tuple[str, ...],
+]
+"""What a build keeps of an exercise: its file and the hash of its text (together they
+decide its entry and its page), the hash of what other pages show of it (:func:`listing`),
+the muscles, equipment and level whose pages list it, and the exercises its page names
+as substitutes, easier and harder (:func:`named`)."""
 
 
-def row(entry: Entry) -> Row:
-    """The :data:`Row` of ``entry``."""
+def listing(entry: Entry) -> bytes:
+    """A hash of what pages other than its own show of ``entry``: cards, links, the
+    search index and substitutes read these fields and nothing else of it. Two versions
+    with the same listing differ only on the exercise's own page and in the API."""
+    shown = (
+        entry.title,
+        entry.description,
+        entry.video is not None,
+        entry.level,
+        entry.aliases,
+        entry.muscles,
+        entry.secondary_muscles,
+        entry.equipment,
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).digest()
+
+
+def named(related: Related, slug: str) -> tuple[str, ...]:
+    """The other exercises ``slug``'s page names by what :class:`Related` worked out."""
+    return (*related.substitutes(slug), related.easier(slug) or "", related.harder(slug) or "")
+
+
+def row(entry: Entry, names: tuple[str, ...]) -> Row:
+    """The :data:`Row` of ``entry``, whose page names ``names`` (:func:`named`)."""
     source = entry.source
     return (
         str(source.path),
         source.digest,
+        listing(entry),
         entry.muscles,
         entry.secondary_muscles,
         entry.equipment,
+        entry.level,
+        names,
     )
 
 
@@ -72,19 +113,26 @@ class SiteIndex:
 
     @classmethod
     def of(
-        cls, library: Library, paths: Iterable[str], spans: Mapping[str, tuple[int, int]]
+        cls,
+        library: Library,
+        related: Related,
+        paths: Iterable[str],
+        spans: Mapping[str, tuple[int, int]],
+        names: Mapping[str, tuple[str, ...]] | None = None,
     ) -> SiteIndex:
+        """The index of a build of ``library``; ``names`` gives :func:`named` for the
+        exercises a plan knows it of already (the rest are worked out here)."""
+        known = names or {}
         return cls(
-            {slug: row(entry) for slug, entry in library.exercises.items()},
+            {
+                slug: row(entry, known.get(slug) or named(related, slug))
+                for slug, entry in library.exercises.items()
+            },
             dict(library.variations),
             library.families,
             tuple(sorted(paths)),
             dict(spans),
         )
-
-    def changed(self, library: Library) -> set[str]:
-        """Slugs whose exercise or place in a family differs in ``library``."""
-        return _changed(self.rows, self.variations, library)
 
     def library(self, like: Library, slugs: Iterable[str]) -> Library:
         """A library of the last build, enough for :meth:`Renderer.dependents` of
@@ -93,7 +141,7 @@ class SiteIndex:
         for slug in slugs:
             found = self.rows.get(slug)
             if found is not None:
-                path, digest, muscles, secondary, equipment = found
+                path, digest, _, muscles, secondary, equipment, level, _ = found
                 source = Source(Path(path), digest=digest)
                 entries[slug] = Entry(
                     source,
@@ -103,10 +151,23 @@ class SiteIndex:
                     muscles=muscles,
                     secondary_muscles=secondary,
                     equipment=equipment,
+                    level=level,
                 )
         return Library(
             entries, like.vocabulary, {}, variations=self.variations, families=self.families
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Edits:
+    """How two versions of a library differ, exercise by exercise."""
+
+    edited: set[str]
+    """Exercises whose file changed in any way (their pages and API pieces are new)."""
+
+    moved: set[str]
+    """Those of ``edited`` that other pages show differently too: added, removed, listed
+    differently (:func:`listing`) or with another place in a family."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,36 +186,54 @@ class Plan:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Where those pieces are in the last build's API file."""
 
-
-def changed_slugs(old: Library, new: Library) -> set[str]:
-    """Slugs whose exercise or place in a family differs between two libraries."""
-    rows = {slug: row(entry) for slug, entry in old.exercises.items()}
-    return _changed(rows, old.variations, new)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What each exercise's page names (:func:`named`), where the plan knows it."""
 
 
-def _changed(
-    rows: Mapping[str, Row], variations: Mapping[str, Variation], new: Library
-) -> set[str]:
-    """Slugs whose row or place in a family in ``new`` differs from ``rows`` and
-    ``variations``: equal rows come from the same text at the same path, so they are the
-    same entry (the build and the preview compare the same way)."""
-    out = set()
+def differences(old: Library, new: Library) -> Edits:
+    """How ``new`` differs from ``old``, as the preview sees an edit."""
+    old_rows = {slug: _compared(entry) for slug, entry in old.exercises.items()}
+    return _compare(old_rows, old.variations, new)
+
+
+def _compared(entry: Entry) -> tuple[str, bytes, bytes]:
+    source = entry.source
+    return str(source.path), source.digest, listing(entry)
+
+
+def _compare(
+    rows: Mapping[str, tuple[str, bytes, bytes]], variations: Mapping[str, Variation], new: Library
+) -> Edits:
+    """What differs in ``new`` from ``rows`` (file, text hash and listing of each
+    exercise) and ``variations``. Equal files with equal text give the same entry, so
+    the build and the preview compare the same way."""
+    edited, moved = set(), set()
     for slug in rows.keys() | new.exercises.keys():
         entry = new.exercises.get(slug)
-        now = row(entry) if entry is not None else None
-        if rows.get(slug) != now or variations.get(slug) != new.variations.get(slug):
-            out.add(slug)
-    return out
+        was = rows.get(slug)
+        now = None if entry is None else _compared(entry)
+        place = variations.get(slug) != new.variations.get(slug)
+        if was != now or place:
+            edited.add(slug)
+            if was is None or now is None or was[0] != now[0] or was[2] != now[2] or place:
+                moved.add(slug)
+    return Edits(edited, moved)
 
 
-def stale_pages(renderer: Renderer, old: Library, new: Library, slugs: Iterable[str]) -> set[str]:
-    """Output paths that may differ between ``old`` and ``new`` because of ``slugs``."""
+def stale_pages(renderer: Renderer, old: Library, new: Library, found: Edits) -> set[str]:
+    """Output paths that may differ between ``old`` and ``new`` (both whole libraries, as
+    the preview holds them) because of ``found``."""
     stale: set[str] = set()
-    for slug in slugs:
-        if slug in old.exercises:
-            stale |= renderer.dependents(old, slug)
-        if slug in new.exercises:
-            stale |= renderer.dependents(new, slug)
+    for slug in found.edited - found.moved:
+        stale |= renderer.own_pages(slug)
+    if not found.moved:
+        return stale
+    before, after = renderer.related(old), renderer.related(new)
+    for slug in found.moved:
+        for library, related in ((old, before), (new, after)):
+            if slug in library.exercises:
+                stale |= renderer.dependents(library, slug)
+                stale.update(urls.page_file(urls.exercise(s)) for s in related.listers(slug))
     return stale
 
 
@@ -171,20 +250,49 @@ def plan(
     no usable last build, so everything) and its ``output`` folder (as it left it)."""
     if previous is None:
         return Plan(list(paths))
-    changed = previous.changed(library)
-    stale = stale_pages(renderer, previous.library(library, changed), library, changed)
+    rows = {slug: (r[0], r[1], r[2]) for slug, r in previous.rows.items()}
+    found = _compare(rows, previous.variations, library)
+    edited = set(found.edited)
+    stale: set[str] = set()
+    for slug in found.edited - found.moved:
+        stale |= renderer.own_pages(slug)
+    if found.moved:
+        old = previous.library(library, found.moved)
+        for slug in found.moved:
+            if slug in old.exercises:
+                stale |= renderer.dependents(old, slug)
+            if slug in library.exercises:
+                stale |= renderer.dependents(library, slug)
+        # The pages that name other exercises (substitutes, easier, harder): those that
+        # name a moved one (its title may have changed), before or now, and those that
+        # now name others or the same in another order.
+        related = renderer.related(library)
+        names = {slug: named(related, slug) for slug in library.exercises}
+        for slug, now in names.items():
+            was = previous.rows.get(slug)
+            if was is None:
+                continue
+            if was[7] != now:
+                edited.add(slug)
+                stale.add(urls.page_file(urls.exercise(slug)))
+            elif not found.moved.isdisjoint(now):
+                stale.add(urls.page_file(urls.exercise(slug)))
+    else:
+        # Nothing is listed differently, so every page names what it named before.
+        names = {slug: r[7] for slug, r in previous.rows.items() if slug in library.exercises}
     if theme_changed:
-        # Every page links the assets by their fingerprints, and all are in the theme.
-        stale.update(p for p in paths if p not in urls.GENERATED)
+        # Every page links the assets by their fingerprints, and all are in the theme;
+        # the files made from the library alone (API, sitemap, search index) are not.
+        stale.update(p for p in paths if p.endswith(".html") or p.startswith(urls.STATIC))
     before = set(previous.paths)
     render = [p for p in paths if p in stale or p not in before]
     keep = [p for p in paths if p not in stale and p in before]
     spans = {
         slug: span
         for slug, span in previous.spans.items()
-        if slug in library.exercises and slug not in changed
+        if slug in library.exercises and slug not in edited
     }
-    return Plan(render, keep, _parts(output / urls.API_DATA, spans), spans)
+    return Plan(render, keep, _parts(output / urls.API_DATA, spans), spans, names)
 
 
 def _parts(api_file: Path, spans: Mapping[str, tuple[int, int]]) -> dict[str, bytes]:

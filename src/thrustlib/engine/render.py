@@ -72,6 +72,7 @@ def render_into(
     api = urls.API_DATA in paths
     known = dict(parts or {}) if api else {}
     base = renderer.url(urls.HOME)
+    related = renderer.related(library)
     items: list[tuple[str, str]] = [("page", p) for p in paths if p != urls.API_DATA]
     if api:
         items += [("part", slug) for slug in library.exercises if slug not in known]
@@ -86,7 +87,7 @@ def render_into(
         kind, name = item
         try:
             if kind == "part":
-                return api_part(library, name, base)
+                return api_part(library, name, base, related)
             sink.write(name, renderer.render_page(library, name))
         except Exception as exc:
             return exc
@@ -111,7 +112,7 @@ def render_into(
             known[name] = result
     spans: dict[str, tuple[int, int]] = {}
     if api:
-        sink.write(urls.API_DATA, library_data(library, base, known, spans))
+        sink.write(urls.API_DATA, library_data(library, base, known, spans, related=related))
     if progress is not None:
         progress("render", total, total)
     pages = sum(1 for path in paths if path.endswith(".html"))

@@ -61,6 +61,7 @@ def _structure(exercise: Entry) -> tuple[Any, ...]:
         exercise.muscles,
         exercise.secondary_muscles,
         exercise.equipment,
+        exercise.level,
         exercise.inferred,
         exercise.source.path,
         tuple(exercise.source.key_lines.items()),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from thrustlib.config import SiteConfig, load_config
 from thrustlib.content.model import Library
-from thrustlib.engine.incremental import changed_slugs, stale_pages
+from thrustlib.engine.incremental import Edits, differences, listing, stale_pages
 from thrustlib.engine.site import Engine
 from thrustlib.errors import Problem, ThrustlibError
 from thrustlib.serve.http import PreviewHTTPServer
@@ -215,19 +215,24 @@ class PreviewServer:
         if not before and self.site.good:
             return None
         library, swapped = self.site.library(current.library, before)
+        paths: frozenset[str] | None
         if swapped is not None:
-            # Same structure: the same pages exist; only the edited ones' dependents move.
-            paths, slugs = None, swapped
+            # Same structure: the same pages exist; only the edited ones' dependents move,
+            # and the search index gets a new name if what it shows changed.
+            old, new = current.library.exercises, library.exercises
+            moved = {s for s in swapped if listing(old[s]) != listing(new[s])}
+            found = Edits(set(swapped), moved)
+            paths = frozenset(current.renderer.page_paths(library)) if moved else None
         else:
             paths = frozenset(current.renderer.page_paths(library))
-            slugs = changed_slugs(current.library, library)
+            found = differences(current.library, library)
         stale: Iterable[str]
-        if len(slugs) > _FULL_RESET:
+        if len(found.edited) > _FULL_RESET:
             stale = current.paths
         else:
-            stale = stale_pages(current.renderer, current.library, library, slugs)
+            stale = stale_pages(current.renderer, current.library, library, found)
         snapshot = current.successor(library, paths, stale)
-        own = [urls.page_file(urls.exercise(slug)) for slug in sorted(slugs)[:10]]
+        own = [urls.page_file(urls.exercise(slug)) for slug in sorted(found.edited)[:10]]
         return self._checked(snapshot, [p for p in own if p in snapshot.paths])
 
     def _rebuild(self, changes: Changes) -> None:

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from thrustlib.content.model import Exercise, Library, ListItem
+from thrustlib.content.related import Related
 from thrustlib.site import urls
 
 SCHEMA_VERSION = 1
@@ -31,8 +32,11 @@ def _items(items: tuple[ListItem, ...]) -> list[dict[str, str | None]]:
     ]
 
 
-def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[str, Any]:
+def exercise_json(
+    exercise: Exercise, library: Library, base_url: str, related: Related
+) -> dict[str, Any]:
     """One exercise in its public form."""
+    slug = exercise.slug
     return {
         "slug": exercise.slug,
         "title": exercise.title,
@@ -52,16 +56,27 @@ def exercise_json(exercise: Exercise, library: Library, base_url: str) -> dict[s
         "mistakes": _items(exercise.mistakes),
         "summary": exercise.summary_plain,
         "howto": [{"name": step.name, "text": step.plain} for step in exercise.howto],
+        "substitutes": list(related.substitutes(slug)),
+        "easier": related.easier(slug),
+        "harder": related.harder(slug),
     }
 
 
-def library_json(library: Library, base_url: str = "/") -> dict[str, Any]:
-    """The whole library: exercises sorted by slug, and muscles with their slugs."""
+def library_json(
+    library: Library, base_url: str = "/", related: Related | None = None
+) -> dict[str, Any]:
+    """The whole library: exercises sorted by slug, and muscles with their slugs.
+
+    ``related`` says which substitutes and progressions each exercise names (by default
+    those of a site with the default settings).
+    """
     base = _base(base_url)
+    known = Related(library) if related is None else related
     return {
         "version": SCHEMA_VERSION,
         "exercises": [
-            exercise_json(library.whole(slug), library, base) for slug in sorted(library.exercises)
+            exercise_json(library.whole(slug), library, base, known)
+            for slug in sorted(library.exercises)
         ],
         "muscles": _muscles_json(library, base),
     }
@@ -72,6 +87,8 @@ def library_data(
     base_url: str = "/",
     parts: Mapping[str, bytes] | None = None,
     spans: dict[str, tuple[int, int]] | None = None,
+    *,
+    related: Related | None = None,
 ) -> bytes:
     """``dumps(library_json(library, base_url))`` as UTF-8, written one exercise at a time.
 
@@ -83,6 +100,7 @@ def library_data(
     result (offset and length), so a later build can take the unchanged ones from it.
     """
     base = _base(base_url)
+    known = Related(library) if related is None else related
     rest = dumps({"muscles": _muscles_json(library, base), "version": SCHEMA_VERSION})
     # Keys are sorted: "exercises" comes before the rest, which dumps() sorted already.
     pieces = [b'{"exercises":[']
@@ -90,7 +108,7 @@ def library_data(
     for n, slug in enumerate(sorted(library.exercises)):
         part = parts.get(slug) if parts is not None else None
         if part is None:
-            part = exercise_part(library, slug, base)
+            part = exercise_part(library, slug, base, known)
         if n:
             pieces.append(b",")
             offset += 1
@@ -102,12 +120,14 @@ def library_data(
     return b"".join(pieces)
 
 
-def exercise_part(library: Library, slug: str, base_url: str) -> bytes:
+def exercise_part(library: Library, slug: str, base_url: str, related: Related) -> bytes:
     """One exercise's piece of :func:`library_data`: its JSON, compact, as UTF-8.
 
-    It reads the exercise whole and its place in its family, nothing else of the library.
+    It reads the exercise whole, its place in its family and the exercises ``related``
+    names for it, nothing else of the library.
     """
-    return dumps(exercise_json(library.whole(slug), library, _base(base_url))).rstrip("\n").encode()
+    whole = library.whole(slug)
+    return dumps(exercise_json(whole, library, _base(base_url), related)).rstrip("\n").encode()
 
 
 def _base(base_url: str) -> str:

@@ -18,10 +18,12 @@ from markupsafe import Markup
 
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
+from thrustlib.content.related import Related
 from thrustlib.content.text import sort_key
 from thrustlib.content.vocabulary import equipment_name
-from thrustlib.site import jsonld, urls
+from thrustlib.site import jsonld, search, urls
 from thrustlib.site.body import markdown_block
+from thrustlib.site.bodymap import body_map
 from thrustlib.site.views import Card, Link, Views
 
 NAV = (
@@ -50,6 +52,13 @@ class PageInput:
 
     absolute_base: str | None
     """``base_url`` when it is absolute, else ``None`` (then no page has a canonical URL)."""
+
+    related: Related
+    """Substitutes and progressions of every exercise, worked out once per library."""
+
+    search_index: str = ""
+    """The search index's output path, given to the search page only (its name is a
+    hash of the index, which takes every entry to make)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +187,9 @@ def home(given: PageInput) -> Page:
         "regions": views.regions(),
         "families": tuple(views.family_link(r) for r in library.families),
         "equipment": tuple(views.equipment_link(k) for k in library.equipment),
+        "levels": tuple(views.level_link(k) for k in library.levels),
         "total": len(library),
+        "body_map": _picker(given),
     }
     # The home page is the site: its <title> is the site's, and breadcrumbs start here.
     title = config.title
@@ -196,7 +207,8 @@ def exercises(given: PageInput) -> Page:
 def muscles(given: PageInput) -> Page:
     """Muscles by body region."""
     description = "Exercises grouped by the muscle they work, region by region."
-    return Page("muscles.html", "Muscles", description, {"regions": given.views.regions()})
+    values = {"regions": given.views.regions(), "body_map": _picker(given)}
+    return Page("muscles.html", "Muscles", description, values)
 
 
 def equipment(given: PageInput) -> Page:
@@ -207,6 +219,14 @@ def equipment(given: PageInput) -> Page:
     return Page("equipment-index.html", "Equipment", description, values)
 
 
+def levels(given: PageInput) -> Page:
+    """The levels, easiest first, each with its exercise count."""
+    views, library = given.views, given.library
+    values = {"levels": tuple(views.level_link(k) for k in library.levels)}
+    description = "Exercises grouped by level: beginner, intermediate and advanced."
+    return Page("levels.html", "Levels", description, values)
+
+
 def variations(given: PageInput) -> Page:
     """Every variation family as a tree."""
     views = given.views
@@ -214,6 +234,14 @@ def variations(given: PageInput) -> Page:
     values = {"families": trees}
     description = "Exercise families: each exercise with the variations built on it."
     return Page("variations.html", "Variations", description, values)
+
+
+def search_page(given: PageInput) -> Page:
+    """Search with filters; without JavaScript, every exercise A-Z."""
+    library, views = given.library, given.views
+    values = search.page_values(library, views, views.href(given.search_index))
+    description = f"Search the {len(library)} exercises by name, muscle, equipment and level."
+    return Page("search.html", "Search", description, values)
 
 
 def not_found(given: PageInput) -> Page:
@@ -243,17 +271,41 @@ def exercise(given: PageInput, slug: str) -> Page:
         jsonld.howto(whole, page_url, nocookie=nocookie),
         jsonld.video_object(whole, page_url, nocookie=nocookie),
     )
+    related = given.related
+    easier, harder = related.easier(slug), related.harder(slug)
+    values = {
+        "exercise": view,
+        "substitutes": views.cards(related.substitutes(slug)),
+        "easier": None if easier is None else views.card(easier),
+        "harder": None if harder is None else views.card(harder),
+        "body_map": body_map(
+            library.vocabulary,
+            views.muscle_href,
+            primary=whole.muscles,
+            secondary=whole.secondary_muscles,
+            label=f"Muscles the {whole.title} works",
+        ),
+    }
     return Page(
         "exercise.html",
         whole.title,
         whole.description,
-        {"exercise": view},
+        values,
         tuple(trail),
         og_type="article",
         image=urls.video_thumbnail(view.video.id) if view.video else None,
         jsonld=tuple(d for d in data if d is not None),
         breadcrumb_jsonld=True,
     )
+
+
+def level(given: PageInput, key: str) -> Page:
+    """A level's page: the exercises for it, A-Z."""
+    slugs = given.library.levels[key]
+    name = key.capitalize()
+    description = f"{len(slugs)} exercises for the {key} level."
+    trail = (("Levels", urls.LEVELS),)
+    return Page("level.html", name, description, {"cards": given.views.cards(slugs)}, trail)
 
 
 def muscle(given: PageInput, key: str) -> Page:
@@ -298,6 +350,8 @@ INDEXES: dict[str, Callable[[PageInput], Page]] = {
     urls.MUSCLES: muscles,
     urls.EQUIPMENT: equipment,
     urls.VARIATIONS: variations,
+    urls.LEVELS: levels,
+    urls.SEARCH: search_page,
 }
 """The page functions of the pages there is one of, by URL."""
 
@@ -306,8 +360,15 @@ ENTRIES: dict[str, Callable[[PageInput, str], Page]] = {
     urls.MUSCLES: muscle,
     urls.EQUIPMENT: tool,
     urls.VARIATIONS: family,
+    urls.LEVELS: level,
 }
 """The page functions of the pages below each section, by the section's URL."""
+
+
+def _picker(given: PageInput) -> Markup:
+    """The body map as a way in: every muscle with exercises links to its page."""
+    label = "Body map: choose a muscle"
+    return body_map(given.library.vocabulary, given.views.muscle_href, label=label)
 
 
 def _by_letter(views: Views, library: Library) -> list[tuple[str, tuple[Card, ...]]]:

@@ -16,8 +16,9 @@ from xml.sax.saxutils import escape
 
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
+from thrustlib.content.related import Related
 from thrustlib.errors import ThemeError
-from thrustlib.site import api, pages, urls
+from thrustlib.site import api, pages, search, urls
 from thrustlib.site.theme import (
     StaticFile,
     collect_static,
@@ -48,6 +49,7 @@ def _entries(library: Library) -> dict[str, Collection[str]]:
         urls.MUSCLES: library.muscles,
         urls.EQUIPMENT: library.equipment,
         urls.VARIATIONS: library.families,
+        urls.LEVELS: library.levels,
     }
 
 
@@ -77,6 +79,8 @@ class Renderer:
         """
         self._static: tuple[dict[str, StaticFile], dict[str, str]] | None = None
         self._cards: tuple[Library | None, dict[tuple[str, str], Card]] = (None, {})
+        self._related: tuple[Library | None, Related | None] = (None, None)
+        self._search: tuple[Library | None, str, bytes] = (None, "", b"")
         # Worked out once: every page asks for them, and each ask parses base_url again.
         self._absolute_base = config.absolute_base
         self._base = self._absolute_base or config.base_path
@@ -98,6 +102,28 @@ class Renderer:
             self._cards = (library, {})
         return self._cards[1]
 
+    def related(self, library: Library) -> Related:
+        """Substitutes and progressions of ``library``'s exercises, as configured.
+
+        One per library: ranking substitutes compares an exercise with many others, and
+        every exercise page and API piece asks.
+        """
+        known, made = self._related
+        if known is not library or made is None:
+            config = self.config
+            made = Related(library, count=config.substitutes, ladder=config.progressions)
+            self._related = (library, made)
+        return made
+
+    def search_index(self, library: Library) -> tuple[str, bytes]:
+        """The search index of ``library``: its fingerprinted output path and bytes."""
+        known, path, data = self._search
+        if known is not library:
+            data = search.index_data(library)
+            path = search.index_path(data)
+            self._search = (library, path, data)
+        return path, data
+
     def html_paths(self, library: Library) -> list[str]:
         """Every HTML page of the site, sorted."""
         file = urls.page_file
@@ -106,11 +132,13 @@ class Renderer:
         paths += [file(urls.muscle(key)) for key in library.muscles]
         paths += [file(urls.equipment(key)) for key in library.equipment]
         paths += [file(urls.family(root)) for root in library.families]
+        paths += [file(urls.level(key)) for key in library.levels]
         return sorted(paths)
 
     def page_paths(self, library: Library) -> list[str]:
         """Every output path: pages, generated files and static assets, sorted."""
-        return sorted([*self.html_paths(library), *urls.GENERATED, *self._assets()[0]])
+        generated = (*urls.GENERATED, self.search_index(library)[0])
+        return sorted([*self.html_paths(library), *generated, *self._assets()[0]])
 
     def url(self, target: str) -> str:
         """Absolute URL of a site path, or root-relative when ``base_url`` is a path."""
@@ -140,7 +168,12 @@ class Renderer:
         if path in static:
             return static[path].data
         if path == urls.API_DATA:
-            return api.library_data(library, self.url(urls.HOME))
+            return api.library_data(library, self.url(urls.HOME), related=self.related(library))
+        if path.startswith(urls.SEARCH) and not path.endswith(urls.INDEX):
+            found, data = self.search_index(library)
+            if path != found:
+                raise KeyError(path)
+            return data
         if path == urls.API_SCHEMA:
             return api.schema_text().encode()
         if path == urls.SITEMAP:
@@ -171,30 +204,50 @@ class Renderer:
             root=config.base_path if path == urls.NOT_FOUND else None,
             cards=self._card_cache(library),
         )
-        given = pages.PageInput(library, config, views, self._base, self._absolute_base)
+        given = pages.PageInput(
+            library,
+            config,
+            views,
+            self._base,
+            self._absolute_base,
+            self.related(library),
+            self.search_index(library)[0] if section == urls.SEARCH else "",
+        )
         page = pages.INDEXES[section](given) if key is None else pages.ENTRIES[section](given, key)
         context = pages.context(page, path, given, self._assets()[1])
         return render_template(self.env, page.template, context).encode()
 
     def dependents(self, library: Library, slug: str) -> set[str]:
-        """Output paths whose content depends on exercise ``slug``.
+        """Output paths whose content depends on how exercise ``slug`` is listed: its
+        entry (title, description, muscles, level...) and its place in its family.
 
         Computed from ``library`` as it is now; after an edit, take the union with the
         answer for the library before it, so pages the exercise left are refreshed too.
+        An edit of the page's text alone needs only :meth:`own_pages`.
         """
         exercise = library[slug]
         root = library.variations[slug].root
         file = urls.page_file
-        # The home page and the section indexes count or list every exercise.
-        paths = {urls.SITEMAP, urls.API_DATA, *(file(url) for url in (urls.HOME, *urls.SECTIONS))}
+        # The home page, the section indexes and the search page count or list every
+        # exercise; the search index is named by its content, so it is new or kept.
+        everything = (urls.HOME, urls.SEARCH, *urls.SECTIONS)
+        paths = {urls.SITEMAP, urls.API_DATA, *(file(url) for url in everything)}
         paths.update(file(urls.muscle(k)) for k in exercise.muscles)
         paths.update(file(urls.muscle(k)) for k in exercise.secondary_muscles)
         paths.update(file(urls.equipment(k)) for k in exercise.equipment)
-        # Breadcrumbs and family trees name relatives, so the whole family may change.
+        if exercise.level is not None:
+            paths.add(file(urls.level(exercise.level)))
+        # Breadcrumbs, family trees and Easier/Harder links name relatives, so the whole
+        # family may change. Pages of other families that list it as a substitute are
+        # the caller's to add: which they are is known from the substitutes themselves.
         paths.update(file(urls.exercise(s)) for s, _ in library.family(root))
         if root in library.families:
             paths.add(file(urls.family(root)))
         return paths
+
+    def own_pages(self, slug: str) -> set[str]:
+        """Output paths that show exercise ``slug``'s text: its page and the API."""
+        return {urls.page_file(urls.exercise(slug)), urls.API_DATA}
 
     def _sitemap(self, library: Library) -> str:
         lines = [

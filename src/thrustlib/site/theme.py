@@ -28,7 +28,7 @@ from thrustlib.site import urls
 THEME_DIR = Path(__file__).parent.parent / "theme"
 """The default theme shipped in the package."""
 
-FINGERPRINTED = ("thrustlib.css", "thrustlib.js")
+FINGERPRINTED = ("thrustlib.css", "thrustlib.js", "search.css", "search.js")
 """Static files served under a content-hashed name, so they can be cached forever."""
 
 TEMPLATE_SUFFIXES = (".html", ".htm", ".xml")

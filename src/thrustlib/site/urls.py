@@ -24,8 +24,17 @@ EQUIPMENT = "equipment/"
 VARIATIONS = "variations/"
 """Variation families; each family's page is below it (:func:`family`)."""
 
-SECTIONS = (EXERCISES, MUSCLES, EQUIPMENT, VARIATIONS)
+LEVELS = "levels/"
+"""Levels (beginner, intermediate, advanced); each level's page is below it (:func:`level`)."""
+
+SECTIONS = (EXERCISES, MUSCLES, EQUIPMENT, VARIATIONS, LEVELS)
 """The folders that list a kind of page, each with one page per key below it."""
+
+SEARCH = "search/"
+"""Search with filters; without JavaScript, a list of every exercise."""
+
+SEARCH_INDEX = "search/index.json"
+"""What the search page's script reads, before fingerprinting (:func:`search_index`)."""
 
 INDEX = "index.html"
 """The file a folder URL is written as."""
@@ -67,6 +76,11 @@ def equipment(key: str) -> str:
 def family(root: str) -> str:
     """A variation family's page, named by its root exercise: ``variations/<root>/``."""
     return f"variations/{root}/"
+
+
+def level(key: str) -> str:
+    """A level's page: ``levels/<key>/``."""
+    return f"levels/{key}/"
 
 
 def static(name: str) -> str:

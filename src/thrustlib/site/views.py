@@ -196,6 +196,15 @@ class Views:
         count = group.count if counted and group is not None else None
         return Link(self.muscle_name(key), self.href(urls.muscle(key)), count=count)
 
+    def muscle_href(self, key: str) -> str | None:
+        """Link to a muscle's page, or ``None`` when it has none (no exercise works it)."""
+        return self.href(urls.muscle(key)) if key in self.library.muscles else None
+
+    def level_link(self, key: str) -> Link:
+        """Link to a level's page, with its exercise count."""
+        count = len(self.library.levels.get(key, ()))
+        return Link(key.capitalize(), self.href(urls.level(key)), count=count)
+
     def equipment_link(self, key: str, *, counted: bool = True) -> Link:
         """Link to an equipment page, with its exercise count unless ``counted`` is off."""
         count = len(self.library.equipment.get(key, ())) if counted else None
