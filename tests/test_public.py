@@ -97,7 +97,7 @@ def validate(data: dict[str, Any]) -> None:
 def test_json_validates_against_the_schema() -> None:
     data = library_json(library(), "https://example.org/lib")
     validate(data)
-    assert data["version"] == SCHEMA_VERSION == 1
+    assert data["version"] == SCHEMA_VERSION == 2
 
 
 def test_exercises_sorted_by_slug_and_muscles_with_slugs() -> None:

@@ -501,6 +501,10 @@ def test_listers_are_the_reverse_of_the_links(library: Library, count: int) -> N
         for y in library.exercises:
             links = (*related.substitutes(x), related.easier(x), related.harder(x))
             assert (x in related.listers(y)) == (y in links)
+    # One slug at a time (from the candidates alone) and all at once agree.
+    every = Related(library, count).all_listers()
+    for slug in library.exercises:
+        assert related.listers(slug) == every.get(slug, frozenset())
 
 
 # -- level gaps ------------------------------------------------------------------------------

@@ -23,8 +23,14 @@ from thrustlib.errors import ConfigError, Problems
 CONFIG_NAME = "site.toml"
 # More substitutes than this stop being a short list of alternatives and become a
 # second muscle page inside every exercise page.
-_MAX_SUBSTITUTES = 24
+_RANGES = {"pages.substitutes": (0, 24)}
 _KINDS = {**VALUE_KINDS, int: "a whole number"}
+
+
+def _within(value: object, span: tuple[int, int]) -> bool:
+    return isinstance(value, int) and span[0] <= value <= span[1]
+
+
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
@@ -278,12 +284,9 @@ def _config_from(
             # bool is a subclass of int: true is not a count, whatever Python says
             elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 bad(table, key, f"'{table}.{key}' must be {_KINDS[expected]}, got {value!r}")
-            elif isinstance(value, int) and not 0 <= value <= _MAX_SUBSTITUTES:
-                bad(
-                    table,
-                    key,
-                    f"'{table}.{key}' must be from 0 to {_MAX_SUBSTITUTES}, got {value!r}",
-                )
+            elif (span := _RANGES.get(f"{table}.{key}")) and not _within(value, span):
+                low, high = span
+                bad(table, key, f"'{table}.{key}' must be from {low} to {high}, got {value!r}")
             else:
                 values[f"{table}.{key}"] = value
 

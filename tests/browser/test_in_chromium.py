@@ -4,6 +4,7 @@ facade, keyboard use, print, console errors, third-party requests and the 404 pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -192,6 +193,9 @@ def test_print_hides_navigation_and_player(shipped: Site, context_factory: Any) 
     assert not play.first.is_visible()
     assert page.locator("h1").is_visible()
     assert page.get_by_role("heading", name="Execution").is_visible()
+    # A one-page card on A4, body map and muscle lists included.
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
 
 def test_missing_url_serves_the_404_page(shipped: Site, context_factory: Any) -> None:

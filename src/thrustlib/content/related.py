@@ -347,7 +347,39 @@ class Related:
 
     def listers(self, slug: str) -> frozenset[str]:
         """The slugs whose substitutes, easier or harder name ``slug``: the pages to
-        render again when ``slug`` changes."""
+        render again when ``slug`` changes.
+
+        Only exercises that share a primary muscle with ``slug`` can name it as a
+        substitute, and only its family as easier or harder, so one slug's answer asks
+        those alone (the preview asks for the few slugs an edit touched);
+        :meth:`all_listers` works out every slug's at once.
+        """
+        if self._listers is not None:
+            return self._listers.get(slug, frozenset())
+        entry = self.library.exercises.get(slug)
+        if entry is None:
+            return frozenset()
+        library = self.library
+        groups = [library.muscles.get(key) for key in entry.muscles]
+        if None in groups:  # a library made without its muscle groups: ask everyone
+            return self.all_listers().get(slug, frozenset())
+        candidates = {s for group in groups if group is not None for s in group.primary}
+        variation = library.variations.get(slug)
+        if variation is not None:
+            candidates.update(s for s, _ in library.family(variation.root))
+        return frozenset(
+            other
+            for other in candidates
+            if other in library.exercises
+            and (
+                slug in self.substitutes(other)
+                or slug == self.easier(other)
+                or slug == self.harder(other)
+            )
+        )
+
+    def all_listers(self) -> dict[str, frozenset[str]]:
+        """:meth:`listers` of every slug that has any."""
         if self._listers is None:
             named: dict[str, set[str]] = {}
             for other in self.library.exercises:
@@ -355,4 +387,4 @@ class Related:
                     if target is not None:
                         named.setdefault(target, set()).add(other)
             self._listers = {target: frozenset(by) for target, by in named.items()}
-        return self._listers.get(slug, frozenset())
+        return self._listers

@@ -16,7 +16,7 @@ from thrustlib.content.model import Exercise, Library, ListItem
 from thrustlib.content.related import Related
 from thrustlib.site import urls
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_RESOURCE = "exercises.schema.json"
 # One encoder for the whole file: json.dumps with options makes one per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)

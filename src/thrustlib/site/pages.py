@@ -240,7 +240,7 @@ def search_page(given: PageInput) -> Page:
     """Search with filters; without JavaScript, every exercise A-Z."""
     library, views = given.library, given.views
     values = search.page_values(library, views, views.href(given.search_index))
-    description = f"Search the {len(library)} exercises by name, muscle, equipment and level."
+    description = f"Search {_count(len(library), 'the ')} by name, muscle, equipment and level."
     return Page("search.html", "Search", description, values)
 
 
@@ -273,14 +273,18 @@ def exercise(given: PageInput, slug: str) -> Page:
     )
     related = given.related
     easier, harder = related.easier(slug), related.harder(slug)
+    own = {*whole.muscles, *whole.secondary_muscles}
     values = {
         "exercise": view,
         "substitutes": views.cards(related.substitutes(slug)),
         "easier": None if easier is None else views.card(easier),
         "harder": None if harder is None else views.card(harder),
+        # Links from its own muscles only: a link to every muscle page would make every
+        # exercise page change whenever a muscle gains its first exercise or loses its
+        # last (and nine more tab stops on the way to the page's own links).
         "body_map": body_map(
             library.vocabulary,
-            views.muscle_href,
+            lambda key: views.muscle_href(key) if key in own else None,
             primary=whole.muscles,
             secondary=whole.secondary_muscles,
             label=f"Muscles the {whole.title} works",
@@ -303,7 +307,7 @@ def level(given: PageInput, key: str) -> Page:
     """A level's page: the exercises for it, A-Z."""
     slugs = given.library.levels[key]
     name = key.capitalize()
-    description = f"{len(slugs)} exercises for the {key} level."
+    description = f"{_count(len(slugs))} for the {key} level."
     trail = (("Levels", urls.LEVELS),)
     return Page("level.html", name, description, {"cards": given.views.cards(slugs)}, trail)
 
@@ -319,7 +323,8 @@ def muscle(given: PageInput, key: str) -> Page:
         "primary": views.cards(group.primary),
         "secondary": views.cards(group.secondary),
     }
-    description = f"{group.count} exercises that work the {named.name.lower()}."
+    works = "works" if group.count == 1 else "work"
+    description = f"{_count(group.count)} that {works} the {named.name.lower()}."
     trail = (("Muscles", urls.MUSCLES),)
     return Page("muscle.html", named.name, description, values, trail)
 
@@ -363,6 +368,11 @@ ENTRIES: dict[str, Callable[[PageInput, str], Page]] = {
     urls.LEVELS: level,
 }
 """The page functions of the pages below each section, by the section's URL."""
+
+
+def _count(number: int, the: str = "") -> str:
+    """``3 exercises``, ``1 exercise`` (``the 3 exercises``, ``the 1 exercise``)."""
+    return f"{the}{number} exercise" + ("" if number == 1 else "s")
 
 
 def _picker(given: PageInput) -> Markup:

@@ -512,7 +512,9 @@
     var found = search(query);
     var filtered = filter(found.docs, selected);
     foundByAlias = found.byAlias;
-    var searching = query !== "" || selected.some(function (s) { return s.size > 0; });
+    // A query of separators alone ("-") asks nothing: the page shows everything.
+    var asked = words(query).length > 0;
+    var searching = asked || selected.some(function (s) { return s.size > 0; });
     results = filtered.results;
     drawCounts(filtered.counts, selected);
     hits.textContent = "";
@@ -605,9 +607,21 @@
     run(true);
   });
 
+  // Without the index the page goes back to what it is without the script.
+  function unavailable() {
+    root.setAttribute("data-state", "failed");
+    form.hidden = true;
+    if (browse) {
+      browse.hidden = false;
+    }
+    everything.hidden = false;
+    announce("The search could not be loaded. Every exercise is listed below.", true);
+  }
+
   var source = new URL(root.getAttribute("data-index") || "", document.baseURI);
   if (source.origin !== window.location.origin) {
-    return; // the index is this site's own file, or nothing is fetched
+    unavailable(); // the index is this site's own file, or nothing is fetched
+    return;
   }
   announce("Loading the exercises\u2026", true);
   window.fetch(source.href, { credentials: "same-origin" })
@@ -621,13 +635,5 @@
       index = build(data);
       run(true);
     })
-    .catch(function () {
-      root.setAttribute("data-state", "failed");
-      form.hidden = true;
-      if (browse) {
-        browse.hidden = false;
-      }
-      everything.hidden = false;
-      announce("The search could not be loaded. Every exercise is listed below.", true);
-    });
+    .catch(unavailable);
 })();
