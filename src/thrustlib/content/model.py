@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from thrustlib.content.text import sort_key
 from thrustlib.content.vocabulary import Vocabulary
 
 
@@ -336,6 +337,11 @@ class Library:
     def whole(self, slug: str) -> Exercise:
         """The exercise ``slug`` with its page content, for its page and the API."""
         return self.contents.whole(slug)
+
+    def a_to_z(self) -> list[Entry]:
+        """Every entry by title (folded as :func:`~thrustlib.content.text.sort_key`
+        does), then slug: the order of every A-Z list of the site."""
+        return sorted(self.exercises.values(), key=lambda e: (sort_key(e.title), e.slug))
 
     def pick(self, slugs: tuple[str, ...] | list[str]) -> list[Entry]:
         """The entries for ``slugs``, in the order given."""

@@ -46,13 +46,11 @@ from typing import Generic, NamedTuple, TypeVar
 from thrustlib.content.ladder import RANK, Ladder
 from thrustlib.content.model import Library
 from thrustlib.content.text import sort_key
-from thrustlib.content.vocabulary import LEVELS
+from thrustlib.content.vocabulary import LEVELS, needed_equipment
 
 DEFAULT_SUBSTITUTES = 6
 """How many substitutes an exercise page shows unless the site says otherwise."""
 
-NO_EQUIPMENT = "bodyweight"
-"""The equipment key that means "nothing to set up", the same as listing none."""
 
 _NO_LEVEL = len(LEVELS)
 """The rank that stands for "no level": after every known distance, as the rules say."""
@@ -192,7 +190,7 @@ class Related:
                     self._groups.append([[] for _ in range(_NO_LEVEL + 1)])
             kit = kit_of.get(entry.equipment)
             if kit is None:
-                needs = frozenset(entry.equipment) - {NO_EQUIPMENT}
+                needs = needed_equipment(entry.equipment)
                 kit = kit_of[entry.equipment] = kits.setdefault(needs, len(kits))
             level = _NO_LEVEL if entry.level is None else RANK.get(entry.level, _NO_LEVEL)
             root = variations[slug].root

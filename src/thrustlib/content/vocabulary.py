@@ -8,7 +8,7 @@ public-domain Free Exercise DB; a site can rename, regroup and add to them in si
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from thrustlib.content.inference import Keyword, MuscleGuess, MuscleMatcher
@@ -151,6 +151,16 @@ def equipment_key(name: str) -> str:
     if folded in EQUIPMENT_ALIASES:
         return EQUIPMENT_ALIASES[folded]
     return slugify(folded)
+
+
+BODYWEIGHT = "bodyweight"
+"""The equipment key that means "nothing to set up", the same as listing none."""
+
+
+def needed_equipment(equipment: Iterable[str]) -> frozenset[str]:
+    """What an exercise with ``equipment`` needs to be set up: ``bodyweight`` is nothing,
+    so ``[]`` and ``[bodyweight]`` need nothing and ``[bench, bodyweight]`` a bench."""
+    return frozenset(equipment) - {BODYWEIGHT}
 
 
 def equipment_name(key: str) -> str:

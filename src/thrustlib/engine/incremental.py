@@ -223,17 +223,25 @@ def _compare(
 def stale_pages(renderer: Renderer, old: Library, new: Library, found: Edits) -> set[str]:
     """Output paths that may differ between ``old`` and ``new`` (both whole libraries, as
     the preview holds them) because of ``found``."""
+    stale = _fed(renderer, old, new, found)
+    for library in (old, new) if found.moved else ():
+        related = renderer.related(library)
+        for slug in found.moved & library.exercises.keys():
+            stale.update(urls.page_file(urls.exercise(s)) for s in related.listers(slug))
+    return stale
+
+
+def _fed(renderer: Renderer, old: Library, new: Library, found: Edits) -> set[str]:
+    """The pages the edited exercises feed themselves, in ``old`` and in ``new``: the
+    own pages of those edited in their text alone, the dependents of the moved ones (the
+    pages naming them from other families are the caller's to find)."""
     stale: set[str] = set()
     for slug in found.edited - found.moved:
         stale |= renderer.own_pages(slug)
-    if not found.moved:
-        return stale
-    before, after = renderer.related(old), renderer.related(new)
     for slug in found.moved:
-        for library, related in ((old, before), (new, after)):
+        for library in (old, new):
             if slug in library.exercises:
                 stale |= renderer.dependents(library, slug)
-                stale.update(urls.page_file(urls.exercise(s)) for s in related.listers(slug))
     return stale
 
 
@@ -253,16 +261,8 @@ def plan(
     rows = {slug: (r[0], r[1], r[2]) for slug, r in previous.rows.items()}
     found = _compare(rows, previous.variations, library)
     edited = set(found.edited)
-    stale: set[str] = set()
-    for slug in found.edited - found.moved:
-        stale |= renderer.own_pages(slug)
+    stale = _fed(renderer, previous.library(library, found.moved), library, found)
     if found.moved:
-        old = previous.library(library, found.moved)
-        for slug in found.moved:
-            if slug in old.exercises:
-                stale |= renderer.dependents(old, slug)
-            if slug in library.exercises:
-                stale |= renderer.dependents(library, slug)
         # The pages that name other exercises (substitutes, easier, harder): those that
         # name a moved one (its title may have changed), before or now, and those that
         # now name others or the same in another order.

@@ -384,8 +384,8 @@ def _picker(given: PageInput) -> Markup:
 def _by_letter(views: Views, library: Library) -> list[tuple[str, tuple[Card, ...]]]:
     """Exercises A-Z in groups by first letter; anything else under ``#``."""
     groups: dict[str, list[str]] = {}
-    for slug in sorted(library.exercises, key=lambda s: (sort_key(library[s].title), s)):
-        first = sort_key(library[slug].title)[:1].upper()
+    for entry in library.a_to_z():
+        first = sort_key(entry.title)[:1].upper()
         letter = first if first in string.ascii_uppercase else "#"
-        groups.setdefault(letter, []).append(slug)
+        groups.setdefault(letter, []).append(entry.slug)
     return [(letter, views.cards(slugs)) for letter, slugs in sorted(groups.items())]

@@ -40,8 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from thrustlib.content.model import Entry, Library
-from thrustlib.content.text import sort_key
-from thrustlib.content.vocabulary import equipment_name
+from thrustlib.content.vocabulary import equipment_name, needed_equipment
 from thrustlib.site import urls
 from thrustlib.site.theme import fingerprint
 from thrustlib.site.views import Link, Views
@@ -68,8 +67,6 @@ docstring). ``none`` is never an equipment key: files saying it get ``bodyweight
 
 NO_EQUIPMENT_NAME = "No equipment"
 
-ONLY_BODYWEIGHT = frozenset({"bodyweight"})
-
 # One encoder for the file: no spaces, text as UTF-8. Keys stay in the order written
 # here, which is fixed, so the bytes are as stable as sorted keys would make them.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -78,12 +75,7 @@ _SLUG_OF_ASCII = re.compile(r"[^a-z0-9]+")
 
 def needs_no_equipment(entry: Entry) -> bool:
     """True when the exercise needs nothing: no equipment, or bodyweight alone."""
-    return set(entry.equipment) <= ONLY_BODYWEIGHT
-
-
-def title_order(library: Library) -> list[Entry]:
-    """Every entry A-Z by title, as the site's other lists order them."""
-    return sorted(library.exercises.values(), key=lambda e: (sort_key(e.title), e.slug))
+    return not needed_equipment(entry.equipment)
 
 
 def _implied_slug(title: str) -> str | None:
@@ -108,7 +100,7 @@ def index_data(library: Library) -> bytes:
     muscle_at = {key: n for n, key in enumerate(muscle_keys)}
     equipment_at = {key: n for n, key in enumerate(equipment_keys)}
     level_at = {key: n for n, key in enumerate(level_keys)}
-    entries = title_order(library)
+    entries = library.a_to_z()
     position = {entry.slug: n for n, entry in enumerate(entries)}
     families = set(library.families)
     variations = library.variations
@@ -231,7 +223,7 @@ def page_values(library: Library, views: Views, index_href: str) -> dict[str, An
     """
     hrefs = views.href(urls.exercise("slug")).rpartition("slug")
     everything = tuple(
-        Link(entry.title, views.href(urls.exercise(entry.slug))) for entry in title_order(library)
+        Link(entry.title, views.href(urls.exercise(entry.slug))) for entry in library.a_to_z()
     )
     return {
         "index_href": index_href,
