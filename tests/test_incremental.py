@@ -128,6 +128,17 @@ def _edit_description(site: Path, rng: random.Random) -> str:
     return f"description of {path.name}"
 
 
+def _edit_redirects(site: Path, rng: random.Random) -> str:
+    # Old slugs of the file's own (never another's, which would be an error).
+    path = rng.choice(_files(site))
+    old = rng.choice([[], [f"old-{path.stem}"], [f"old-{path.stem}", f"was-{path.stem}"]])
+    text = re.sub(r"^redirect_from:.*\n", "", path.read_text(), count=1, flags=re.M)
+    if old:
+        text = text.replace("---\n", f"---\nredirect_from: [{', '.join(old)}]\n", 1)
+    path.write_text(text)
+    return f"redirects of {path.name}: {old}"
+
+
 def _new_file(site: Path, rng: random.Random) -> str:
     number = rng.randrange(10_000)
     path = site / "exercises" / f"added-move-{number}.md"
@@ -179,6 +190,7 @@ EDITS = [
     _edit_level,
     _edit_equipment,
     _edit_description,
+    _edit_redirects,
     _new_file,
     _delete_file,
     _edit_template,
@@ -230,6 +242,50 @@ def test_a_listed_edit_renders_the_pages_that_list_the_exercise(site: Path) -> N
     # Its own page, its family's, its muscles', the indexes and search, the API and the
     # sitemap, and the pages that name it as a substitute or a progression.
     assert result.rendered >= 10
+
+
+def test_old_addresses_follow_their_exercise_through_edits(site: Path) -> None:
+    path = site / "exercises" / "glute-bridge.md"
+    path.write_text(path.read_text().replace("---\n", "---\nredirect_from: [hip-bridge]\n", 1))
+    _both(site)
+    moved = site / "_site" / "exercises" / "hip-bridge" / "index.html"
+    assert "Glute Bridge has moved" in moved.read_text()
+    path.write_text(path.read_text().replace("title:", 'title: "Floor Bridge"\nold_title:', 1))
+    _both(site)
+    assert "Floor Bridge has moved" in moved.read_text()
+    # The old address passes to another exercise, in one edit of both files.
+    path.write_text(path.read_text().replace("redirect_from: [hip-bridge]\n", "", 1))
+    other = site / "exercises" / "frog-pump.md"
+    other.write_text(other.read_text().replace("---\n", "---\nredirect_from: hip-bridge\n", 1))
+    _both(site)
+    assert "../frog-pump/" in moved.read_text()
+    assert (site / "_site" / "_redirects").read_text() == (
+        "/exercises/hip-bridge/ /exercises/frog-pump/ 301!\n"
+        "/exercises/hip-bridge/ /exercises/frog-pump/ 301\n"
+    )
+    other.write_text(other.read_text().replace("redirect_from: hip-bridge\n", "", 1))
+    _both(site)
+    assert not moved.exists() and not (site / "_site" / "_redirects").exists()
+
+
+@pytest.mark.parametrize("edit", ["drop", "delete", "to a live slug"])
+def test_the_list_of_old_addresses_follows_every_edit(site: Path, edit: str) -> None:
+    # A leaf, so that deleting it leaves no variation without its parent.
+    bridge = site / "exercises" / "cable-glute-kickback.md"
+    pump = site / "exercises" / "frog-pump.md"
+    bridge.write_text(bridge.read_text().replace("---\n", "---\nredirect_from: [hip-bridge]\n", 1))
+    pump.write_text(pump.read_text().replace("---\n", "---\nredirect_from: [old-pump]\n", 1))
+    _both(site)
+    if edit == "delete":
+        bridge.unlink()
+    else:
+        bridge.write_text(bridge.read_text().replace("redirect_from: [hip-bridge]\n", "", 1))
+    if edit == "to a live slug":  # the old address becomes an exercise's own
+        (site / "exercises" / "hip-bridge.md").write_text(
+            '---\ndescription: "A bridge."\nmuscles: [glutes]\n---\n\n## Execution\n1. Up.\n'
+        )
+    _both(site)
+    assert (site / "_site" / "_redirects").read_text().count("hip-bridge") == 0
 
 
 def test_a_template_edit_keeps_the_api_and_the_sitemap(site: Path) -> None:

@@ -26,7 +26,18 @@ ALLOWED: dict[str, set[str]] = {
     "serve": {"errors", "content", "config", "site", "engine"},
     "scaffold": {"errors", "content", "config", "site", "engine"},
     "report": {"errors", "content", "config", "site", "engine"},
-    "cli": {"errors", "content", "config", "site", "engine", "serve", "scaffold", "report"},
+    "importers": {"errors", "content", "config", "engine"},
+    "cli": {
+        "errors",
+        "content",
+        "config",
+        "site",
+        "engine",
+        "serve",
+        "scaffold",
+        "report",
+        "importers",
+    },
 }
 
 

@@ -144,6 +144,8 @@ def test_one_exercise_in_full_and_in_plain_text() -> None:
         "url": "https://example.org/lib/exercises/glute-bridge/",
         "description": "Lift the hips *from the floor*.",
         "video": "Xq9_aB3-k7Z",
+        "video_duration": None,
+        "video_start": None,
         "muscles": ["glutes"],
         "secondary_muscles": ["hamstrings"],
         "equipment": ["bodyweight"],
@@ -151,6 +153,7 @@ def test_one_exercise_in_full_and_in_plain_text() -> None:
         "variation_of": None,
         "variations": ["single-leg-glute-bridge"],
         "aliases": ["hip bridge"],
+        "redirect_from": [],
         "setup": [{"label": "Lie Down", "text": "Lie on your back with knees bent."}],
         "execution": [
             {"label": "Drive", "text": "Push through the heels."},

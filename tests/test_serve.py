@@ -10,6 +10,7 @@ import http.client
 import json
 import shutil
 import socket
+import struct
 import threading
 import time
 import urllib.request
@@ -22,6 +23,7 @@ import pytest
 from thrustlib.config import load_config
 from thrustlib.engine.build import load_library
 from thrustlib.engine.site import Engine
+from thrustlib.serve import connections, heads
 from thrustlib.serve import http as preview_http
 from thrustlib.serve import server as serve
 from thrustlib.serve.http import content_type
@@ -676,3 +678,175 @@ def test_the_first_read_uses_the_cache_and_every_core(
     jobs, threads = seen[0]
     assert jobs is None
     assert not [t for t in threads if "thrustlib-" in t or "Observer" in t or "Emitter" in t]
+
+
+# -- connections: limits, clients that go away, the bound -------------------------------
+
+
+def answer(port: int, request: bytes) -> tuple[int, bytes]:
+    """Send ``request`` whole, then read the whole answer (the server closes after it)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return int(data.split(b" ", 2)[1]), data
+
+
+def test_an_overlong_request_line_is_answered_414(server: PreviewServer) -> None:
+    assert heads.MAX_REQUEST_LINE == 8 * 1024
+    # Longer than the limit, shorter than the base class's 64 KiB.
+    status, data = answer(server.port, b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert status == 414
+    assert b"Connection: close" in data
+    # Far longer: the answer still arrives, although most of the line is never read.
+    status, _ = answer(server.port, b"GET /" + b"a" * 1_000_000 + b" HTTP/1.1\r\n\r\n")
+    assert status == 414
+    assert raw(server.port, "/" + "a" * 8000)[0] == 404  # under the limit: a page lookup
+
+
+def test_too_many_or_too_big_header_fields_are_answered_431(server: PreviewServer) -> None:
+    port = server.port
+    fields = b"".join(b"X-Field-%d: %s\r\n" % (n, b"v" * 1000) for n in range(40))
+    assert answer(port, b"GET / HTTP/1.1\r\n" + fields + b"\r\n")[0] == 431  # 40 KiB
+    big = b"Cookie: " + b"c" * 40_000 + b"\r\n"
+    assert answer(port, b"GET / HTTP/1.1\r\n" + big + b"\r\n")[0] == 431
+    many = b"".join(b"X-%d: 1\r\n" % n for n in range(101))
+    assert answer(port, b"GET / HTTP/1.1\r\n" + many + b"\r\n")[0] == 431
+    huge = b"".join(b"X-%d: %s\r\n" % (n, b"v" * 4000) for n in range(250))  # 1 MB
+    assert answer(port, b"GET / HTTP/1.1\r\n" + huge + b"\r\n")[0] == 431
+    # At the limit (100 fields with Connection) the same kind of request is answered.
+    fine = b"".join(b"X-Field-%d: %s\r\n" % (n, b"v" * 200) for n in range(99))
+    request = b"GET / HTTP/1.1\r\nConnection: close\r\n" + fine + b"\r\n"
+    assert answer(port, request)[0] == 200
+
+
+def test_request_heads_are_read_strictly(server: PreviewServer) -> None:
+    port = server.port
+    assert answer(port, b"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n")[0] == 400
+    assert answer(port, b"GET / HTTP/1.1\r\n folded: x\r\n\r\n")[0] == 400
+    assert answer(port, b"GET / HTTP/2.0\r\n\r\n")[0] == 505
+    assert answer(port, b"GET /\r\n\r\n")[0] == 400
+    # HTTP/1.0 closes after the answer unless asked to keep the connection.
+    status, data = answer(port, b"GET / HTTP/1.0\r\n\r\n")
+    assert status == 200
+    assert data.endswith(b"</html>\n")
+    # HTTP/1.1 keeps it: two answers on one connection, the second asked to close.
+    request = b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+    status, data = answer(
+        port, request + request.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
+    )
+    assert status == 200
+    assert data.count(b"HTTP/1.1 200 OK") == 2
+
+
+def test_a_client_that_goes_away_mid_answer_is_no_error(
+    server: PreviewServer,
+    site: Path,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level("DEBUG", logger="thrustlib")
+    request = f"GET /__thrustlib/events?boot={server.boot}&generation={server.live.generation}"
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+    sock.sendall(request.encode() + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    poll(lambda: server.waiting == 1, "the long-poll")
+    # Reset, not closed: the answer to come has nowhere to go.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+    edit_exercise(site, "Answered to nobody.")
+    poll(lambda: server.waiting == 0, "the long-poll to end")
+    poll(lambda: server.connections == 0, "the connection to be freed")
+    assert fetch(server.url)[0] == 200
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_slow_request_head_is_cut_off(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(preview_http._Handler, "timeout", 1.0)
+    server = start(site)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as sock:
+        sock.sendall(b"GET /exercises/")
+        sock.settimeout(0.2)
+        started = time.monotonic()
+        closed = False
+        # A byte every 0.2 s: each read gets one before its own timeout.
+        while not closed and time.monotonic() - started < 8:
+            try:
+                closed = sock.recv(64) == b""
+            except TimeoutError:
+                pass
+            except ConnectionError:
+                closed = True
+            try:
+                sock.sendall(b"a")
+            except OSError:
+                closed = True
+        assert closed
+        assert 0.8 < time.monotonic() - started < 5
+    poll(lambda: server.connections == 0, "the connection to be freed")
+    assert fetch(server.url)[0] == 200
+
+
+def test_connections_past_the_bound_are_answered_503_at_once(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert serve.MAX_LONG_POLLS <= connections.MAX_CONNECTIONS // 2  # pages keep room
+    monkeypatch.setattr(connections, "MAX_CONNECTIONS", 3)
+    server = start(site)
+    idle = [socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) for _ in range(3)]
+    try:
+        poll(lambda: server.connections == 3, "three open connections")
+        started = time.monotonic()
+        status, headers, body = fetch(server.url)
+        assert status == 503
+        assert headers["Retry-After"] == "1"
+        assert b"Too many connections" in body
+        assert time.monotonic() - started < 2
+        threads = [t for t in threading.enumerate() if t.name == "thrustlib-serve-connection"]
+        assert len(threads) <= 3 + connections.SPARE_THREADS
+    finally:
+        for sock in idle:
+            sock.close()
+    poll(lambda: fetch(server.url)[0] == 200, "room again")
+
+
+def test_stop_ends_idle_kept_alive_connections(site: Path) -> None:
+    before = set(threading.enumerate())
+    server = PreviewServer(load_config(site), port=0)
+    server.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
+    try:
+        connection.request("GET", "/")
+        assert connection.getresponse().read()
+        server.stop()
+        # Its thread waited for a next request that never comes; the stop ends it.
+        poll(lambda: set(threading.enumerate()) <= before, "the threads to end")
+    finally:
+        connection.close()
+        server.stop()
+
+
+def test_the_preview_binds_to_127_0_0_1_by_default(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = start(site)
+    assert server.host == "127.0.0.1"
+    assert server.url.startswith("http://127.0.0.1:")
+    assert server._httpd is not None
+    assert server._httpd.server_address[0] == "127.0.0.1"
+    # The command's default is the same address.
+    from thrustlib import cli
+
+    seen: dict[str, Any] = {}
+
+    def run(config: Any, **options: Any) -> int:
+        seen.update(options)
+        return 0
+
+    monkeypatch.setattr(serve, "run", run)
+    monkeypatch.chdir(site)
+    assert cli.main(["serve", "--quiet"]) == 0
+    assert seen["host"] == "127.0.0.1"

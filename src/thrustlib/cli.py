@@ -137,6 +137,31 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from thrustlib import importers  # only for this command
+
+    config = _config(args)
+    # --into is a path typed at the shell, so it is relative to where the shell is.
+    folder = Path(args.into) if args.into else config.path(config.exercises_dir)
+    result = importers.import_file(args.source, Path(args.file), folder, config.vocabulary)
+    report.problems(result.problems)
+    if not args.quiet:
+        for kept in result.kept:
+            report.kept(kept.path, f"{kept.reason}; {kept.origin.label} not imported")
+        report.imported(
+            result.file,
+            result.folder,
+            records=result.records,
+            written=len(result.written),
+            kept=len(result.kept),
+            failed=result.failed,
+            warnings=sum(p.severity == "warning" for p in result.problems),
+            seconds=result.seconds,
+        )
+    # Files kept as they were are what a second import of the same file should do.
+    return 1 if result.failed else 0
+
+
 def _config(args: argparse.Namespace) -> SiteConfig:
     """The site's config with the command's options applied."""
     config_path = Path(args.config) if args.config else None
@@ -252,6 +277,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--draft", action="store_true", help="mark it a draft, left out of builds until ready"
+    )
+
+    from thrustlib.importers import SOURCES  # the sources the import command can read
+
+    sub = command(
+        "import",
+        _cmd_import,
+        "Write one exercise file per record of another library's file; never overwrite one.",
+    )
+    sub.add_argument(
+        "source",
+        choices=sorted(SOURCES),
+        help="; ".join(f"{name}: {SOURCES[name].summary}" for name in sorted(SOURCES)),
+    )
+    sub.add_argument("file", metavar="FILE", help="the file to import")
+    _config_option(sub)
+    sub.add_argument(
+        "--into",
+        metavar="DIR",
+        help="write the files into DIR (default: the site's exercises folder, from site.toml)",
     )
     return parser
 

@@ -8,6 +8,7 @@ hardest kind of bug to see.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,7 +16,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from thrustlib.config_tables import VALUE_KINDS, KeyLines, section_names_of, vocabulary_of
+from thrustlib.config_tables import (
+    BUILD_PARSERS,
+    DEFAULT_MAX_FILE_SIZE,
+    VALUE_KINDS,
+    KeyLines,
+    leaves_site,
+    read_config_file,
+    section_names_of,
+    vocabulary_of,
+)
+from thrustlib.content.files import OPT_IN, Boundary
 from thrustlib.content.text import closest
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import ConfigError, Problems
@@ -74,6 +85,15 @@ class SiteConfig:
     drafts: bool = False
     """Build exercises marked ``draft: true``."""
 
+    follow_external_symlinks: bool = False
+    """Follow links that lead out of the site folder; off, each is an error."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    """The most bytes an exercise file may have: a larger one is an error, never read."""
+
+    max_exercises: int = 0
+    """The most exercise files a build takes; 0: as many as memory is estimated to hold."""
+
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     """The muscle vocabulary, with the site's changes applied."""
 
@@ -83,6 +103,11 @@ class SiteConfig:
     video_thumbnails: bool = True
     """Show YouTube's thumbnail in the player; off, the page asks nothing of YouTube at all
     until the reader presses play (the thumbnail is the one request made before)."""
+
+    video_upload_dates: bool = True
+    """The site records when its videos were published (``video_uploaded``): under
+    ``--strict`` a video without the date is a warning, since search engines show a video
+    result only with it. ``false`` says the dates are not known, and silences it."""
 
     substitutes: int = 6
     """How many substitutes ("Instead, with other equipment") an exercise page lists at
@@ -109,6 +134,11 @@ class SiteConfig:
         """A configured folder resolved against the site root."""
         return folder if folder.is_absolute() else self.root / folder
 
+    @property
+    def boundary(self) -> Boundary:
+        """Where the site's files may come from (see :mod:`thrustlib.content.files`)."""
+        return Boundary.of(self.root, follow_external=self.follow_external_symlinks)
+
 
 # table -> key -> the Python type tomllib gives for an accepted value
 SCHEMA: dict[str, dict[str, type]] = {
@@ -125,8 +155,11 @@ SCHEMA: dict[str, dict[str, type]] = {
         "static": str,
         "output": str,
         "drafts": bool,
+        "follow_external_symlinks": bool,
+        "max_file_size": int,
+        "max_exercises": int,
     },
-    "video": {"nocookie": bool, "thumbnails": bool},
+    "video": {"nocookie": bool, "thumbnails": bool, "upload_dates": bool},
     "pages": {"substitutes": int, "progressions": bool},
 }
 _FOLDERS = (
@@ -142,13 +175,13 @@ def load_config(root: Path, config_path: Path | None = None) -> SiteConfig:
     explicit = config_path is not None
     path = config_path if config_path is not None else root / CONFIG_NAME
     problems = Problems()
-    if not path.is_file():
+    if not os.path.lexists(path) or path.is_dir():
         if explicit:
             problems.error(path, None, "no such config file")
             raise ConfigError(problems.items)
         return SiteConfig(root=root)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_config_file(root, path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.error(path, None, "the config file is not valid UTF-8", reasons=[str(exc)])
         raise ConfigError(problems.items) from exc
@@ -281,6 +314,11 @@ def _config_from(
                     f"unknown key '{table}.{key}'"
                     + (f"; did you mean '{table}.{hint}'?" if hint else ""),
                 )
+            elif (parse := BUILD_PARSERS.get(f"{table}.{key}")) is not None:
+                try:
+                    values[f"{table}.{key}"] = parse(value)
+                except ValueError as exc:
+                    bad(table, key, f"'{table}.{key}' {exc}")
             # bool is a subclass of int: true is not a count, whatever Python says
             elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 bad(table, key, f"'{table}.{key}' must be {_KINDS[expected]}, got {value!r}")
@@ -312,20 +350,32 @@ def _config_from(
                 f"'site.language' must be a language tag such as 'en' or 'de-CH', got {language!r}",
             )
     folders_ok = True
+    external = values.get("build.follow_external_symlinks", False)
     for key, attr in _FOLDERS:
         if f"build.{key}" in values:
             folder = values[f"build.{key}"].strip()
-            if folder:
-                site[attr] = Path(folder)
-            else:
+            if not folder:
                 bad("build", key, f"'build.{key}' must name a folder")
                 folders_ok = False
-    if "build.drafts" in values:
-        site["drafts"] = values["build.drafts"]
+            elif key != "output" and not external and leaves_site(root, folder):
+                # The folders a build publishes from; the output is written, not read.
+                bad(
+                    "build",
+                    key,
+                    f"'build.{key}' names {folder!r}, outside the site folder; thrustlib does"
+                    f" not publish files from outside the site ({OPT_IN})",
+                )
+            else:
+                site[attr] = Path(folder)
+    for key in ("drafts", "follow_external_symlinks", "max_file_size", "max_exercises"):
+        if f"build.{key}" in values:
+            site[key] = values[f"build.{key}"]
     if "video.nocookie" in values:
         site["video_nocookie"] = values["video.nocookie"]
     if "video.thumbnails" in values:
         site["video_thumbnails"] = values["video.thumbnails"]
+    if "video.upload_dates" in values:
+        site["video_upload_dates"] = values["video.upload_dates"]
     if "pages.substitutes" in values:
         site["substitutes"] = values["pages.substitutes"]
     if "pages.progressions" in values:

@@ -1,21 +1,24 @@
 """The parts of reading site.toml that stand apart from the settings themselves: where
-each key is (tomllib gives no lines), and the ``[muscles]`` and ``[sections]`` tables that
-make the site's vocabulary.
+each key is (tomllib gives no lines), the ``[muscles]`` and ``[sections]`` tables that
+make the site's vocabulary, and the ``[build]`` limits written as sizes and counts.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from thrustlib.content.files import Boundary, Refused, read_file, special_kind
 from thrustlib.content.muscles import DEFAULT_MUSCLES, FIGURE_REGIONS, REGIONS, Muscle
 from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
 from thrustlib.content.text import closest, slugify
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.errors import Problems
+from thrustlib.errors import ConfigError, Problem, Problems
 
 VALUE_KINDS = {str: "a string", bool: "true or false", list: "a list of strings"}
 MUSCLE_KEYS: dict[str, type] = {
@@ -253,3 +256,96 @@ def section_names_of(
             if built_in is None:
                 extra.append((kind, name.strip()))
     return SectionNames(tuple(extra))
+
+
+# -- [build] limits and folders ------------------------------------------------------
+
+DEFAULT_MAX_FILE_SIZE = 1 << 20
+"""``[build] max_file_size`` unless set: 1 MiB, a few hundred times a real exercise file."""
+
+_SIZE_SPAN = (1 << 10, 1 << 30)
+_SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]i?b|b|bytes?)?", re.IGNORECASE)
+_SIZE_UNITS = {"k": 1000, "m": 1000**2, "g": 1000**3, "ki": 1 << 10, "mi": 1 << 20, "gi": 1 << 30}
+_COUNT_SPAN = (0, 100_000_000)
+
+
+def parse_size(value: object) -> int:
+    """``[build] max_file_size`` in bytes: a whole number of bytes, or text with a unit
+    (``"2 MiB"``, ``"500 KB"``: KiB, MiB, GiB are powers of 1024, KB, MB, GB of 1000);
+    :class:`ValueError` says what is wrong."""
+    size: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    elif isinstance(value, str) and (found := _SIZE_RE.fullmatch(value.strip())):
+        unit = (found.group(2) or "b").lower().removesuffix("bytes").removesuffix("byte")
+        scale = _SIZE_UNITS.get(unit.removesuffix("b"), 1)
+        size = int(float(found.group(1)) * scale)
+    if size is None:
+        raise ValueError(
+            f'must be a size: a number of bytes such as 1048576, or text such as "2 MiB",'
+            f" got {value!r}"
+        )
+    low, high = _SIZE_SPAN
+    if not low <= size <= high:
+        raise ValueError(f'must be from 1024 bytes ("1 KiB") to "1 GiB", got {value!r}')
+    return size
+
+
+def parse_count(value: object) -> int:
+    """``[build] max_exercises``: a whole number, 0 for no cap (the memory decides);
+    :class:`ValueError` says why not."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, got {value!r}")
+    low, high = _COUNT_SPAN
+    if not low <= value <= high:
+        raise ValueError(f"must be from {low} to {high:_}, got {value!r}")
+    return value
+
+
+BUILD_PARSERS: dict[str, Callable[[object], int]] = {
+    "build.max_file_size": parse_size,
+    "build.max_exercises": parse_count,
+}
+"""The ``[build]`` keys whose values are read by a function, not by their TOML type alone."""
+
+
+def leaves_site(root: Path, folder: str) -> bool:
+    """True when the folder ``folder`` of a site.toml in ``root`` names a place outside
+    ``root`` as written (``..`` or an absolute path); links are the walker's to judge."""
+    base = os.path.normpath(root.absolute())
+    named = os.path.normpath(root.absolute() / folder)
+    return named != base and not named.startswith(base.rstrip(os.sep) + os.sep)
+
+
+MAX_CONFIG_SIZE = 1 << 20
+"""The most bytes site.toml may have: a thousand times a large one."""
+
+
+def read_config_file(root: Path, path: Path) -> bytes:
+    """The bytes of site.toml; :class:`ConfigError` for one that is a link out of the site
+    folder ``root``, a dangling link, a special file or over :data:`MAX_CONFIG_SIZE`.
+
+    A link out is refused whatever the file says: its own opt-in cannot be read without
+    reading it. A config kept elsewhere is given as ``--config``, which makes its folder
+    the site folder.
+    """
+
+    def refused(message: str) -> ConfigError:
+        return ConfigError([Problem(path, None, message)])
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise refused(f"a link to {path.readlink()}, which does not exist") from None
+    real = os.path.realpath(path)
+    if not Boundary.of(root).holds(real):
+        raise refused(
+            f"a link to {real}, outside the site folder; thrustlib does not read settings"
+            f" from outside the site (name the file itself: --config {real})"
+        )
+    if not stat.S_ISREG(mode):
+        raise refused(f"{special_kind(mode)}, not a regular file")
+    try:
+        return read_file(path, limit=MAX_CONFIG_SIZE)
+    except Refused as exc:
+        raise refused(exc.message) from None

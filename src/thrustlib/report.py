@@ -67,6 +67,12 @@ examples:
   thrustlib new "B-Stance Hip Thrust" --muscle glutes --muscle hamstrings \\
       --equipment barbell --equipment bench --level intermediate --variation-of hip-thrust
 """,
+        "import": """\
+examples:
+  thrustlib import free-exercise-db exercises.json
+                                       one file per exercise in the site's exercises/
+  thrustlib import free-exercise-db exercises.json --into library/
+""",
     }
 )
 """The examples under each command's ``--help`` (``thrustlib``: under the bare command's)."""
@@ -226,6 +232,30 @@ def initialised(folder: Path, created: Iterable[Path], kept: Iterable[Path]) -> 
         '  thrustlib new "Exercise Title"   add an exercise\n'
         "  thrustlib serve                   preview it on http://127.0.0.1:8000/\n"
         "  thrustlib build                   write the site to _site/"
+    )
+
+
+def kept(path: Path, why: str) -> None:
+    """An existing file a command left as it was, and why."""
+    print(f"kept    {path} ({why})")
+
+
+def imported(
+    file: Path,
+    folder: Path,
+    *,
+    records: int,
+    written: int,
+    kept: int,
+    failed: int,
+    warnings: int,
+    seconds: float,
+) -> None:
+    """The one-line summary of an import."""
+    print(
+        f"Imported {_shown(file)} into {_shown(folder)}: {written} of {_count(records, 'record')}"
+        f" written, {_count(kept, 'existing file')} kept, {failed} not imported,"
+        f" {_count(warnings, 'warning')} in {seconds:.2f} s"
     )
 
 

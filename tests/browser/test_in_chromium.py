@@ -79,6 +79,8 @@ def _every_page(site: Site) -> list[str]:
     """Served paths of every HTML page of a (small) site."""
     out = []
     for file in sorted(site.output.rglob("*.html")):
+        if b'http-equiv="refresh"' in file.read_bytes():
+            continue  # an old address: the page it sends to is on the list itself
         rel = file.relative_to(site.output).as_posix()
         out.append(rel.removesuffix("index.html") if rel.endswith("/index.html") else rel)
     return ["" if p == "index.html" else p for p in out]

@@ -9,10 +9,12 @@ named by :class:`thrustlib.content.sections.SectionNames`; lists become items in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from thrustlib.content import fastpath
 from thrustlib.content.blocks import (
@@ -26,13 +28,15 @@ from thrustlib.content.blocks import (
 )
 from thrustlib.content.fastpath import ScannedBlock
 from thrustlib.content.items import list_items
-from thrustlib.content.markdown import MD
-from thrustlib.content.model import HowToStep, ListItem, Section
+from thrustlib.content.markdown import LINKS, MD
+from thrustlib.content.model import CrossLink, HowToStep, ListItem, Section
 from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
 from thrustlib.content.text import slugify
 from thrustlib.errors import Problems
 
 LIST_KINDS: tuple[str, ...] = KINDS
+
+_STEP_ANCHOR = re.compile(r"step-\d+")
 
 
 @dataclass(slots=True)
@@ -52,6 +56,7 @@ class Body:
     order: tuple[str, ...] = ()
     has_howto: bool = False
     howto: tuple[HowToStep, ...] = ()
+    links: tuple[CrossLink, ...] = ()
 
 
 def _source(lines: list[str], blocks: Sequence[Block]) -> str:
@@ -114,7 +119,8 @@ def parse_body(
         out.rendered["intro"] = _html(chunks[0].content, env, 3)
     lists: dict[str, list[ListItem]] = {kind: [] for kind in LIST_KINDS}
     sections: list[Section] = []
-    anchors: set[str] = {"setup", "execution", "tips", "mistakes", "summary", "howto"}
+    # The ids the page gives its own parts (the player is "video") are not a section's.
+    anchors: set[str] = {"setup", "execution", "tips", "mistakes", "summary", "howto", "video"}
     order: list[str] = []
     seen: dict[str, tuple[int, str]] = {}
 
@@ -200,7 +206,35 @@ def parse_body(
     if marker is not None:
         marker_line = line0 + blocks[marker].start + 1
         out.howto = _howto_steps(path, howto, lines, line0, marker_line, problems, env)
+    out.links = _cross_links(env.get(LINKS, ()), lines, line0)
     return out
+
+
+def _cross_links(
+    found: Sequence[tuple[str, str | None, str]], lines: list[str], line0: int
+) -> tuple[CrossLink, ...]:
+    """The links to other exercises the renderer met, each at the line it is written on.
+
+    Inline tokens carry no lines, so each address is looked for in the text: the first
+    line holding it that an earlier link of the same address has not taken.
+    """
+    out: dict[tuple[str, str | None], CrossLink] = {}
+    taken: dict[str, int] = {}
+    for slug, anchor, written in found:
+        # The renderer sees the address percent-encoded (``#caf%C3%A9``); the file has
+        # it as typed, and the library names it so too.
+        slug, anchor, typed = unquote(slug), anchor and unquote(anchor), unquote(written)
+        if (slug, anchor) in out:
+            continue  # the same link again, or text rendered twice
+        start = taken.get(typed, 0)
+        line = next(
+            (n for n in range(start, len(lines)) if typed in lines[n] or written in lines[n]),
+            None,
+        )
+        if line is not None:
+            taken[typed] = line + 1
+        out[slug, anchor] = CrossLink(slug, anchor, line0 + (line or 0) + 1)
+    return tuple(out.values())
 
 
 def _chunks(blocks: list[Block], names: SectionNames) -> list[_Chunk]:
@@ -259,6 +293,8 @@ def _nothing_found(chunks: list[_Chunk], line0: int, names: SectionNames) -> str
 
 
 def _unique(anchor: str, taken: set[str]) -> str:
+    if _STEP_ANCHOR.fullmatch(anchor):
+        anchor = f"section-{anchor}"  # "step-2" is the HowTo's second step
     candidate, n = anchor, 2
     while candidate in taken:
         candidate, n = f"{anchor}-{n}", n + 1

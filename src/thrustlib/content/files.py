@@ -1,18 +1,47 @@
-"""The site's files: one walker, one rule for editor leftovers, one way to read a file.
+"""The site's files: one walker, and one rule for editor leftovers, links and special files.
 
 Every folder a build reads (exercises, templates, static, the theme) and every folder it
 checks (the output, for the cache) is walked by :func:`walk`: sorted, so every run sees
-the files in the same order, with links to folders never followed (a link loop would
-never end) and only regular files given (reading a named pipe would block the build).
+the files in the same order, and only regular files given (opening a named pipe would
+block the build).
+
+A site's own folders are walked within its :class:`Boundary`, which holds the one policy
+for links and special files (the README's "Security" section says it to authors):
+
+- a link whose real target is outside the site folder is an error naming the link and
+  its target, unless the site opts in with ``[build] follow_external_symlinks``;
+- links to files and folders inside the site are followed; a link to a folder that holds
+  it (a loop) is named and not followed, and so is a second link to a folder already
+  followed (or a few links could make a walk of astronomical length);
+- special files (named pipes, devices, sockets) and links to them are named and skipped,
+  never opened;
+- a dangling link is named: an error where a build would read it as an exercise, a
+  warning elsewhere.
+
+Without a boundary (the package's own theme, the output folder) links to folders are not
+followed and nothing is reported. A file is read by :func:`read_file` (from
+:mod:`thrustlib.content.reading`, named here too), which checks again what it opened.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from thrustlib.content.reading import Refused as Refused
+from thrustlib.content.reading import TooLarge as TooLarge
+from thrustlib.content.reading import format_size as format_size
+from thrustlib.content.reading import read_file as read_file
+from thrustlib.content.reading import special_kind as special_kind
+from thrustlib.errors import Problem, Problems, Severity
+
 EXERCISE_SUFFIXES = (".md", ".markdown")
+
+OPT_IN = "set [build] follow_external_symlinks = true to allow it"
+"""How a site allows links out of it; every refusal says so."""
 
 
 def is_editor_leftover(name: str) -> bool:
@@ -29,53 +58,296 @@ def is_ignored(name: str) -> bool:
     return name.startswith("_") or is_editor_leftover(name)
 
 
-def walk(
-    folder: Path, *, skip: Callable[[str], bool] = is_editor_leftover, folders: bool = False
-) -> Iterator[Path]:
-    """Every regular file below ``folder``, in sorted order: a folder's files by name,
-    then each of its subfolders' in turn; none when ``folder`` is not a folder.
+def is_exercise_name(name: str) -> bool:
+    """True for the names of exercise files (``.md`` and ``.markdown``)."""
+    return name.endswith(EXERCISE_SUFFIXES)
 
-    A name ``skip`` is true of is left out, with everything below it. With ``folders``,
-    each subfolder is given too, before what it holds.
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """Where a site's files may come from: the site folder, and outside it only by opt-in."""
+
+    root: Path
+    """The site folder as given, made absolute: problems name files relative to it."""
+
+    real: str
+    """The site folder with every link in its path resolved: targets are compared with it."""
+
+    follow_external: bool = False
+    """Follow links to files and folders outside the site (the site's opt-in)."""
+
+    @classmethod
+    def of(cls, root: Path, *, follow_external: bool = False) -> Boundary:
+        """The boundary of the site folder ``root``."""
+        absolute = root.absolute()
+        return cls(absolute, os.path.realpath(absolute), follow_external)
+
+    def holds(self, real: str) -> bool:
+        """True when the resolved path ``real`` is the site folder or inside it."""
+        return real == self.real or real.startswith(self.real.rstrip(os.sep) + os.sep)
+
+    def allows(self, real: str) -> bool:
+        """True when a file or folder really at ``real`` may be read."""
+        return self.follow_external or self.holds(real)
+
+    def shown(self, path: str | Path) -> Path:
+        """``path`` as problems name it: relative to the site folder when inside it."""
+        return display_path(Path(path).absolute(), self.root)
+
+    def target(self, real: str) -> str:
+        """A link's resolved target as messages name it."""
+        return self.shown(real).as_posix() if self.holds(real) else real
+
+
+def outside_message(target: str) -> str:
+    """The refusal of a link to ``target``, outside the site folder."""
+    return (
+        f"a link to {target}, outside the site folder; thrustlib does not publish files"
+        f" from outside the site ({OPT_IN})"
+    )
+
+
+def check_file(path: Path, boundary: Boundary, *, missing: Severity = "error") -> Problem | None:
+    """Why the file ``path`` may not be read, by the rules :func:`walk` follows, or ``None``.
+
+    For a path named on its own rather than found by a walk (a file the preview saw
+    change, a template asked for by name): a link anywhere in the path counts. A path
+    that is not there at all, or is a folder, is none of this function's business.
     """
-    return map(Path, walk_names(folder, skip=skip, folders=folders))
+    name = str(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return _unfollowable(name, exc, boundary, missing)
+        return None
+    if stat.S_ISDIR(mode):
+        return None
+    real = os.path.realpath(name)
+    if not boundary.allows(real):
+        return Problem(boundary.shown(name), None, outside_message(boundary.target(real)))
+    if not stat.S_ISREG(mode):
+        return _special(name, mode, boundary, path.is_symlink(), real)
+    return None
+
+
+def _unfollowable(name: str, exc: OSError, boundary: Boundary, missing: Severity) -> Problem:
+    """The problem of a link that leads nowhere (its target is missing, or a link loop)."""
+    try:
+        written = str(Path(name).readlink())
+    except OSError:
+        written = "?"
+    if isinstance(exc, FileNotFoundError):
+        message = f"a link to {written}, which does not exist"
+    else:
+        message = f"a link to {written} that cannot be followed: {exc.strerror or exc}"
+        missing = "warning"
+    if missing == "warning":
+        message += "; skipped"
+    return Problem(boundary.shown(name), None, message, missing)
+
+
+def _special(name: str, mode: int, boundary: Boundary, is_link: bool, real: str) -> Problem:
+    kind = special_kind(mode)
+    what = f"a link to {boundary.target(real)}, {kind}" if is_link else kind
+    return Problem(boundary.shown(name), None, f"{what}, not a regular file; skipped", "warning")
+
+
+@dataclass(slots=True)
+class _Walk:
+    """One walk below one folder: the rules, and the folders followed through links."""
+
+    skip: Callable[[str], bool]
+    want: Callable[[str], bool]
+    folders: bool
+    boundary: Boundary | None
+    problems: Problems
+    missing: Severity
+    followed: dict[str, str] = field(default_factory=dict)
+    """The real path of each folder followed through a link, to the link's shown name."""
+
+    def below(self, top: str, stack: tuple[str, ...]) -> Iterator[tuple[str, Problem | None]]:
+        """``(path, None)`` for every file to give below ``top`` (really at
+        ``stack[-1]``), ``(path, problem)`` for every wanted file refused; each folder too
+        (with ``None``) when asked. ``stack`` holds the real path of each folder walked
+        down to here."""
+        try:
+            with os.scandir(top) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return  # a folder that cannot be listed has no files to give, as with os.walk
+        below: list[tuple[str, str]] = []
+        skip, want = self.skip, self.want  # looked up once: tens of thousands of files
+        for entry in entries:
+            if skip(entry.name):
+                continue
+            # The entry's own type answers for most files without another system call.
+            if entry.is_symlink():
+                if self.boundary is None:
+                    if entry.is_file() and want(entry.name):
+                        yield entry.path, None
+                    continue
+                found = self.link(entry, stack)
+                if isinstance(found, str):
+                    below.append((entry.path, found))
+                elif found is not None:
+                    yield found
+            elif entry.is_dir(follow_symlinks=False):
+                below.append((entry.path, f"{stack[-1]}{os.sep}{entry.name}"))
+            elif entry.is_file(follow_symlinks=False):
+                if want(entry.name):
+                    yield entry.path, None
+            elif self.boundary is not None and want(entry.name):
+                mode = entry.stat(follow_symlinks=False).st_mode
+                yield entry.path, _special(entry.path, mode, self.boundary, False, "")
+        for path, real in below:
+            if self.folders:
+                yield path, None
+            yield from self.below(path, (*stack, real))
+
+    def link(
+        self, entry: os.DirEntry[str], stack: tuple[str, ...]
+    ) -> str | tuple[str, Problem | None] | None:
+        """What the link ``entry`` gives: the real path of a folder to walk, a file (or a
+        wanted file's refusal) to yield, or ``None`` (a refused folder is reported here)."""
+        assert self.boundary is not None
+        boundary, path, wanted = self.boundary, entry.path, self.want(entry.name)
+        try:
+            mode = Path(path).stat().st_mode  # links are few: the object costs nothing
+        except OSError as exc:
+            return (path, _unfollowable(path, exc, boundary, self.missing)) if wanted else None
+        is_folder = stat.S_ISDIR(mode)
+        if not (is_folder or wanted):
+            return None
+        real = os.path.realpath(path)
+        shown = boundary.shown(path)
+        if not boundary.allows(real):
+            problem = Problem(shown, None, outside_message(boundary.target(real)))
+        elif not is_folder:
+            if stat.S_ISREG(mode):
+                return path, None
+            problem = _special(path, mode, boundary, True, real)
+        elif any(real == s or s.startswith(real.rstrip(os.sep) + os.sep) for s in stack):
+            problem = Problem(
+                shown,
+                None,
+                f"a link to the folder {boundary.target(real)}, which holds the link itself"
+                " (a loop); not followed",
+                "warning",
+            )
+        elif real in self.followed:
+            problem = Problem(
+                shown,
+                None,
+                f"a link to the folder {boundary.target(real)}, already included as"
+                f" {self.followed[real]}; not followed again",
+                "warning",
+            )
+        else:
+            self.followed[real] = shown.as_posix()
+            return real
+        if is_folder:
+            self.problems.extend([problem])
+            return None
+        return path, problem
+
+
+def walk_checked(
+    folder: Path,
+    boundary: Boundary | None,
+    problems: Problems,
+    *,
+    skip: Callable[[str], bool] = is_editor_leftover,
+    want: Callable[[str], bool] = lambda name: True,
+    missing: Severity = "warning",
+    folders: bool = False,
+) -> Iterator[tuple[Path, Problem | None]]:
+    """``(file, None)`` for every file below ``folder`` to read, in sorted order (a
+    folder's files by name, then each of its subfolders' in turn), and ``(file,
+    problem)`` for each file ``want`` asks for that ``boundary`` refuses; none when
+    ``folder`` is not a folder.
+
+    A name ``skip`` is true of is left out, with everything below it; a file whose name
+    ``want`` is false of too (unreported). A refused folder, and ``folder`` itself if it
+    is out of bounds, go into ``problems``. A dangling link to a wanted name is a problem
+    of severity ``missing``. With ``folders``, each subfolder is given too, before what
+    it holds.
+    """
+    top = str(folder)
+    if not folder.is_dir():
+        if boundary is not None and folder.is_symlink() and not folder.exists():
+            problems.extend([_unfollowable(top, FileNotFoundError(), boundary, "warning")])
+        return
+    real = os.path.realpath(top)
+    if boundary is not None and not boundary.allows(real):
+        if folder.is_symlink():
+            message = outside_message(boundary.target(real))
+        else:
+            message = (
+                f"the folder is {real}, outside the site folder; thrustlib does not publish"
+                f" files from outside the site ({OPT_IN})"
+            )
+        problems.extend([Problem(boundary.shown(top), None, message)])
+        return
+    walker = _Walk(skip, want, folders, boundary, problems, missing)
+    for path, problem in walker.below(top, (real,)):
+        yield Path(path), problem
+
+
+def walk(
+    folder: Path,
+    *,
+    skip: Callable[[str], bool] = is_editor_leftover,
+    folders: bool = False,
+    boundary: Boundary | None = None,
+    problems: Problems | None = None,
+) -> Iterator[Path]:
+    """Every regular file below ``folder`` to read, in sorted order: :func:`walk_checked`
+    with every refusal put in ``problems`` (dropped without it)."""
+    sink = problems if problems is not None else Problems()
+    for path, problem in walk_checked(folder, boundary, sink, skip=skip, folders=folders):
+        if problem is None:
+            yield path
+        else:
+            sink.extend([problem])
 
 
 def walk_names(
     folder: Path, *, skip: Callable[[str], bool] = is_editor_leftover, folders: bool = False
 ) -> Iterator[str]:
-    """:func:`walk` as strings (``folder``'s own, then ``/`` and the names below it): for
-    the output folder's tens of thousands of files, where paths as objects cost more
-    than the listing."""
+    """:func:`walk` without a boundary, as strings (``folder``'s own, then ``/`` and the
+    names below it): for the output folder's tens of thousands of files, where paths as
+    objects cost more than the listing."""
     if folder.is_dir():
-        yield from _walk(str(folder), skip, folders)
-
-
-def _walk(top: str, skip: Callable[[str], bool], folders: bool) -> Iterator[str]:
-    try:
-        with os.scandir(top) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError:
-        return  # a folder that cannot be listed has no files to give, as with os.walk
-    below = []
-    for entry in entries:
-        if skip(entry.name):
-            continue
-        # The entry's own type answers for most files without another system call.
-        if entry.is_dir():
-            if not entry.is_symlink():
-                below.append(entry.path)
-        elif entry.is_file():
-            yield entry.path
-    for path in below:
-        if folders:
+        walker = _Walk(skip, lambda name: True, folders, None, Problems(), "warning")
+        for path, _ in walker.below(str(folder), (str(folder),)):
             yield path
-        yield from _walk(path, skip, folders)
 
 
-def find_exercise_files(folder: Path) -> Iterator[Path]:
-    """Every exercise file below ``folder`` (recursively), in :func:`walk` order."""
-    return (p for p in walk(folder, skip=is_ignored) if p.name.endswith(EXERCISE_SUFFIXES))
+def exercise_files(
+    folder: Path, boundary: Boundary, problems: Problems
+) -> Iterator[tuple[Path, Problem | None]]:
+    """:func:`walk_checked` of an exercises folder: exercise files only, ``_`` names set
+    aside, and a dangling link named like an exercise file an error (an exercise the
+    author meant to publish would be missing without a word)."""
+    return walk_checked(
+        folder, boundary, problems, skip=is_ignored, want=is_exercise_name, missing="error"
+    )
+
+
+def find_exercise_files(
+    folder: Path, boundary: Boundary | None = None, problems: Problems | None = None
+) -> Iterator[Path]:
+    """Every exercise file below ``folder`` (recursively) that may be read, in walk order.
+
+    ``boundary`` defaults to ``folder`` itself; refusals go into ``problems`` if given.
+    """
+    sink = problems if problems is not None else Problems()
+    for path, problem in exercise_files(folder, boundary or Boundary.of(folder), sink):
+        if problem is None:
+            yield path
+        else:
+            sink.extend([problem])
 
 
 def walk_order(path: Path, folder: Path) -> tuple[tuple[int, str], ...]:
@@ -90,17 +362,3 @@ def display_path(path: Path, root: Path) -> Path:
         return path.relative_to(root)
     except ValueError:
         return path
-
-
-def read_file(path: Path) -> bytes:
-    """The bytes of the file ``path``."""
-    # The bare system calls: a buffered file object costs several more per file (fstat,
-    # ioctl, lseek) and a few objects, which shows at ten thousand files.
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)

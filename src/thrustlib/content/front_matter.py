@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from thrustlib.content import video as video_times
 from thrustlib.content.text import normalize
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
@@ -31,12 +32,17 @@ VIDEO_URL_RE = re.compile(
 MAX_NESTING = 50
 """Deepest list/mapping nesting a front-matter value may have."""
 
+MAX_ALIASES = 100
+"""Most YAML aliases (``*name``) a front matter may use: nested ones stand for billions."""
+
 KNOWN_KEYS: tuple[str, ...] = (
     "title",
     "slug",
     "description",
     "video",
     "video_uploaded",
+    "video_duration",
+    "video_start",
     "muscles",
     "secondary_muscles",
     "equipment",
@@ -44,6 +50,7 @@ KNOWN_KEYS: tuple[str, ...] = (
     "variation_of",
     "aliases",
     "draft",
+    "redirect_from",
 )
 
 # A line of three or more dashes opens and closes the front matter (the rule of
@@ -123,7 +130,8 @@ def split_front_matter(
         loader = _YAML_LOADER(fm_text)
         try:
             node = loader.get_single_node()
-            meta = loader.construct_document(node) if node is not None else None
+            excess = _alias_excess(node)  # before a value is made: past it, none is
+            meta = None if node is None or excess is not None else loader.construct_document(node)
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -131,6 +139,14 @@ def split_front_matter(
         line = fm_line0 + mark.line + 1 if mark is not None else fm_line0 + 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.error(path, line, "the front matter is not valid YAML", reasons=[str(problem)])
+        return None
+    if excess is not None:
+        problems.error(
+            path,
+            fm_line0 + excess + 1,
+            f"the front matter uses more than {MAX_ALIASES} YAML aliases (*name), the limit;"
+            " nested aliases can stand for billions of values, so none was read",
+        )
         return None
     if meta is None:
         meta = {}
@@ -153,6 +169,31 @@ def split_front_matter(
             continue
         clean[key] = value
     return clean, key_lines, text[closing.end() :], body_line0
+
+
+def _alias_excess(node: yaml.Node | None) -> int | None:
+    """The 0-based line of the key whose value takes the front matter past
+    :data:`MAX_ALIASES` aliases (second references to a node), or ``None``. Each node is
+    entered once and the count stops at the budget: a "billion laughs" fails at once."""
+    if not isinstance(node, yaml.MappingNode):
+        return None  # not a mapping: an error already, and never walked by anyone
+    seen: set[int] = set()
+    aliases = 0
+    for key, value in node.value:
+        stack: list[yaml.Node] = [key, value]
+        while stack:
+            current = stack.pop()
+            if id(current) in seen:
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    return int(key.start_mark.line)
+                continue
+            seen.add(id(current))
+            if isinstance(current, yaml.MappingNode):
+                stack.extend(part for pair in current.value for part in pair)
+            elif isinstance(current, yaml.SequenceNode):
+                stack.extend(current.value)
+    return None
 
 
 def _value_problem(value: object) -> str | None:
@@ -237,31 +278,72 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def video_id(m: Meta) -> str | None:
+def read_video(m: Meta) -> tuple[str | None, int | None]:
+    """The video ID, and the start time of a pasted URL (``t=90``) in seconds, if any."""
     raw = m.meta.get("video")
     if raw is None or raw == "":
-        return None
+        return None, None
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)  # an all-digit ID written without quotes
     if not isinstance(raw, str):
         m.error("video", f"'video' must be a YouTube video ID, not {_describe(raw)}")
-        return None
+        return None, None
     value = raw.strip()
     if VIDEO_ID_RE.fullmatch(value):
-        return value
+        return value, None
     found = VIDEO_URL_RE.match(value)
     if found:
+        start = video_times.url_start(value)
+        if isinstance(start, str):
+            m.error("video", f"the start time of the URL in 'video': {start}")
+            start = None
+        if start:
+            m.warning(
+                "video",
+                f"'video' is a URL; using its video ID '{found['id']}' and its start time"
+                f' {video_times.clock(start)} (write video: "{found["id"]}" and'
+                f' video_start: "{video_times.clock(start)}")',
+            )
+            return found["id"], start
         m.warning(
             "video",
             f"'video' is a URL; using its video ID '{found['id']}'"
             f' (write video: "{found["id"]}")',
         )
-        return found["id"]
+        return found["id"], None
     m.error(
         "video",
         f"'video' must be a YouTube video ID: exactly 11 characters of A-Z a-z 0-9 _ -,"
         f" got {value!r} ({len(value)} characters)",
     )
+    return None, None
+
+
+def read_time(m: Meta, key: str, *, zero: bool = False) -> int | None:
+    """A duration or time in the video (``PT1M30S``, ``1:30``) in seconds; ``zero``
+    allows ``0:00``. ``1:30`` written without quotes is YAML 1.1's base-60 number 90,
+    which the loader keeps as the text written, so it reads as written either way."""
+    raw = m.meta.get(key)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        seconds = video_times.parse_time(raw)
+        if isinstance(seconds, str):
+            m.error(key, f"'{key}': {seconds}")
+        elif seconds or zero:
+            return seconds
+        else:
+            m.error(key, f"'{key}' must be longer than zero, got {raw!r}")
+        return None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        # A number alone does not say whether it counts seconds or minutes.
+        m.error(
+            key,
+            f"'{key}' must be {video_times.FORMS}, not the number {raw!r}"
+            " (write PT90S or 1:30 for 90 seconds)",
+        )
+        return None
+    m.error(key, f"'{key}' must be {video_times.FORMS}, not {_describe(raw)}")
     return None
 
 

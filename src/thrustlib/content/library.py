@@ -1,7 +1,8 @@
 """All exercises -> :class:`~thrustlib.content.model.Library`: slugs, indexes, the variation tree.
 
 Checks that need more than one file live here: duplicate slugs, ``variation_of`` naming
-no exercise, cycles, and the parents inferred from titles. Like the parser, this stage
+no exercise, cycles, the parents inferred from titles, and (in :mod:`.links`) old slugs
+and links between exercises. Like the parser, this stage
 collects problems instead of stopping at the first.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from types import MappingProxyType
 
 from thrustlib.content.ladder import level_gaps
+from thrustlib.content.links import check_links, redirects
 from thrustlib.content.model import (
     Contents,
     Entry,
@@ -57,6 +59,8 @@ def build_library(
         by_slug[exercise.slug] = exercise
 
     by_slug = dict(sorted(by_slug.items()))
+    moved = redirects(by_slug, hidden, problems)
+    check_links(by_slug, moved, hidden, problems)
     parents, inferred = _resolve_parents(by_slug, hidden, problems)
     title_key = {slug: (sort_key(e.title), slug) for slug, e in by_slug.items()}
     variations = _variation_tree(by_slug, parents, inferred, title_key, problems)
@@ -104,6 +108,7 @@ def build_library(
         variations=MappingProxyType(variations),
         families=families,
         levels=MappingProxyType({k: title_order(levels[k]) for k in LEVELS if k in levels}),
+        redirects=MappingProxyType(moved),
         contents=contents,
     )
     level_gaps(library, problems)  # gaps in the Easier/Harder ladder of a family

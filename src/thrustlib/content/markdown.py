@@ -47,15 +47,53 @@ def _render_nothing(
     return ""
 
 
+# A link to another exercise: ``exercise:hip-thrust`` (the short form), or its page's
+# address as an author writes it from one exercise page (``../hip-thrust/``) or from the
+# site's root (``/exercises/hip-thrust/``), each with an optional ``#part``.
+_EXERCISE_LINK = re.compile(
+    r"(?:exercise:(?P<named>[^#/]*)/?"
+    r"|(?:\.\./|/exercises/)(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:/(?:index\.html)?)?)"
+    r"(?:#(?P<anchor>.*))?"
+)
+
+LINKS = "exercise_links"
+"""The key of the render ``env`` under which the links to other exercises are listed, as
+``(slug, anchor or None, the address as written)``."""
+
+
+def exercise_link(href: str) -> tuple[str, str | None] | None:
+    """The exercise (and part of its page) ``href`` links to, if it is such a link.
+
+    Anything after ``exercise:`` names an exercise, even one no slug looks like
+    (``exercise:../x``), so the library reports it rather than the page keeping a link
+    that leads nowhere.
+    """
+    found = _EXERCISE_LINK.fullmatch(href)
+    if found is None:
+        if href[:9].lower() == "exercise:":
+            name, _, anchor = href[9:].partition("#")
+            return name, anchor or None
+        return None
+    slug = found["named"] if found["named"] is not None else found["slug"]
+    return slug, found["anchor"] or None
+
+
 def _render_link_open(
     renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    # Links out of an exercise page should not pass the reader's session to, or vouch
-    # for, sites the content's authors chose.
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
     if href.startswith(("http://", "https://", "//")):
+        # Links out of an exercise page should not pass the reader's session to, or
+        # vouch for, sites the content's authors chose.
         token.attrSet("rel", "nofollow noopener noreferrer")
+    elif (linked := exercise_link(href)) is not None:
+        # The text is shown on its exercise's page alone, one folder below exercises/,
+        # so one relative address serves every form and works under any sub-path. The
+        # library checks that the exercise (and the part) exists.
+        slug, anchor = linked
+        token.attrSet("href", f"../{slug}/" + (f"#{anchor}" if anchor else ""))
+        env.setdefault(LINKS, []).append((slug, anchor, href))
     return renderer.renderToken(tokens, idx, options, env)
 
 

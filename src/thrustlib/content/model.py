@@ -90,6 +90,9 @@ class HowToStep:
     html: str = ""
     """``text`` as safe HTML, from the parser's tokens (``""``: render ``text``)."""
 
+    start: int | None = None
+    """Second of the video the step starts at (``### Drive Up (0:42)``), or ``None``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -109,6 +112,20 @@ class Section:
 
     html: str = ""
     """``text`` as safe HTML, from the parser's tokens (``""``: render ``text``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrossLink:
+    """A link in an exercise's text to another exercise's page."""
+
+    slug: str
+    """The exercise linked to, as the link names it."""
+
+    anchor: str | None
+    """The part of its page linked to (the address's ``#...``), or ``None``."""
+
+    line: int
+    """1-based line of the link in its file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +156,12 @@ class Entry:
     video_uploaded: dt.date | None = None
     """When the video was published, for ``VideoObject.uploadDate``."""
 
+    video_duration: int | None = None
+    """The video's length in seconds (``video_duration``): ``VideoObject.duration``."""
+
+    video_start: int | None = None
+    """Second the player starts at (``video_start``, or a pasted URL's ``t=``), or ``None``."""
+
     muscles: tuple[str, ...] = ()
     """Primary muscle keys, in the order the file gives them."""
 
@@ -163,6 +186,15 @@ class Entry:
 
     draft: bool = False
     """Drafts are left out of the site unless drafts are asked for."""
+
+    redirect_from: tuple[str, ...] = ()
+    """Slugs it had before: each old address gets a page that sends the reader here."""
+
+    links: tuple[CrossLink, ...] = ()
+    """The links of its text to other exercises, for the library to check."""
+
+    anchors: tuple[str, ...] = ()
+    """The ids of the parts of its page a link may name (``setup``, ``step-2``...)."""
 
     extra: Mapping[str, Any] = field(default_factory=_empty)
     """Front-matter keys thrustlib does not know, kept for templates."""
@@ -323,6 +355,9 @@ class Library:
 
     levels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Level to slugs of the exercises at that level, easiest first; slugs by title."""
+
+    redirects: Mapping[str, str] = field(default_factory=dict)
+    """Each old slug (an exercise's ``redirect_from``) to its slug now, by old slug."""
 
     contents: Contents = field(default_factory=lambda: NO_CONTENTS)
     """The whole exercise behind each entry (parsed here, or still packed as another

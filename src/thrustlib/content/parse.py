@@ -17,19 +17,21 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from thrustlib.content.body import parse_body
+from thrustlib.content.body import Body, parse_body
 from thrustlib.content.front_matter import (
     KNOWN_KEYS,
     Meta,
     known_key_like,
     read_date,
     read_muscles,
+    read_time,
+    read_video,
     split_front_matter,
-    video_id,
 )
 from thrustlib.content.model import Exercise, HowToStep, Source
 from thrustlib.content.text import normalize, slugify
 from thrustlib.content.titles import run_together, title_from_description
+from thrustlib.content.video import clock, timed_steps
 from thrustlib.content.vocabulary import Vocabulary, equipment_key, level_key, unknown_level
 from thrustlib.errors import ContentError, Problem, Problems
 
@@ -53,6 +55,43 @@ def title_from_filename(path: Path) -> str:
     """``leverage-machine-hip-thrust.md`` -> ``Leverage Machine Hip Thrust``."""
     words = [w for w in re.split(r"[-_\s]+", path.stem) if w]
     return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _redirects(m: Meta, slug: str) -> tuple[str, ...]:
+    """The old slugs of ``redirect_from``: a slug, or the old page's address as a site
+    path (``/exercises/old-name/``), one or a list."""
+    out: list[str] = []
+    for name, _line in m.string_list("redirect_from"):
+        old = name.strip("/")
+        old = old.removeprefix("exercises/").removesuffix("/index.html").strip("/")
+        if not SLUG_RE.fullmatch(old):
+            m.error(
+                "redirect_from",
+                f"'redirect_from: {name}' is not an exercise's slug or address:"
+                " write the old slug, such as 'hip-bridge' (lowercase letters, digits, '-')",
+            )
+        elif old == slug:
+            m.error("redirect_from", f"'redirect_from: {name}' is this exercise's own slug")
+        elif old in out:
+            m.warning("redirect_from", f"'redirect_from' names '{old}' twice")
+        else:
+            out.append(old)
+    return tuple(out)
+
+
+def _anchors(parsed: Body, howto: tuple[HowToStep, ...], video: str | None) -> tuple[str, ...]:
+    """The ids of the parts of the exercise's page a link may point at, in page order:
+    the video, each section shown, the summary, the HowTo and each of its steps."""
+    shown = [
+        anchor
+        for anchor in parsed.order
+        if anchor not in parsed.lists or parsed.lists[anchor] or anchor in parsed.notes
+    ]
+    out = ["video"] if video is not None else []
+    out += shown
+    out += ["summary"] if parsed.summary else []
+    out += ["howto", *(f"step-{n}" for n in range(1, len(howto) + 1))] if howto else []
+    return tuple(out)
 
 
 def _title_from_file(path: Path, description: str, problems: Problems) -> str:
@@ -243,6 +282,18 @@ def _build(
         m.error("draft", f"'draft' must be true or false, got {draft!r}")
         draft = False
 
+    video, video_start = _video_times(m)
+    video_uploaded = read_date(m, "video_uploaded")
+    video_duration = read_time(m, "video_duration") if video is not None else None
+    if video_duration is not None and video_start is not None and video_start >= video_duration:
+        m.error(
+            "video_start" if "video_start" in meta else "video",
+            f"the video starts at {clock(video_start)}, not before its end"
+            f" ('video_duration' is {clock(video_duration)})",
+        )
+        video_start = None
+
+    execution = parsed.lists["execution"]
     howto = parsed.howto
     if not parsed.has_howto:
         howto = tuple(
@@ -253,16 +304,22 @@ def _build(
                 item.line,
                 f"<p>{item.html}</p>\n" if item.html else "",
             )
-            for n, item in enumerate(parsed.lists["execution"], 1)
+            for n, item in enumerate(execution, 1)
         )
         inferred.add("howto")
+    if parsed.has_howto:
+        # Key moments are read from a HowTo part alone: one is written for structured
+        # data, while an Execution label's "(0:30)" is as often a hold or a tempo.
+        # A video ID with a typo is reported already; its steps' times are still read.
+        has_video = video is not None or meta.get("video") not in (None, "")
+        howto = timed_steps(
+            path, howto, video=has_video, duration=video_duration, problems=problems
+        )
     if not howto:
         problems.warning(
             path, None, "no Execution list and no HowTo steps: the page has no instructions"
         )
 
-    video = video_id(m)
-    video_uploaded = read_date(m, "video_uploaded")
     if slug is None:
         return None
     # A file with errors still yields what could be read (bad values left out), so the
@@ -276,6 +333,8 @@ def _build(
         description=description,
         video=video,
         video_uploaded=video_uploaded,
+        video_duration=video_duration,
+        video_start=video_start,
         muscles=tuple(muscles),
         secondary_muscles=tuple(secondary),
         equipment=tuple(equipment),
@@ -284,9 +343,12 @@ def _build(
         variation_of_null=variation_null,
         aliases=tuple(dict.fromkeys(name for name, _ in m.string_list("aliases"))),
         draft=draft,
+        redirect_from=_redirects(m, slug),
+        links=parsed.links,
+        anchors=_anchors(parsed, howto, video),
         intro=parsed.intro,
         setup=parsed.lists["setup"],
-        execution=parsed.lists["execution"],
+        execution=execution,
         tips=parsed.lists["tips"],
         mistakes=parsed.lists["mistakes"],
         notes=MappingProxyType(parsed.notes),
@@ -299,3 +361,23 @@ def _build(
         extra=MappingProxyType(extra),
         inferred=frozenset(inferred),
     )
+
+
+def _video_times(m: Meta) -> tuple[str | None, int | None]:
+    """The video ID and the second it starts at: ``video_start``, else a pasted URL's."""
+    video, from_url = read_video(m)
+    if video is None:
+        for key in ("video_duration", "video_start"):
+            if m.meta.get(key) not in (None, "") and m.meta.get("video") in (None, ""):
+                m.warning(key, f"'{key}' is set, but the file has no 'video'")
+        return None, None
+    start = read_time(m, "video_start", zero=True)
+    if start is not None and from_url and start != from_url:
+        m.error(
+            "video_start",
+            f"'video_start' ({clock(start)}) and the URL in 'video' ({clock(from_url)})"
+            " give different start times; keep one",
+        )
+    if start is None and "video_start" not in m.meta:
+        start = from_url
+    return video, start or None

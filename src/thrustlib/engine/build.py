@@ -52,6 +52,26 @@ class BuildResult:
     """Files rendered (the others were kept from the last output as they were)."""
 
 
+UPLOAD_DATE = (
+    "the video has no 'video_uploaded': search engines show a video result only with its"
+    " upload date; add video_uploaded: YYYY-MM-DD, the date on the video's page (or, for a"
+    " site that does not record upload dates, set upload_dates = false under [video] in"
+    " site.toml)"
+)
+
+
+def strict_warnings(config: SiteConfig, library: Library) -> list[Problem]:
+    """The warnings only ``--strict`` reports (``build`` and ``check`` alike): what a site
+    may leave out and still build, but not when it asks for everything to be in place."""
+    problems = Problems()
+    if config.video_upload_dates:
+        for entry in library.exercises.values():
+            if entry.video is not None and entry.video_uploaded is None:
+                line = entry.source.line_of("video")
+                problems.warning(entry.source.path, line, UPLOAD_DATE, key="video_uploaded")
+    return problems.items
+
+
 def load_library(
     config: SiteConfig,
     *,
@@ -62,14 +82,15 @@ def load_library(
 ) -> tuple[Library, Problems]:
     """Read and check every exercise file; raise :class:`ContentError` on any error.
 
-    Under ``strict`` warnings count as errors, as mkdocs' ``--strict`` does. With
+    Under ``strict`` warnings count as errors, as mkdocs' ``--strict`` does, and
+    :func:`strict_warnings` are looked for too. With
     ``cache``, parse results are read from and saved to the site's cache folder. Up to
     ``jobs`` processes (``None``: one per core) parse a large library.
     """
     engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs)
     library = engine.load()
-    if strict and engine.warnings:
-        raise ContentError(list(engine.warnings))
+    if strict and (found := [*engine.warnings, *strict_warnings(config, library)]):
+        raise ContentError(found)
     problems = Problems()
     problems.extend(engine.warnings)
     return library, problems
@@ -106,8 +127,8 @@ def build(
     if last is not None and inputs is not None and last.inputs == inputs:
         # Nothing changed: the folder holds what this build would write. Its warnings
         # are reported again, and fail it again under --strict.
-        if strict and last.warnings:
-            raise ContentError(last.warnings)
+        if strict and (last.warnings or last.strict_warnings):
+            raise ContentError([*last.warnings, *last.strict_warnings])
         seconds = time.perf_counter() - started
         return BuildResult(
             target, last.pages, last.files, last.exercises, last.warnings, seconds, rendered=0
@@ -159,6 +180,7 @@ def build(
             len(library),
             warnings,
             incremental.SiteIndex.of(library, renderer.related(library), paths, spans, plan.names),
+            strict_warnings=tuple(strict_warnings(config, library)),
         )
         content_cache.save_build(config, target, record)
     return BuildResult(

@@ -36,14 +36,14 @@ from thrustlib.content.parse import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
 from thrustlib.engine.incremental import SiteIndex
-from thrustlib.errors import Problem
+from thrustlib.errors import Problem, Problems
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".thrustlib-cache"
 """The cache folder's name, inside the site folder."""
 
-FORMAT = 6
+FORMAT = 7
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -179,6 +179,10 @@ class BuildRecord:
     site: SiteIndex | None = None
     """What its files were made from, for an incremental build to compare with."""
 
+    strict_warnings: tuple[Problem, ...] = ()
+    """The warnings only ``--strict`` reports (not in ``warnings``): a strict build with
+    nothing changed since this one fails on them, as a full one would."""
+
 
 def read_inputs(config: SiteConfig, output: Path, *, drafts: bool) -> Inputs | None:
     """The hashes of everything a build reads, or ``None`` when an input cannot be read.
@@ -190,19 +194,25 @@ def read_inputs(config: SiteConfig, output: Path, *, drafts: bool) -> Inputs | N
     settings.update(repr((str(output.absolute()), drafts)).encode())
     theme = hashlib.sha256()
     exercises = hashlib.sha256()
+    # The build's own rules: what it may not read is not read here either.
+    boundary, walked = config.boundary, Problems()
     try:
         if config.config_path is not None:
             settings.update(_framed(b"config", config.config_path.read_bytes()))
         folder = config.path(config.exercises_dir)
-        for path in find_exercise_files(folder):
-            data = path.read_bytes()
+        for path in find_exercise_files(folder, boundary, walked):
+            data = files.read_file(path, limit=config.max_file_size)
             exercises.update(_framed(b"exercise", str(path).encode(), data))
         for name in ("templates_dir", "static_dir"):
-            for relative, data in _tree(config.path(getattr(config, name))):
+            for relative, data in _tree(config.path(getattr(config, name)), boundary, walked):
                 theme.update(_framed(name.encode(), relative.encode(), data))
-    except OSError as exc:
+    except (OSError, files.Refused) as exc:
         log.debug("cache: an input cannot be read (%s); building in full", exc)
         return None
+    if walked.has_errors():
+        return None  # the build reports them
+    # What the walks skipped (a pipe, a loop) is reported by the build: a change in it is one.
+    settings.update(repr([str(problem) for problem in walked]).encode())
     return Inputs(settings.digest(), theme.digest(), exercises.digest())
 
 
@@ -263,15 +273,22 @@ def _walk_names(folder: Path) -> Iterator[str]:
 # -- files ---------------------------------------------------------------------------
 
 
-def _tree(folder: Path, *, skip: tuple[str, ...] = ()) -> Iterator[tuple[str, bytes]]:
+def _tree(
+    folder: Path,
+    boundary: files.Boundary | None = None,
+    problems: Problems | None = None,
+    *,
+    skip: tuple[str, ...] = (),
+) -> Iterator[tuple[str, bytes]]:
     """(relative path, bytes) of every file below ``folder`` that a build reads (editor
-    leftovers and ``skip`` names left out), sorted; none if it is absent."""
+    leftovers and ``skip`` names left out, by ``boundary``'s rules), sorted; none if it
+    is absent."""
 
     def skipped(name: str) -> bool:
         return name in skip or files.is_editor_leftover(name)
 
-    for path in files.walk(folder, skip=skipped):
-        yield path.relative_to(folder).as_posix(), path.read_bytes()
+    for path in files.walk(folder, skip=skipped, boundary=boundary, problems=problems):
+        yield path.relative_to(folder).as_posix(), files.read_file(path)
 
 
 def _framed(*parts: bytes) -> bytes:

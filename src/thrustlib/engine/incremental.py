@@ -51,7 +51,7 @@ as substitutes, easier and harder (:func:`named`)."""
 
 def listing(entry: Entry) -> bytes:
     """A hash of what pages other than its own show of ``entry``: cards, links, the
-    search index and substitutes read these fields and nothing else of it. Two versions
+    search index, substitutes and redirects read these fields and nothing else of it. Two versions
     with the same listing differ only on the exercise's own page and in the API."""
     shown = (
         entry.title,
@@ -62,6 +62,7 @@ def listing(entry: Entry) -> bytes:
         entry.muscles,
         entry.secondary_muscles,
         entry.equipment,
+        entry.redirect_from,  # the redirect pages and _redirects
     )
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).digest()
 
@@ -284,6 +285,9 @@ def plan(
         # Every page links the assets by their fingerprints, and all are in the theme;
         # the files made from the library alone (API, sitemap, search index) are not.
         stale.update(p for p in paths if p.endswith(".html") or p.startswith(urls.STATIC))
+    # The list of old addresses is a few lines made from every exercise's, which the
+    # rows do not keep: made again each time rather than kept wrongly.
+    stale.add(urls.REDIRECTS)
     before = set(previous.paths)
     render = [p for p in paths if p in stale or p not in before]
     keep = [p for p in paths if p not in stale and p in before]

@@ -8,11 +8,14 @@ parsed them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from thrustlib.config import SiteConfig
+from thrustlib.config_tables import DEFAULT_MAX_FILE_SIZE
 from thrustlib.content import files
-from thrustlib.content.files import display_path, find_exercise_files
+from thrustlib.content.files import Boundary, display_path, format_size
 from thrustlib.content.model import Entry, Exercise
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.content.vocabulary import Vocabulary
@@ -27,6 +30,82 @@ Loaded = ParseResult | packing.PackedResult | Problem
 """What one exercise file gave: its parse result (whole when parsed in this process,
 packed when it came from another process or the cache), or why it was not read."""
 
+PER_EXERCISE = 16 << 10
+"""Memory a build takes per exercise file beside its bytes (:data:`PER_BYTE`). Builds of
+10,000 real-shaped files (2 KiB each) and of 2,000 files ten times that size peaked at
+7.4 KiB per file plus 5.3 bytes per byte of the files, over the 33 MiB of a build of one
+file; the constants are about twice that, for the parsing processes beside the main
+one and for libraries shaped otherwise."""
+
+PER_BYTE = 8
+"""Memory a build takes per byte of exercise files: the bytes, their text, the parsed
+sections, the pages rendered from them (see :data:`PER_EXERCISE`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What a site allows its exercise files (``[build]`` in site.toml)."""
+
+    boundary: Boundary | None = None
+    """Where the files may come from; ``None``: the site folder given to the reader."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    """The most bytes one file may have."""
+
+    max_exercises: int | None = None
+    """The most files a build takes; ``None``: as many as the memory is estimated to hold."""
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> Rules:
+        """The rules ``config`` sets."""
+        return cls(config.boundary, config.max_file_size, config.max_exercises or None)
+
+
+def estimate(count: int, size: int) -> int:
+    """Bytes of memory a build of ``count`` exercise files of ``size`` bytes in all takes."""
+    return count * PER_EXERCISE + size * PER_BYTE
+
+
+def available_memory() -> int | None:
+    """The memory the system can give without swapping (Linux's MemAvailable), or ``None``
+    where it does not say."""
+    try:
+        with open("/proc/meminfo", "rb") as stream:  # noqa: PTH123 (one small read)
+            for line in stream:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def capacity_problem(shown: Path, count: int, size: int, limit: int | None) -> Problem | None:
+    """Why ``count`` files of ``size`` bytes in all are too many to build, or ``None``.
+
+    With ``limit`` (``[build] max_exercises``) that is the limit; without, the memory the
+    build is estimated to take (:func:`estimate`) against the memory available.
+    """
+    need = estimate(count, size)
+    what = f"{count:,} exercise files ({format_size(size)})"
+    if limit is not None:
+        if count <= limit:
+            return None
+        message = (
+            f"{what}, more than [build] max_exercises = {limit:,} (a build of them would take"
+            f" about {format_size(need)} of memory); nothing was parsed"
+        )
+        return Problem(shown, None, message)
+    available = available_memory()
+    if available is None or need <= available:
+        return None
+    message = (
+        f"{what} need about {format_size(need)} of memory to build, more than the"
+        f" {format_size(available)} available (MemAvailable in /proc/meminfo); nothing was"
+        " parsed (build on a machine with more memory, or set [build] max_exercises to"
+        " choose the limit yourself)"
+    )
+    return Problem(shown, None, message)
+
 
 def load_exercises(
     folder: Path,
@@ -36,16 +115,19 @@ def load_exercises(
     root: Path | None = None,
     cache: ParseCache | None = None,
     jobs: int | None = 1,
+    rules: Rules | None = None,
 ) -> list[Exercise]:
     """Parse every file in ``folder``; problems of all files are collected, none raised.
 
-    :func:`read_entries`, then :func:`take_entries`: see them for ``cache`` and ``jobs``.
-    Every exercise returned is whole.
+    :func:`read_entries`, then :func:`take_entries`: see them for ``cache``, ``jobs`` and
+    ``rules``. Every exercise returned is whole.
     """
     if not folder.is_dir():
         problems.error(folder, None, "the exercises folder does not exist")
         return []
-    entries = read_entries(folder, vocabulary, root=root, cache=cache, jobs=jobs)
+    entries = read_entries(
+        folder, vocabulary, root=root, cache=cache, jobs=jobs, rules=rules, problems=problems
+    )
     taken = take_entries([entry for _, entry in entries], problems)
     return [e for e in taken if isinstance(e, Exercise)]  # all of them, without ``packed``
 
@@ -57,29 +139,57 @@ def read_entries(
     root: Path | None = None,
     cache: ParseCache | None = None,
     jobs: int | None = 1,
+    rules: Rules | None = None,
+    problems: Problems | None = None,
 ) -> list[tuple[Path, Loaded]]:
     """``(file, entry)`` for every exercise file in ``folder``, in walk order.
 
-    With ``cache``, a file whose bytes were parsed before (with the same vocabulary and
-    thrustlib) gives the stored result instead of being parsed again. The files left to
-    parse may be shared among ``jobs`` processes (``None``: one per core); the results
-    are the same, in the same order, however many ran.
+    Files are found and read within ``rules`` (default: the site folder ``root``, or
+    ``folder``, and the default limits): a file refused (a link out of the site, a
+    special file, one too large) has its problem as its entry, a refused folder's goes
+    into ``problems``, and so does the one problem of a library too large to build, which
+    leaves no entries at all. With ``cache``, a file whose bytes were parsed before (with
+    the same vocabulary and thrustlib) gives the stored result instead of being parsed
+    again. The files left to parse may be shared among ``jobs`` processes (``None``: one
+    per core); the results are the same, in the same order, however many ran.
     """
+    rules = rules or Rules()
+    sink = problems if problems is not None else Problems()
+    boundary = rules.boundary or Boundary.of(root or folder)
+    found = list(files.exercise_files(folder, boundary, sink))
+    limit = rules.max_file_size
+    sizes: list[int] = []
+    for path, refusal in found:
+        try:
+            sizes.append(0 if refusal is not None else path.stat().st_size)
+        except OSError:
+            sizes.append(0)  # reading it says why
+    count = sum(1 for _, refusal in found if refusal is None)
+    total = sum(size for size in sizes if size <= limit)  # the larger are never read
+    shown_folder = display_path(folder, root) if root is not None else folder
+    too_many = capacity_problem(shown_folder, count, total, rules.max_exercises)
+    if too_many is not None:
+        sink.extend([too_many])
+        return []
     paths: list[Path] = []
     # One entry per file, in walk order: its parse result, or why it could not be read.
     entries: list[Loaded] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes | Path]] = []
-    for path in find_exercise_files(folder):
+    for (path, refusal), size in zip(found, sizes, strict=True):
         paths.append(path)
         shown = display_path(path, root) if root is not None else path
+        if refusal is not None or size > limit:
+            # Told by its size: a file too large is never opened.
+            entries.append(refusal or too_large(shown, size, limit))
+            continue
         if cache is None:
             # Read by whichever process parses the file: no serial pass over the disk.
             misses.append((len(entries), b""))
             unparsed.append((shown, path))
             entries.append(Problem(shown, None, "not parsed"))  # replaced below
             continue
-        data = _read(shown, path)
+        data = _read(shown, path, None)  # its size is checked above
         if isinstance(data, Problem):
             entries.append(data)
             continue
@@ -98,9 +208,15 @@ def read_entries(
     return list(zip(paths, entries, strict=True))
 
 
-def read_entry(shown: Path, source: bytes | Path, vocabulary: Vocabulary) -> ParseResult | Problem:
-    """What one file (its bytes, or the file to read them from) gives, parsed here."""
-    data = _read(shown, source) if isinstance(source, Path) else source
+def read_entry(
+    shown: Path,
+    source: bytes | Path,
+    vocabulary: Vocabulary,
+    limit: int | None = None,
+) -> ParseResult | Problem:
+    """What one file (its bytes, or the file to read them from, if at most ``limit``
+    bytes: ``None`` when its size was checked already) gives, parsed here."""
+    data = _read(shown, source, limit) if isinstance(source, Path) else source
     if isinstance(data, Problem):
         return data
     return parse_exercise(shown, data, vocabulary)
@@ -142,9 +258,23 @@ def take_problems(entries: Iterable[Loaded], problems: Problems) -> None:
         problems.extend([entry] if isinstance(entry, Problem) else entry.problems)
 
 
-def _read(shown: Path, path: Path) -> bytes | Problem:
+def too_large(shown: Path, size: int, limit: int) -> Problem:
+    """The problem of the file ``shown``, ``size`` bytes, over the ``limit``."""
+    return _refused(shown, files.TooLarge(size, limit))
+
+
+def _refused(shown: Path, exc: files.Refused) -> Problem:
+    hint = " (set [build] max_file_size to change the limit)"
+    return Problem(shown, None, exc.message + (hint if isinstance(exc, files.TooLarge) else ""))
+
+
+def _read(shown: Path, path: Path, limit: int | None) -> bytes | Problem:
     try:
+        if limit is not None and (size := path.stat().st_size) > limit:
+            return too_large(shown, size, limit)  # told by its size, never opened
         return files.read_file(path)
+    except files.Refused as exc:
+        return _refused(shown, exc)
     except OSError as exc:
         return Problem(shown, None, f"cannot read the file: {exc.strerror or exc}")
 
@@ -165,7 +295,7 @@ def _parse(
     """
 
     def parse_one(file: tuple[Path, bytes | Path]) -> Loaded:
-        return read_entry(*file, vocabulary)
+        return read_entry(*file, vocabulary)  # sizes were checked by the walk
 
     def packed(entry: Loaded) -> Loaded:
         return packing.pack(entry) if isinstance(entry, ParseResult) else entry

@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 
 from thrustlib.content.model import (
     Contents,
+    CrossLink,
     Entry,
     Exercise,
     HowToStep,
@@ -97,7 +98,18 @@ _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
     MappingProxyType: _reduce_proxy,
 }
-_DATA = (Entry, Exercise, Source, ListItem, HowToStep, Section, PackedResult, Problem, Variation)
+_DATA = (
+    Entry,
+    Exercise,
+    Source,
+    ListItem,
+    HowToStep,
+    Section,
+    CrossLink,
+    PackedResult,
+    Problem,
+    Variation,
+)
 """thrustlib's own data classes: pickled by their fields, and rebuilt by the unpickler."""
 for _cls in _DATA:
     _DISPATCH[_cls] = _by_fields(_cls)

@@ -18,10 +18,12 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from thrustlib.config import SiteConfig
+from thrustlib.content import files
 from thrustlib.content.files import (
     EXERCISE_SUFFIXES,
+    check_file,
     display_path,
-    find_exercise_files,
+    exercise_files,
     is_ignored,
     walk_order,
 )
@@ -30,7 +32,14 @@ from thrustlib.content.model import Entry, Exercise, HeldContents, Library
 from thrustlib.content.parse import ParseResult
 from thrustlib.engine import cache as content_cache
 from thrustlib.engine import packing
-from thrustlib.engine.load import Loaded, read_entries, read_entry, take_entries, take_problems
+from thrustlib.engine.load import (
+    Loaded,
+    Rules,
+    read_entries,
+    read_entry,
+    take_entries,
+    take_problems,
+)
 from thrustlib.errors import ContentError, Problem, Problems
 
 
@@ -63,6 +72,11 @@ def _structure(exercise: Entry) -> tuple[Any, ...]:
         exercise.equipment,
         exercise.level,
         exercise.inferred,
+        # Old slugs and links are checked across files; the parts of a page, against
+        # the links of others to it.
+        exercise.redirect_from,
+        exercise.links,
+        exercise.anchors,
         exercise.source.path,
         tuple(exercise.source.key_lines.items()),
     )
@@ -106,6 +120,13 @@ class Engine:
         self.library_problems: list[Problem] = []
         self.folder_problem: Problem | None = None
         """The exercises folder is missing, or ``None``."""
+        self.rules = Rules.of(config)
+        self.walk_problems: list[Problem] = []
+        """What the walk of the exercises folder refused besides files (links to folders
+        out of the site, loops) or found too many files for."""
+        self.theme_problems: list[Problem] = []
+        """What the walks of the templates and static folders refused or skipped, so that
+        a build reports them with the exercises' problems (rendering refuses them too)."""
         self.good = False
         """True when ``entries`` are exactly what the last library given out came from."""
         self.warnings: tuple[Problem, ...] = ()
@@ -129,19 +150,36 @@ class Engine:
         self.entries.clear()
         self.good = False
         self._check_folder()
+        self.theme_problems = self._survey_theme()
+        self.walk_problems = []
         if self.folder_problem is None:
+            walked = Problems()
             found = read_entries(
                 self.folder,
                 self.config.vocabulary,
                 root=self.root,
                 cache=self.cache,
                 jobs=self.jobs,
+                rules=self.rules,
+                problems=walked,
             )
+            self.walk_problems = walked.items
             self.entries.update(found)
             if self.cache is not None:
                 self.cache.save()  # content errors are the files' problem; results stay valid
         library, _ = self.library(None, {})
         return library
+
+    def _survey_theme(self) -> list[Problem]:
+        """The problems of the site's templates and static folders' files (links out of
+        the site, special files...), found by the walk that reads them."""
+        problems = Problems()
+        for folder in (self.config.templates_dir, self.config.static_dir):
+            for _ in files.walk(
+                self.config.path(folder), boundary=self.rules.boundary, problems=problems
+            ):
+                pass
+        return problems.items
 
     def _check_folder(self) -> None:
         if self.folder.is_dir():
@@ -155,10 +193,12 @@ class Engine:
             parts = path.relative_to(self.folder).parts
         except ValueError:
             return False
+        # Whatever is there but a folder: a link or a pipe is named by the file's entry.
         return (
             path.name.endswith(EXERCISE_SUFFIXES)
             and not any(is_ignored(part) for part in parts)
-            and path.is_file()
+            and (path.is_symlink() or path.exists())
+            and not path.is_dir()
         )
 
     def read_changes(self, changes: Changes) -> dict[Path, Loaded | None]:
@@ -166,15 +206,24 @@ class Engine:
         before: dict[Path, Loaded | None] = {}
         self._check_folder()
         paths = set(changes.paths)
+        boundary = self.rules.boundary
+        assert boundary is not None
         if changes.rescan:
-            found = set(find_exercise_files(self.folder))
+            walked = Problems()
+            found = {path for path, _ in exercise_files(self.folder, boundary, walked)}
+            self.walk_problems = walked.items
             paths |= (found - set(self.entries)) | (set(self.entries) - found)
         added = False
         for path in sorted(paths):
             before[path] = self.entries.get(path)
             if self._is_exercise(path):
                 added |= path not in self.entries
-                entry = read_entry(display_path(path, self.root), path, self.config.vocabulary)
+                # The same rules as the walk: a file that became a link out of the site is
+                # refused here as it would be by a fresh build.
+                refusal = check_file(path, boundary)
+                shown = display_path(path, self.root)
+                limit = self.rules.max_file_size
+                entry = refusal or read_entry(shown, path, self.config.vocabulary, limit)
                 self.entries[path] = entry
             else:
                 self.entries.pop(path, None)
@@ -189,10 +238,14 @@ class Engine:
         """Every problem of the sources as they are now: the folder's, the files' (in walk
         order), then the library's."""
         problems = Problems()
-        if self.folder_problem is not None:
-            problems.extend([self.folder_problem])
+        problems.extend(self._source_problems())
         take_problems(self.entries.values(), problems)
         return problems.items + self.library_problems
+
+    def _source_problems(self) -> list[Problem]:
+        """The problems of the folders rather than of one exercise file."""
+        folder = [self.folder_problem] if self.folder_problem is not None else []
+        return folder + self.theme_problems + self.walk_problems
 
     def problems_of(self, paths: Iterable[Path]) -> list[Problem]:
         """The problems of the files ``paths``: their own, then the library's about them."""
@@ -219,8 +272,7 @@ class Engine:
             library, changed = patched
             problems.extend(self.problems())
         else:
-            if self.folder_problem is not None:
-                problems.extend([self.folder_problem])
+            problems.extend(self._source_problems())
             packed: dict[Path, bytes] = {}
             exercises = take_entries(self.entries.values(), problems, packed)
             mark = len(problems.items)

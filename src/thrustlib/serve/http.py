@@ -2,7 +2,9 @@
 
 Every answer comes from the preview's live snapshot in memory; nothing on disk is read
 for a request. The handler sees the preview only through :class:`Preview`, so this module
-never imports :mod:`thrustlib.serve.server`, which builds what it serves.
+never imports :mod:`thrustlib.serve.server`, which builds what it serves. How requests
+come in is not its business: :mod:`thrustlib.serve.connections` bounds the connections and
+gives each a thread, :mod:`thrustlib.serve.heads` reads each request head within limits.
 """
 
 from __future__ import annotations
@@ -11,10 +13,8 @@ import dataclasses
 import json
 import logging
 import mimetypes
-import socket
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -22,14 +22,16 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from thrustlib.config import SiteConfig
 from thrustlib.errors import Problem, ThrustlibError
 from thrustlib.serve import inject
+from thrustlib.serve.connections import ConnectionServer
+from thrustlib.serve.heads import HeadReader
 from thrustlib.serve.snapshot import Live
 from thrustlib.site import urls
 
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 30.0
-"""A connection that sends nothing for this long is closed (longer than a long-poll waits,
-:data:`thrustlib.serve.server.LONG_POLL_SECONDS`)."""
+"""A connection gets this long to send a whole request head, and a stalled read or write
+ends after it (longer than a long-poll waits, :data:`thrustlib.serve.server.LONG_POLL_SECONDS`)."""
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -52,7 +54,6 @@ CONTENT_TYPES = {
     ".woff2": "font/woff2",
     ".pdf": "application/pdf",
 }
-
 
 _GUESSES = mimetypes.MimeTypes()
 """Python's own table only: what the machine's mime.types says must not change answers."""
@@ -96,34 +97,22 @@ class Preview(Protocol):
         ...
 
 
-class PreviewHTTPServer(ThreadingHTTPServer):
-    """A threading server that knows its preview; threads never hold up shutdown."""
-
-    daemon_threads = True
+class PreviewHTTPServer(ConnectionServer):
+    """The preview's server: bounded connections (:mod:`~thrustlib.serve.connections`)
+    answered from the preview's snapshot."""
 
     def __init__(self, preview: Preview, address: tuple[str, int]) -> None:
         self.preview = preview
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Browsers drop connections all the time (a reload cancels its long-poll); that
-        # is no reason for a traceback in the terminal.
-        log.debug("request from %s failed", client_address, exc_info=True)
 
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(HeadReader):
     """Serves the live snapshot from memory; nothing on disk is ever read for a request."""
 
     server: PreviewHTTPServer
     server_version = "thrustlib-preview"
     # Without a timeout an idle keep-alive connection holds its thread forever.
     timeout = IDLE_SECONDS
-    protocol_version = "HTTP/1.1"
-    # The base class answers a request line it cannot parse as if it were HTTP/0.9: a
-    # body without a status line. Every client of a preview speaks HTTP/1.x.
-    default_request_version = "HTTP/1.0"
 
     # -- methods ------------------------------------------------------------------------
 
@@ -134,6 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(head=True)
 
     def _not_allowed(self) -> None:
+        # The body of such a request is never read: the connection cannot go on after it.
+        self.close_connection = True
         self._send(
             HTTPStatus.METHOD_NOT_ALLOWED,
             b"Method not allowed\n",
@@ -144,7 +135,9 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s - %s", self.address_string(), format % args)
+        # Called for every answer: format only when someone reads it.
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s - %s", self.address_string(), format % args)
 
     # -- answering ----------------------------------------------------------------------
 

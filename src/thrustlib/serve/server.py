@@ -149,6 +149,11 @@ class PreviewServer:
         self.stop()
 
     @property
+    def connections(self) -> int:
+        """Connections open to the preview right now."""
+        return 0 if self._httpd is None else self._httpd.connections
+
+    @property
     def waiting(self) -> int:
         """Events requests waiting for a rebuild right now."""
         return self._waiting

@@ -133,7 +133,8 @@ def classify(path: Path, is_directory: bool, folders: Folders) -> Changes:
     if parts is not None:
         if any(is_ignored(part) for part in parts):
             return Changes()
-        if is_directory:
+        # A link made to a folder is a file to the watcher: it may bring exercises too.
+        if is_directory or (path.is_symlink() and not path.name.endswith(EXERCISE_SUFFIXES)):
             return Changes(frozenset({Kind.CONTENT}), rescan=True)
         if path.name.endswith(EXERCISE_SUFFIXES):
             return Changes(frozenset({Kind.CONTENT}), frozenset({path}))

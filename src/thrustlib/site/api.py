@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from thrustlib.content.model import Exercise, Library, ListItem
+from thrustlib.content.model import Exercise, HowToStep, Library, ListItem
 from thrustlib.content.related import Related
+from thrustlib.content.video import iso_duration
 from thrustlib.site import urls
 
 SCHEMA_VERSION = 2
@@ -32,6 +33,13 @@ def _items(items: tuple[ListItem, ...]) -> list[dict[str, str | None]]:
     ]
 
 
+def _step(step: HowToStep) -> dict[str, str | int]:
+    # "start" only where there is one, as "group" is for items.
+    if step.start is None:
+        return {"name": step.name, "text": step.plain}
+    return {"name": step.name, "text": step.plain, "start": step.start}
+
+
 def exercise_json(
     exercise: Exercise, library: Library, base_url: str, related: Related
 ) -> dict[str, Any]:
@@ -43,6 +51,10 @@ def exercise_json(
         "url": base_url + urls.exercise(exercise.slug),
         "description": exercise.description,
         "video": exercise.video,
+        "video_duration": None
+        if exercise.video_duration is None
+        else iso_duration(exercise.video_duration),
+        "video_start": exercise.video_start,
         "muscles": list(exercise.muscles),
         "secondary_muscles": list(exercise.secondary_muscles),
         "equipment": list(exercise.equipment),
@@ -50,12 +62,13 @@ def exercise_json(
         "variation_of": library.variations[exercise.slug].parent,
         "variations": list(library.variations[exercise.slug].children),
         "aliases": list(exercise.aliases),
+        "redirect_from": list(exercise.redirect_from),
         "setup": _items(exercise.setup),
         "execution": _items(exercise.execution),
         "tips": _items(exercise.tips),
         "mistakes": _items(exercise.mistakes),
         "summary": exercise.summary_plain,
-        "howto": [{"name": step.name, "text": step.plain} for step in exercise.howto],
+        "howto": [_step(step) for step in exercise.howto],
         "substitutes": list(related.substitutes(slug)),
         "easier": related.easier(slug),
         "harder": related.harder(slug),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from thrustlib.content.model import Exercise
+from thrustlib.content.video import iso_duration
 from thrustlib.content.vocabulary import equipment_name
 from thrustlib.site import urls
 
@@ -60,7 +61,38 @@ def video_object(
     }
     if exercise.video_uploaded is not None:
         video["uploadDate"] = exercise.video_uploaded.isoformat()
+    if exercise.video_duration is not None:
+        video["duration"] = iso_duration(exercise.video_duration)
+    clips = key_moments(exercise)
+    if clips:
+        video["hasPart"] = clips
     return video
+
+
+def key_moments(exercise: Exercise) -> list[dict[str, Any]]:
+    """A ``Clip`` for each step with a time in the video: its "key moment".
+
+    A clip ends where the next timed step starts; the last one at the end of the video
+    when its duration is known, else it states no end (the parser made sure every start
+    is after the one before and before the end).
+    """
+    if exercise.video is None:
+        return []
+    timed = [step for step in exercise.howto if step.start is not None]
+    clips = []
+    for n, step in enumerate(timed):
+        assert step.start is not None
+        clip: dict[str, Any] = {
+            "@type": "Clip",
+            "name": step.name,
+            "startOffset": step.start,
+            "url": urls.video_watch(exercise.video, step.start),
+        }
+        end = timed[n + 1].start if n + 1 < len(timed) else exercise.video_duration
+        if end is not None:
+            clip["endOffset"] = end
+        clips.append(clip)
+    return clips
 
 
 def howto(exercise: Exercise, page_url: str, *, nocookie: bool = True) -> dict[str, Any] | None:

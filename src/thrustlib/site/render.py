@@ -18,7 +18,7 @@ from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
 from thrustlib.content.related import Related
 from thrustlib.errors import ThemeError
-from thrustlib.site import api, pages, search, urls
+from thrustlib.site import api, pages, redirects, search, urls
 from thrustlib.site.theme import (
     StaticFile,
     collect_static,
@@ -68,7 +68,7 @@ class Renderer:
         self.config = config
         self.file_links = file_links
         """Link folders as ``.../index.html`` (for browsing from disk) instead of ``.../``."""
-        self.env = make_environment(config.path(config.templates_dir))
+        self.env = make_environment(config.path(config.templates_dir), config.boundary)
         self.template_error: ThemeError | None = load_templates(self.env)
         """The templates that do not compile, found when the renderer was made.
 
@@ -91,7 +91,8 @@ class Renderer:
     def _assets(self) -> tuple[dict[str, StaticFile], dict[str, str]]:
         # Read once per Renderer: a preview server makes a new one when static files change.
         if self._static is None:
-            self._static = collect_static(self.config.path(self.config.static_dir))
+            static = self.config.path(self.config.static_dir)
+            self._static = collect_static(static, self.config.boundary)
         return self._static
 
     def _card_cache(self, library: Library) -> dict[tuple[str, str], Card]:
@@ -135,10 +136,19 @@ class Renderer:
         paths += [file(urls.level(key)) for key in library.levels]
         return sorted(paths)
 
+    def redirect_paths(self, library: Library) -> list[str]:
+        """The pages at old slugs' addresses and the list of them all, if there are any
+        (never in the sitemap: they are not pages of their own)."""
+        if not library.redirects:
+            return []
+        paths = [urls.page_file(urls.exercise(old)) for old in library.redirects]
+        return [*paths, urls.REDIRECTS]
+
     def page_paths(self, library: Library) -> list[str]:
-        """Every output path: pages, generated files and static assets, sorted."""
+        """Every output path: pages, redirects, generated files and static assets, sorted."""
         generated = (*urls.GENERATED, self.search_index(library)[0])
-        return sorted([*self.html_paths(library), *generated, *self._assets()[0]])
+        pages = [*self.html_paths(library), *self.redirect_paths(library)]
+        return sorted([*pages, *generated, *self._assets()[0]])
 
     def url(self, target: str) -> str:
         """Absolute URL of a site path, or root-relative when ``base_url`` is a path."""
@@ -178,6 +188,8 @@ class Renderer:
             return api.schema_text().encode()
         if path == urls.SITEMAP:
             return self._sitemap(library).encode()
+        if path == urls.REDIRECTS and library.redirects:
+            return redirects.redirects_file(library, self.config.base_path).encode()
         if path == urls.ROBOTS:
             # The Sitemap line must be an absolute URL; without an absolute base_url there
             # is none to give, and crawlers still find /sitemap.xml at the root.
@@ -190,9 +202,12 @@ class Renderer:
     def _html(self, library: Library, path: str) -> bytes:
         """A page of the site: its kind's function, the shared frame, its template."""
         shape = urls.route(path)
-        if shape is None or not _exists(library, *shape):
+        if shape is None:
             raise KeyError(path)
         section, key = shape
+        moved = section == urls.EXERCISES and key is not None and key in library.redirects
+        if not moved and not _exists(library, section, key):
+            raise KeyError(path)
         config = self.config
         views = Views(
             library,
@@ -213,6 +228,11 @@ class Renderer:
             self.related(library),
             self.search_index(library)[0] if section == urls.SEARCH else "",
         )
+        if moved:
+            assert key is not None
+            return render_template(
+                self.env, "redirect.html", redirects.page_values(given, key)
+            ).encode()
         page = pages.INDEXES[section](given) if key is None else pages.ENTRIES[section](given, key)
         context = pages.context(page, path, given, self._assets()[1])
         return render_template(self.env, page.template, context).encode()
@@ -243,6 +263,10 @@ class Renderer:
         paths.update(file(urls.exercise(s)) for s, _ in library.family(root))
         if root in library.families:
             paths.add(file(urls.family(root)))
+        # The pages at its old addresses name it, and _redirects lists them.
+        for old in exercise.redirect_from:
+            if library.redirects.get(old) == slug:
+                paths.update((file(urls.exercise(old)), urls.REDIRECTS))
         return paths
 
     def own_pages(self, slug: str) -> set[str]:

@@ -4,11 +4,14 @@ static files (site's first, package's as the fallback), with the CSS and JS fing
 A site overrides the default theme file by file: ``templates/exercise.html`` in the site
 folder replaces the package's, and ``{% extends "theme/exercise.html" %}`` still reaches
 the package's own copy, so an override can change one block instead of copying a page.
+The site's files are read by the site's rules for links and special files
+(:class:`thrustlib.content.files.Boundary`); the package's are trusted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import traceback
 from collections.abc import Callable, Mapping, MutableMapping
@@ -19,10 +22,11 @@ from typing import Any, cast
 
 import jinja2
 import markupsafe
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from thrustlib.content.files import walk
-from thrustlib.errors import Problem, ThemeError
+from thrustlib.content.files import Boundary, check_file, read_file, walk
+from thrustlib.errors import Problem, Problems, ThemeError
 from thrustlib.site import urls
 
 THEME_DIR = Path(__file__).parent.parent / "theme"
@@ -81,17 +85,66 @@ class _Environment(jinja2.Environment):
     template_class = _Template
 
 
-def make_environment(site_templates: Path | None) -> jinja2.Environment:
+class SiteLoader(jinja2.BaseLoader):
+    """The site's templates folder, read by the site's rules whatever name a template is
+    asked for by (``{% include %}`` takes any): a link out of the site is a
+    :class:`ThemeError`, and a special file or dangling link is skipped as the walk
+    skips it (the theme's template of that name is used), never opened."""
+
+    def __init__(self, folder: Path, boundary: Boundary) -> None:
+        self.folder = folder
+        self.boundary = boundary
+        self.refused: list[Problem] = []
+        """The errors of the last :meth:`list_templates` walk."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The template ``template``'s text, file name, and whether it is unchanged."""
+        path = Path(os.path.normpath(self.folder.joinpath(*split_template_path(template))))
+        if not path.is_file():  # missing, a folder, a pipe or a dangling link
+            raise jinja2.TemplateNotFound(template)
+        refusal = check_file(path, self.boundary)
+        if refusal is not None:
+            raise ThemeError([refusal])
+        # Read as Jinja's own loader reads (UTF-8, universal newlines), never blocking.
+        text = read_file(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        mtime = path.stat().st_mtime_ns
+        return text, str(path), lambda: _mtime(path) == mtime
+
+    def list_templates(self) -> list[str]:
+        """Every template name the folder has, by the walk's rules."""
+        problems = Problems()
+        names = [
+            path.relative_to(self.folder).as_posix()
+            for path in walk(self.folder, boundary=self.boundary, problems=problems)
+        ]
+        self.refused = problems.errors
+        return sorted(names)
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def make_environment(
+    site_templates: Path | None, boundary: Boundary | None = None
+) -> jinja2.Environment:
     """A strict, autoescaping environment: the site's templates first, then the theme's.
 
-    Templates are read once: no ``auto_reload`` and no cache limit, so an environment
-    never picks up an edit made after it loaded a template. The preview relies on this
-    to keep serving the last good templates while the files on disk are broken.
+    The site's are read by ``boundary``'s rules (default: the templates folder itself);
+    the package's own theme is trusted. Templates are read once: no ``auto_reload`` and
+    no cache limit, so an environment never picks up an edit made after it loaded a
+    template. The preview relies on this to keep serving the last good templates while
+    the files on disk are broken.
     """
     package = jinja2.FileSystemLoader(str(THEME_DIR / "templates"))
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(site_templates)))
+        loaders.append(SiteLoader(site_templates, boundary or Boundary.of(site_templates)))
     loaders += [package, jinja2.PrefixLoader({"theme": package})]
     return _Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -106,14 +159,20 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
 
 
 def load_templates(env: jinja2.Environment) -> ThemeError | None:
-    """Compile every template ``env`` can find; the syntax errors, or ``None``.
+    """Compile every template ``env`` can find; the syntax errors and the site's templates
+    refused by its rules (links out of the site), or ``None``.
 
     Loaded templates stay in the environment's cache, so once this has run, rendering
     reads nothing from disk. Files that fail in other ways (unreadable, not UTF-8) are
     left to the render that needs them, which reports them as before.
     """
     problems = []
-    for name in env.list_templates():
+    names = env.list_templates()
+    loader = env.loader
+    for site in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else ():
+        if isinstance(site, SiteLoader):
+            problems += site.refused  # links out of the site, whatever their names
+    for name in names:
         parts = name.split("/")
         if not name.endswith(TEMPLATE_SUFFIXES) or any(p.startswith((".", "#")) for p in parts):
             continue
@@ -122,6 +181,8 @@ def load_templates(env: jinja2.Environment) -> ThemeError | None:
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else Path(exc.name or name)
             problems.append(Problem(where, exc.lineno, f"template error: {exc.message}"))
+        except ThemeError as exc:
+            problems += exc.problems
         except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
             continue
     # An override that is broken is also reached through "theme/" names; report it once.
@@ -137,6 +198,8 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         raise ThemeError([Problem(where, exc.lineno, f"template error: {exc.message}")]) from exc
     except jinja2.TemplateNotFound as exc:
         raise ThemeError(f"template not found: {exc.name}") from exc
+    except ThemeError:
+        raise  # a template the site's rules refuse, already named
     except Exception as exc:
         # Jinja rewrites tracebacks so that template frames carry the template's file and
         # line; the innermost such frame is where the page went wrong.
@@ -175,18 +238,28 @@ def fingerprint(name: str, data: bytes) -> str:
     return f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
 
 
-def _walk(folder: Path) -> dict[str, Path]:
-    """Relative posix path -> file, for every file below ``folder`` but editor leftovers.
+def _walk(folder: Path, boundary: Boundary | None = None) -> dict[str, Path]:
+    """Relative posix path -> file, for every file below ``folder`` but editor leftovers,
+    by ``boundary``'s rules (:class:`ThemeError` for a link out of the site).
 
     The same leftovers as in the exercises folder, but not "_" names: a host's _headers
     or _redirects file is published as it is.
     """
-    return {path.relative_to(folder).as_posix(): path for path in walk(folder)}
+    problems = Problems()
+    found = walk(folder, boundary=boundary, problems=problems)
+    files = {path.relative_to(folder).as_posix(): path for path in found}
+    if problems.has_errors():
+        raise ThemeError(problems.errors)
+    return files
 
 
-def collect_static(site_static: Path | None) -> tuple[dict[str, StaticFile], dict[str, str]]:
+def collect_static(
+    site_static: Path | None, boundary: Boundary | None = None
+) -> tuple[dict[str, StaticFile], dict[str, str]]:
     """Static files by output path, and logical name -> output path for templates.
 
+    The site's files are read by ``boundary``'s rules (default: the static folder
+    itself): a link out of the site is a :class:`ThemeError`, a special file is skipped.
     The site's file wins over the package's of the same name; fingerprinting happens
     after that choice, so an overridden stylesheet gets its own hash.
     """
@@ -194,11 +267,12 @@ def collect_static(site_static: Path | None) -> tuple[dict[str, StaticFile], dic
     if site_static is not None:
         # A README.md at the top of the site's static/ is a note for its authors (thrustlib
         # init writes one), not a file to publish.
-        files.update({n: p for n, p in _walk(site_static).items() if n != "README.md"})
+        site = _walk(site_static, boundary or Boundary.of(site_static))
+        files.update({n: p for n, p in site.items() if n != "README.md"})
     out: dict[str, StaticFile] = {}
     names: dict[str, str] = {}
     for name, source in sorted(files.items()):
-        data = source.read_bytes()
+        data = read_file(source)
         public = fingerprint(name, data) if name in FINGERPRINTED else name
         path = urls.static(public)
         out[path] = StaticFile(path, data)

@@ -51,6 +51,9 @@ API_SCHEMA = "api/exercises.schema.json"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
 
+REDIRECTS = "_redirects"
+"""Every old address and its new one, in the format Netlify and Cloudflare Pages read."""
+
 GENERATED = (API_DATA, API_SCHEMA, ROBOTS, SITEMAP)
 """Files made from the library that are not pages (no template, no ``index.html``)."""
 
@@ -131,8 +134,10 @@ def video_thumbnail(video_id: str) -> str:
     return f"https://i.ytimg.com/vi/{video_id}/hqdefault.jpg"
 
 
-def video_watch(video_id: str) -> str:
-    """A video's own page on the host."""
+def video_watch(video_id: str, start: int | None = None) -> str:
+    """A video's own page on the host; from second ``start`` when given."""
+    if start is not None:
+        return f"https://www.youtube.com/watch?v={video_id}&t={start}s"
     return f"https://www.youtube.com/watch?v={video_id}"
 
 

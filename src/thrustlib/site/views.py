@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from thrustlib.content.model import Exercise, Library
+from thrustlib.content.video import clock
 from thrustlib.content.vocabulary import equipment_name
 from thrustlib.site import body, urls
 from thrustlib.site.body import Block, Prose, prerendered_block
@@ -96,7 +97,38 @@ class Video:
     title: str
     thumbnail: str | None
     watch: str
+    """The video's page on its host (from ``start``, when there is one)."""
     embed_base: str
+    start: int | None = None
+    """Second the player starts at, or ``None`` for the beginning."""
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Where a step starts in the video: the step's "play from here" control."""
+
+    start: int
+    """Second of the video the step starts at."""
+
+    time: str
+    """``start`` as a player shows it (``0:42``)."""
+
+    watch: str
+    """The video's page on its host from that second: the control without JavaScript."""
+
+    label: str
+    """The control's accessible name (``Play from 0:42: Drive Up``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A HowTo step as the page shows it."""
+
+    anchor: str
+    title: str
+    html: Markup
+    moment: Moment | None = None
+    """Where the step starts in the video, when the file says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +166,7 @@ class ExerciseView:
     """The other sections, in file order."""
     parts: tuple[Block | Prose, ...]
     """``blocks`` and ``sections`` together, in the order the file has them."""
-    steps: tuple[Prose, ...]
+    steps: tuple[Step, ...]
     muscles: tuple[Link, ...]
     secondary: tuple[Link, ...]
     equipment: tuple[Link, ...]
@@ -292,14 +324,15 @@ class Views:
                 id=e.video,
                 title=e.title,
                 thumbnail=urls.video_thumbnail(e.video) if self.thumbnails else None,
-                watch=urls.video_watch(e.video),
+                watch=urls.video_watch(e.video, e.video_start),
                 embed_base=self.embed_base,
+                start=e.video_start,
             ),
             blocks=tuple(blocks.values()),
             summary=prerendered_block(e.rendered.get("summary"), e.summary),
             sections=tuple(sections.values()),
             parts=body.in_file_order(e, blocks, sections),
-            steps=body.steps(e),
+            steps=steps(e),
             muscles=tuple(self.muscle_link(k, counted=False) for k in e.muscles),
             secondary=tuple(self.muscle_link(k, counted=False) for k in e.secondary_muscles),
             equipment=tuple(self.equipment_link(k, counted=False) for k in e.equipment),
@@ -309,3 +342,20 @@ class Views:
             else None,
             extra=e.extra,
         )
+
+
+def steps(e: Exercise) -> tuple[Step, ...]:
+    """The HowTo steps, each with its "play from here" control when it has a time."""
+    out = []
+    for prose, step in zip(body.steps(e), e.howto, strict=True):
+        moment = None
+        if e.video is not None and step.start is not None:
+            time = clock(step.start)
+            moment = Moment(
+                step.start,
+                time,
+                urls.video_watch(e.video, step.start),
+                f"Play from {time}: {prose.title}",
+            )
+        out.append(Step(prose.anchor, prose.title, prose.html, moment))
+    return tuple(out)

@@ -1,0 +1,176 @@
+"""The promises the README's Security section makes about untrusted content, held here as
+a whole build sees them: a hostile exercise file injects no markup or script and runs no
+template code, and a build opens nothing outside the site and asks nothing of the network.
+
+(Links and special files out of the site are in test_symlinks.py, the limits in
+test_limits.py, random site trees in test_build_fuzz.py.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+import sysconfig
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import thrustlib
+from thrustlib.config import load_config
+from thrustlib.engine.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HOSTILE = """---
+title: "Hip <b>Thrust</b> {{ 7 * 7 }}"
+description: "Drive up.</script><script>alert(1)</script> {% include 'base.html' %} & more"
+muscles: [glutes]
+aliases: ["<img src=x onerror=alert(1)>", "{{ site.title }}"]
+redirect_from: [old-hip-thrust]
+video: "tztHvSLdXLA"
+video_duration: "1:30"
+cues: "{{ config.__class__ }}"
+---
+
+<script>alert('intro')</script> {{ 7 * 7 }} <iframe src="https://evil.example/"></iframe>
+
+## Setup
+1. **<i>Bench</i>**: Sit <img src=x onerror=alert(2)> with [a link](javascript:alert(3)).
+2. [Data](data:text/html;base64,PHNjcmlwdD5hbGVydCg0KTwvc2NyaXB0Pg==) and
+   [vb](vbscript:msgbox) and <a href="javascript:alert(5)">raw</a>.
+
+## Execution
+1. **Drive**: Push [up](exercise:step-up "x\\" onmouseover=\\"alert(6)").
+2. See ![img](javascript:alert(7)) and `<script>` in code.
+
+## Breathing
+<style>body{display:none}</style> Breathe {% raw %}{{ out }}{% endraw %}.
+
+<!-- howto -->
+
+### Drive </script> Up (0:42)
+Push <svg onload=alert(8)>.
+"""
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of script elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+@pytest.fixture
+def hostile_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "exercises", site / "exercises")
+    shutil.copy(ROOT / "site.toml", site / "site.toml")
+    (site / "exercises" / "hip-thrust.md").write_text(HOSTILE, encoding="utf-8")
+    return site
+
+
+def test_a_hostile_file_injects_no_markup_script_or_template_code(hostile_site: Path) -> None:
+    build(load_config(hostile_site), jobs=1)
+    out = hostile_site / "_site"
+    for path in [out / "exercises" / "hip-thrust", out / "exercises" / "old-hip-thrust"]:
+        text = (path / "index.html").read_text("utf-8")
+        tags = _Tags()
+        tags.feed(text)
+        for name, attrs in tags.tags:
+            # Only the theme's own elements: no script but its JSON-LD and its files, no
+            # frame, style or image the file wrote, no handler or script address.
+            assert name not in ("iframe", "style", "object", "embed", "svg") or (
+                name == "svg" and "onload" not in attrs
+            ), (path, name, attrs)
+            if name == "script":
+                assert attrs.get("type") == "application/ld+json" or attrs.get("src"), attrs
+            if name == "img":
+                assert (attrs.get("src") or "").startswith("https://i.ytimg.com/"), attrs
+            for key, value in attrs.items():
+                assert not key.startswith("on"), (path, name, key)
+                assert (
+                    not (value or "")
+                    .strip()
+                    .lower()
+                    .startswith(("javascript:", "vbscript:", "data:"))
+                ), (path, name, key, value)
+        for script in tags.scripts:
+            json.loads(script)  # each JSON-LD block is still one JSON value: nothing got out
+        # Template syntax in content is text: Jinja never sees a file's words as code.
+        assert "{{ 7 * 7 }}" in text and "49" not in re.sub(r"\d{3,}", "", text)
+        assert "{{ site.title }}" in text or path.name == "old-hip-thrust"
+    api = (out / "api" / "exercises.json").read_text("utf-8")
+    assert "{% include 'base.html' %}" in api and "<script>alert(1)</script>" in api
+    search = next((out / "search").glob("index.*.json")).read_text("utf-8")
+    assert "{{ 7 * 7 }}" in search
+
+
+@pytest.fixture
+def audited() -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
+    """The audit events (PEP 578) of the code run while the fixture is open."""
+    events: list[tuple[str, tuple[Any, ...]]] = []
+    recording = [True]
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if recording[0] and (event == "open" or event.startswith(("socket.", "urllib."))):
+            events.append((event, args))
+
+    # An audit hook cannot be taken away again, so it stops recording instead.
+    sys.addaudithook(hook)
+    try:
+        yield events
+    finally:
+        recording[0] = False
+
+
+def test_a_build_opens_nothing_outside_the_site_and_asks_nothing_of_the_network(
+    tmp_path: Path, audited: list[tuple[str, tuple[Any, ...]]]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "exercises", site / "exercises")
+    shutil.copy(ROOT / "site.toml", site / "site.toml")
+    audited.clear()  # the copy above read the repository's own files
+    # One process: the events of parsing processes would not reach this hook.
+    build(load_config(site), jobs=1, cache=True)
+    build(load_config(site), jobs=1, cache=True)  # and once more, from the cache
+    allowed = [
+        site.resolve(),
+        Path(thrustlib.__file__).resolve().parent,  # the theme and schema it ships
+        *(Path(p).resolve() for p in {sys.prefix, sys.base_prefix}),
+        *(Path(p).resolve() for p in sysconfig.get_paths().values()),
+    ]
+    outside = []
+    for event, args in audited:
+        if event != "open":
+            outside.append(f"{event} {args}")
+            continue
+        target = args[0]
+        if isinstance(target, int):
+            continue  # an open file descriptor
+        path = Path(str(target if not isinstance(target, bytes) else target.decode()))
+        if str(path).startswith(("/proc/", "/dev/null", "/dev/urandom")):
+            continue  # free memory for the size estimate; the system's own
+        resolved = (Path.cwd() / path).resolve() if not path.is_absolute() else path.resolve()
+        if not any(resolved.is_relative_to(root) for root in allowed):
+            outside.append(str(resolved))
+    assert outside == []
+    assert (site / "_site" / "index.html").is_file()
