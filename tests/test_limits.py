@@ -18,6 +18,7 @@ from thrustlib import cli
 from thrustlib.config import load_config
 from thrustlib.content import files
 from thrustlib.content.front_matter import MAX_ALIASES, MAX_NESTING, split_front_matter
+from thrustlib.content.yaml_limits import MAX_VALUES
 from thrustlib.engine import load
 from thrustlib.engine.site import Engine
 from thrustlib.errors import ConfigError, ContentError, Problems
@@ -152,6 +153,11 @@ def test_a_larger_limit_lets_a_large_file_in(
             '"5 GiB"',
             "'build.max_file_size' must be from 1024 bytes (\"1 KiB\") to \"1 GiB\", got '5 GiB'",
         ),
+        (
+            f'"{"9" * 400} GiB"',
+            '\'build.max_file_size\' must be from 1024 bytes ("1 KiB") to "1 GiB", got'
+            f" '{'9' * 400} GiB'",
+        ),
     ],
 )
 def test_a_bad_max_file_size_is_a_config_error(site: Path, value: str, message: str) -> None:
@@ -205,6 +211,26 @@ def test_front_matter_nested_too_deep_says_the_limit() -> None:
     assert front_matter_problems(text) == [
         f"exercises/x.md:3: error: 'cues' is nested more than {MAX_NESTING} levels deep"
     ]
+
+
+def test_merge_keys_that_stand_for_too_many_values_are_an_error_at_once() -> None:
+    # One anchor of 200 keys merged 99 times: 99 aliases, but about 20,000 values.
+    keys = ", ".join(f"x{i}: {i}" for i in range(200))
+    merges = "\n".join(f"m{j}: {{<<: *a}}" for j in range(99))
+    text = f"---\ndescription: x\nbase: &a {{{keys}}}\n{merges}\n---\n"
+    started = time.perf_counter()
+    problems = front_matter_problems(text)
+    assert time.perf_counter() - started < 1.0
+    assert len(problems) == 1 and problems[0].startswith("exercises/x.md:")
+    assert f"more than {MAX_VALUES:,} values" in problems[0] and "merge keys" in problems[0]
+
+
+def test_aliases_cannot_nest_a_value_past_the_depth_limit() -> None:
+    # Each anchor holds the one before it two levels down: 30 anchors, 60 levels.
+    lines = ["---", "description: x", "a0: &a0 [1]"]
+    lines += [f"a{i}: &a{i} [[*a{i - 1}]]" for i in range(1, 30)]
+    problems = front_matter_problems("\n".join([*lines, "---", ""]))
+    assert any(f"nested more than {MAX_NESTING} levels deep" in p for p in problems), problems
 
 
 def aliases(count: int) -> str:

@@ -143,7 +143,7 @@ def audited() -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
 
 
 def test_a_build_opens_nothing_outside_the_site_and_asks_nothing_of_the_network(
-    tmp_path: Path, audited: list[tuple[str, tuple[Any, ...]]]
+    tmp_path: Path, machine_key: None, audited: list[tuple[str, tuple[Any, ...]]]
 ) -> None:
     site = tmp_path / "site"
     shutil.copytree(ROOT / "exercises", site / "exercises")
@@ -155,6 +155,7 @@ def test_a_build_opens_nothing_outside_the_site_and_asks_nothing_of_the_network(
     allowed = [
         site.resolve(),
         Path(thrustlib.__file__).resolve().parent,  # the theme and schema it ships
+        (tmp_path / "machine-a" / "thrustlib").resolve(),  # the machine's cache key
         *(Path(p).resolve() for p in {sys.prefix, sys.base_prefix}),
         *(Path(p).resolve() for p in sysconfig.get_paths().values()),
     ]
@@ -174,3 +175,98 @@ def test_a_build_opens_nothing_outside_the_site_and_asks_nothing_of_the_network(
             outside.append(str(resolved))
     assert outside == []
     assert (site / "_site" / "index.html").is_file()
+
+
+# -- the content cache: kept in the site folder, so it is content too ---------------------
+
+
+def _small_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "exercises").mkdir(parents=True)
+    shutil.copy(ROOT / "exercises" / "glute-bridge.md", site / "exercises")
+    (site / "site.toml").write_text('[site]\ntitle = "Cache"\n')
+    return site
+
+
+@pytest.fixture
+def machine_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A cache key of this test's own, as if on a machine of its own."""
+    from thrustlib.engine import stored
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
+    monkeypatch.setattr(stored, "_key_of_process", None)
+    yield
+    stored._key_of_process = None
+
+
+def test_a_planted_cache_is_never_used(
+    tmp_path: Path, machine_key: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from thrustlib.engine import cache, packing, stored
+
+    site = _small_site(tmp_path)
+    build(load_config(site), jobs=1, cache=True)
+    # Poison the stored parse result as a pull request could: its HTML now has a script.
+    folder = site / cache.CACHE_DIR / "parse"
+    for shard in sorted(folder.glob("*.pickle")):
+        entries = cache._read(shard)
+        assert isinstance(entries, dict)
+        for key, packed in list(entries.items()):
+            whole = packing.unpack(packed.data)
+            rendered = MappingProxyType({**whole.rendered, "summary": "<script>alert(1)</script>"})
+            poisoned = replace(whole, rendered=rendered, summary="x")
+            entries[key] = replace(packed, data=packing.dumps(poisoned))
+        cache._write(shard, entries)
+    page = site / "_site" / "exercises" / "glute-bridge" / "index.html"
+    shutil.rmtree(site / "_site")
+    build(load_config(site), jobs=1, cache=True)
+    assert "<script>alert(1)</script>" in page.read_text()  # this machine's own cache is used
+    # The same folder on another machine (or planted in a pull request) is not.
+    shutil.rmtree(site / "_site")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-b"))
+    monkeypatch.setattr(stored, "_key_of_process", None)
+    build(load_config(site), jobs=1, cache=True)
+    assert "<script>alert(1)</script>" not in page.read_text()
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(
+    tmp_path: Path, machine_key: None
+) -> None:
+    from thrustlib.engine import cache
+
+    site = _small_site(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / cache.CACHE_DIR).symlink_to(elsewhere)
+    build(load_config(site), jobs=1, cache=True)
+    build(load_config(site), jobs=1, cache=True)
+    assert list(elsewhere.iterdir()) == []
+    # A planted .gitignore link does not make the cache write through it either.
+    (site / cache.CACHE_DIR).unlink()
+    (site / cache.CACHE_DIR).mkdir()
+    (site / cache.CACHE_DIR / ".gitignore").symlink_to(elsewhere / "planted")
+    build(load_config(site), jobs=1, cache=True)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_pipe_in_the_cache_does_not_stop_the_build(tmp_path: Path, machine_key: None) -> None:
+    import os
+    import signal
+
+    from thrustlib.engine import cache
+
+    site = _small_site(tmp_path)
+    build(load_config(site), jobs=1, cache=True)
+    for shard in (site / cache.CACHE_DIR / "parse").glob("*.pickle"):
+        shard.unlink()
+        os.mkfifo(shard)
+    signal.signal(signal.SIGALRM, signal.default_int_handler)
+    signal.alarm(20)  # opening a pipe to read would wait for a writer forever
+    try:
+        build(load_config(site), jobs=1, cache=True)
+    finally:
+        signal.alarm(0)
+    assert (site / "_site" / "exercises" / "glute-bridge" / "index.html").is_file()

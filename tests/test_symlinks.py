@@ -13,11 +13,13 @@ import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from thrustlib import cli
 from thrustlib.config import load_config
+from thrustlib.content import files
 from thrustlib.content.files import Boundary
 from thrustlib.engine.site import Engine
 from thrustlib.errors import ContentError, ThemeError
@@ -502,4 +504,61 @@ def test_the_template_loader_refuses_a_link_out_asked_for_by_name(
         env.from_string('{% include "evil.html" %}').render()
     assert [p.message for p in caught.value.problems] == [
         outside_error("x", outside / "secret.txt").split(": error: ")[1]
+    ]
+
+
+# -- the output and cache folders, deep trees, folders that cannot be read ----------------
+
+
+@pytest.mark.parametrize("kept", ["_site", ".thrustlib-cache"])
+def test_a_link_to_the_output_or_the_cache_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str], kept: str
+) -> None:
+    assert cli.main(["build", "-j", "1"]) == 0  # with the cache: both folders exist now
+    capsys.readouterr()
+    (site / "static" / "old").symlink_to(site / kept)
+    code, problems = build(capsys)
+    assert code == 1
+    assert problems == [
+        f"static/old: error: a link to {kept}, in the site's output or cache folder, which is"
+        " never read as content; not followed"
+    ]
+    # Built again and again, the site would otherwise hold itself (or every parse result).
+    assert not (site / "_site" / "static" / "old").exists()
+
+
+def test_folders_nested_past_the_limit_are_named_not_walked(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = site / "static"
+    for _ in range(files.MAX_DEPTH + 40):
+        deep /= "d"
+    deep.mkdir(parents=True)
+    (deep / "far.txt").write_text("far")
+    code, problems = build(capsys)
+    assert code == 0
+    assert len(problems) == 1 and problems[0].endswith(
+        f": warning: folders nested more than {files.MAX_DEPTH} deep; not walked further"
+    )
+
+
+def test_a_folder_that_cannot_be_listed_is_named(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = site / "exercises" / "locked"
+    locked.mkdir()
+    (locked / "step-up.md").write_text(EXERCISE.format(title="Step Up"))
+    listing = os.scandir
+
+    def scandir(path: str) -> Any:
+        if str(path).endswith("locked"):  # as for a folder without read permission
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    code, problems = build(capsys)
+    assert code == 0
+    assert problems == [
+        "exercises/locked: warning: the folder cannot be read (Permission denied); its files"
+        " are left out"
     ]

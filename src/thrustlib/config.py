@@ -137,8 +137,14 @@ class SiteConfig:
     @property
     def boundary(self) -> Boundary:
         """Where the site's files may come from (see :mod:`thrustlib.content.files`)."""
-        return Boundary.of(self.root, follow_external=self.follow_external_symlinks)
+        return Boundary.of(
+            self.root,
+            follow_external=self.follow_external_symlinks,
+            kept_out=(self.output_dir, Path(CACHE_DIR)),
+        )
 
+
+CACHE_DIR = ".thrustlib-cache"  # the content cache's folder (thrustlib.engine.cache)
 
 # table -> key -> the Python type tomllib gives for an accepted value
 SCHEMA: dict[str, dict[str, type]] = {

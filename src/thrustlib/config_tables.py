@@ -279,7 +279,9 @@ def parse_size(value: object) -> int:
     elif isinstance(value, str) and (found := _SIZE_RE.fullmatch(value.strip())):
         unit = (found.group(2) or "b").lower().removesuffix("bytes").removesuffix("byte")
         scale = _SIZE_UNITS.get(unit.removesuffix("b"), 1)
-        size = int(float(found.group(1)) * scale)
+        amount = float(found.group(1)) * scale
+        # A number of hundreds of digits is infinite as a float: too large, not a crash.
+        size = int(amount) if amount < 1 << 62 else 1 << 62
     if size is None:
         raise ValueError(
             f'must be a size: a number of bytes such as 1048576, or text such as "2 MiB",'

@@ -31,6 +31,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thrustlib.content.boundary import OPT_IN as OPT_IN
+from thrustlib.content.boundary import Boundary as Boundary
+from thrustlib.content.boundary import check_file as check_file
+from thrustlib.content.boundary import display_path as display_path
+from thrustlib.content.boundary import outside_message as outside_message
+from thrustlib.content.boundary import special, unfollowable
 from thrustlib.content.reading import Refused as Refused
 from thrustlib.content.reading import TooLarge as TooLarge
 from thrustlib.content.reading import format_size as format_size
@@ -39,9 +45,6 @@ from thrustlib.content.reading import special_kind as special_kind
 from thrustlib.errors import Problem, Problems, Severity
 
 EXERCISE_SUFFIXES = (".md", ".markdown")
-
-OPT_IN = "set [build] follow_external_symlinks = true to allow it"
-"""How a site allows links out of it; every refusal says so."""
 
 
 def is_editor_leftover(name: str) -> bool:
@@ -63,94 +66,9 @@ def is_exercise_name(name: str) -> bool:
     return name.endswith(EXERCISE_SUFFIXES)
 
 
-@dataclass(frozen=True, slots=True)
-class Boundary:
-    """Where a site's files may come from: the site folder, and outside it only by opt-in."""
-
-    root: Path
-    """The site folder as given, made absolute: problems name files relative to it."""
-
-    real: str
-    """The site folder with every link in its path resolved: targets are compared with it."""
-
-    follow_external: bool = False
-    """Follow links to files and folders outside the site (the site's opt-in)."""
-
-    @classmethod
-    def of(cls, root: Path, *, follow_external: bool = False) -> Boundary:
-        """The boundary of the site folder ``root``."""
-        absolute = root.absolute()
-        return cls(absolute, os.path.realpath(absolute), follow_external)
-
-    def holds(self, real: str) -> bool:
-        """True when the resolved path ``real`` is the site folder or inside it."""
-        return real == self.real or real.startswith(self.real.rstrip(os.sep) + os.sep)
-
-    def allows(self, real: str) -> bool:
-        """True when a file or folder really at ``real`` may be read."""
-        return self.follow_external or self.holds(real)
-
-    def shown(self, path: str | Path) -> Path:
-        """``path`` as problems name it: relative to the site folder when inside it."""
-        return display_path(Path(path).absolute(), self.root)
-
-    def target(self, real: str) -> str:
-        """A link's resolved target as messages name it."""
-        return self.shown(real).as_posix() if self.holds(real) else real
-
-
-def outside_message(target: str) -> str:
-    """The refusal of a link to ``target``, outside the site folder."""
-    return (
-        f"a link to {target}, outside the site folder; thrustlib does not publish files"
-        f" from outside the site ({OPT_IN})"
-    )
-
-
-def check_file(path: Path, boundary: Boundary, *, missing: Severity = "error") -> Problem | None:
-    """Why the file ``path`` may not be read, by the rules :func:`walk` follows, or ``None``.
-
-    For a path named on its own rather than found by a walk (a file the preview saw
-    change, a template asked for by name): a link anywhere in the path counts. A path
-    that is not there at all, or is a folder, is none of this function's business.
-    """
-    name = str(path)
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if path.is_symlink():
-            return _unfollowable(name, exc, boundary, missing)
-        return None
-    if stat.S_ISDIR(mode):
-        return None
-    real = os.path.realpath(name)
-    if not boundary.allows(real):
-        return Problem(boundary.shown(name), None, outside_message(boundary.target(real)))
-    if not stat.S_ISREG(mode):
-        return _special(name, mode, boundary, path.is_symlink(), real)
-    return None
-
-
-def _unfollowable(name: str, exc: OSError, boundary: Boundary, missing: Severity) -> Problem:
-    """The problem of a link that leads nowhere (its target is missing, or a link loop)."""
-    try:
-        written = str(Path(name).readlink())
-    except OSError:
-        written = "?"
-    if isinstance(exc, FileNotFoundError):
-        message = f"a link to {written}, which does not exist"
-    else:
-        message = f"a link to {written} that cannot be followed: {exc.strerror or exc}"
-        missing = "warning"
-    if missing == "warning":
-        message += "; skipped"
-    return Problem(boundary.shown(name), None, message, missing)
-
-
-def _special(name: str, mode: int, boundary: Boundary, is_link: bool, real: str) -> Problem:
-    kind = special_kind(mode)
-    what = f"a link to {boundary.target(real)}, {kind}" if is_link else kind
-    return Problem(boundary.shown(name), None, f"{what}, not a regular file; skipped", "warning")
+MAX_DEPTH = 64
+"""Deepest folder nesting walked: far beyond any real site, and far inside what Python's
+recursion allows (a tree a thousand folders deep would otherwise end the build)."""
 
 
 @dataclass(slots=True)
@@ -171,11 +89,37 @@ class _Walk:
         ``stack[-1]``), ``(path, problem)`` for every wanted file refused; each folder too
         (with ``None``) when asked. ``stack`` holds the real path of each folder walked
         down to here."""
+        if len(stack) > MAX_DEPTH:
+            if self.boundary is not None:
+                self.problems.extend(
+                    [
+                        Problem(
+                            self.boundary.shown(top),
+                            None,
+                            f"folders nested more than {MAX_DEPTH} deep; not walked further",
+                            "warning",
+                        )
+                    ]
+                )
+            return
         try:
             with os.scandir(top) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
-            return  # a folder that cannot be listed has no files to give, as with os.walk
+        except OSError as exc:
+            # Its files would be missing without a word.
+            if self.boundary is not None:
+                reason = exc.strerror or str(exc)
+                self.problems.extend(
+                    [
+                        Problem(
+                            self.boundary.shown(top),
+                            None,
+                            f"the folder cannot be read ({reason}); its files are left out",
+                            "warning",
+                        )
+                    ]
+                )
+            return
         below: list[tuple[str, str]] = []
         skip, want = self.skip, self.want  # looked up once: tens of thousands of files
         for entry in entries:
@@ -199,7 +143,7 @@ class _Walk:
                     yield entry.path, None
             elif self.boundary is not None and want(entry.name):
                 mode = entry.stat(follow_symlinks=False).st_mode
-                yield entry.path, _special(entry.path, mode, self.boundary, False, "")
+                yield entry.path, special(entry.path, mode, self.boundary, False, "")
         for path, real in below:
             if self.folders:
                 yield path, None
@@ -215,18 +159,18 @@ class _Walk:
         try:
             mode = Path(path).stat().st_mode  # links are few: the object costs nothing
         except OSError as exc:
-            return (path, _unfollowable(path, exc, boundary, self.missing)) if wanted else None
+            return (path, unfollowable(path, exc, boundary, self.missing)) if wanted else None
         is_folder = stat.S_ISDIR(mode)
         if not (is_folder or wanted):
             return None
         real = os.path.realpath(path)
         shown = boundary.shown(path)
-        if not boundary.allows(real):
-            problem = Problem(shown, None, outside_message(boundary.target(real)))
+        if (refusal := boundary.refusal(real)) is not None:
+            problem = Problem(shown, None, refusal)
         elif not is_folder:
             if stat.S_ISREG(mode):
                 return path, None
-            problem = _special(path, mode, boundary, True, real)
+            problem = special(path, mode, boundary, True, real)
         elif any(real == s or s.startswith(real.rstrip(os.sep) + os.sep) for s in stack):
             problem = Problem(
                 shown,
@@ -276,12 +220,12 @@ def walk_checked(
     top = str(folder)
     if not folder.is_dir():
         if boundary is not None and folder.is_symlink() and not folder.exists():
-            problems.extend([_unfollowable(top, FileNotFoundError(), boundary, "warning")])
+            problems.extend([unfollowable(top, FileNotFoundError(), boundary, "warning")])
         return
     real = os.path.realpath(top)
-    if boundary is not None and not boundary.allows(real):
-        if folder.is_symlink():
-            message = outside_message(boundary.target(real))
+    if boundary is not None and (refusal := boundary.refusal(real)) is not None:
+        if folder.is_symlink() or boundary.holds(real):
+            message = refusal
         else:
             message = (
                 f"the folder is {real}, outside the site folder; thrustlib does not publish"
@@ -354,11 +298,3 @@ def walk_order(path: Path, folder: Path) -> tuple[tuple[int, str], ...]:
     """A sort key that puts files below ``folder`` in :func:`walk`'s order."""
     parts = path.relative_to(folder).parts
     return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
-
-
-def display_path(path: Path, root: Path) -> Path:
-    """``path`` relative to ``root`` when it is inside it, for short messages."""
-    try:
-        return path.relative_to(root)
-    except ValueError:
-        return path

@@ -20,6 +20,9 @@ import yaml
 from thrustlib.content import video as video_times
 from thrustlib.content.text import normalize
 from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.content.yaml_limits import MAX_ALIASES as MAX_ALIASES
+from thrustlib.content.yaml_limits import MAX_NESTING as MAX_NESTING
+from thrustlib.content.yaml_limits import alias_excess, expansion_excess, value_problem
 from thrustlib.errors import Problems
 
 VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
@@ -28,12 +31,6 @@ VIDEO_URL_RE = re.compile(
     r"(?:https?://)?(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/|v/)"
     r"|youtu\.be/)(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
 )
-
-MAX_NESTING = 50
-"""Deepest list/mapping nesting a front-matter value may have."""
-
-MAX_ALIASES = 100
-"""Most YAML aliases (``*name``) a front matter may use: nested ones stand for billions."""
 
 KNOWN_KEYS: tuple[str, ...] = (
     "title",
@@ -130,7 +127,8 @@ def split_front_matter(
         loader = _YAML_LOADER(fm_text)
         try:
             node = loader.get_single_node()
-            excess = _alias_excess(node)  # before a value is made: past it, none is
+            # Before a value is made: past a budget, none is.
+            excess = alias_excess(node) or expansion_excess(node)
             meta = None if node is None or excess is not None else loader.construct_document(node)
         finally:
             loader.dispose()
@@ -141,12 +139,8 @@ def split_front_matter(
         problems.error(path, line, "the front matter is not valid YAML", reasons=[str(problem)])
         return None
     if excess is not None:
-        problems.error(
-            path,
-            fm_line0 + excess + 1,
-            f"the front matter uses more than {MAX_ALIASES} YAML aliases (*name), the limit;"
-            " nested aliases can stand for billions of values, so none was read",
-        )
+        line, message = excess
+        problems.error(path, fm_line0 + line + 1, message)
         return None
     if meta is None:
         meta = {}
@@ -163,68 +157,12 @@ def split_front_matter(
             line = key_lines.get(str(key), fm_line0 + 1)
             problems.error(path, line, f"front-matter key {key!r} is not a name")
             continue
-        reason = _value_problem(value)
+        reason = value_problem(value)
         if reason is not None:
             problems.error(path, key_lines.get(key, fm_line0 + 1), f"'{key}' {reason}")
             continue
         clean[key] = value
     return clean, key_lines, text[closing.end() :], body_line0
-
-
-def _alias_excess(node: yaml.Node | None) -> int | None:
-    """The 0-based line of the key whose value takes the front matter past
-    :data:`MAX_ALIASES` aliases (second references to a node), or ``None``. Each node is
-    entered once and the count stops at the budget: a "billion laughs" fails at once."""
-    if not isinstance(node, yaml.MappingNode):
-        return None  # not a mapping: an error already, and never walked by anyone
-    seen: set[int] = set()
-    aliases = 0
-    for key, value in node.value:
-        stack: list[yaml.Node] = [key, value]
-        while stack:
-            current = stack.pop()
-            if id(current) in seen:
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    return int(key.start_mark.line)
-                continue
-            seen.add(id(current))
-            if isinstance(current, yaml.MappingNode):
-                stack.extend(part for pair in current.value for part in pair)
-            elif isinstance(current, yaml.SequenceNode):
-                stack.extend(current.value)
-    return None
-
-
-def _value_problem(value: object) -> str | None:
-    """Why a front-matter value cannot be used as data, or ``None`` when it can.
-
-    A YAML alias inside its own anchor (``a: &x [*x]``) gives a value that holds itself,
-    and thousands of nested brackets give one deeper than Python recurses; templates and
-    JSON would fail on either, so both are reported here. Iterative, for the same reason.
-    """
-    on_path: set[int] = set()
-    # Aliases share one object between many places; checking each shared object once
-    # keeps a small file of nested aliases (a "billion laughs") from taking forever.
-    done: set[int] = set()
-    stack: list[tuple[object, int, bool]] = [(value, 1, False)]
-    while stack:
-        node, depth, leaving = stack.pop()
-        if leaving:
-            on_path.discard(id(node))
-            done.add(id(node))
-            continue
-        if not isinstance(node, list | dict) or id(node) in done:
-            continue
-        if id(node) in on_path:
-            return "refers to itself (a YAML alias inside its own anchor)"
-        if depth > MAX_NESTING:
-            return f"is nested more than {MAX_NESTING} levels deep"
-        on_path.add(id(node))
-        stack.append((node, depth, True))
-        inner = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1, False) for child in inner)
-    return None
 
 
 class Meta:

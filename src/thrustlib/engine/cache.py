@@ -21,27 +21,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from thrustlib import __version__
-from thrustlib.config import SiteConfig
+from thrustlib.config import CACHE_DIR, SiteConfig
 from thrustlib.content import files
 from thrustlib.content.files import find_exercise_files
 from thrustlib.content.parse import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.engine import packing
+from thrustlib.engine import packing, stored
 from thrustlib.engine.incremental import SiteIndex
 from thrustlib.errors import Problem, Problems
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR = ".thrustlib-cache"
-"""The cache folder's name, inside the site folder."""
 
 FORMAT = 7
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
@@ -298,39 +294,9 @@ def _framed(*parts: bytes) -> bytes:
 
 def _read(path: Path) -> object:
     """The object stored at ``path``, or ``None`` when it is missing or not usable."""
-    try:
-        with path.open("rb") as stream:
-            header, stored = packing.Unpickler(
-                stream, extra=(BuildRecord, Inputs, SiteIndex)
-            ).load()
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error
-        log.debug("cache: ignoring %s: %s: %s", path, type(exc).__name__, exc)
-        return None
-    if header != (FORMAT, __version__):
-        log.debug("cache: ignoring %s: written by another version", path)
-        return None
-    return stored
+    return stored.read(path, FORMAT, extra=(BuildRecord, Inputs, SiteIndex))
 
 
 def _write(path: Path, value: object) -> None:
     """Store ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            # Like pytest's and ruff's caches: never committed, whatever the site ignores.
-            ignore.write_text("# made by thrustlib; safe to delete\n*\n", "utf-8")
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                # Straight to the file: the cache of a large site is tens of megabytes,
-                # which a copy in memory would add to the build's peak.
-                packing.dump(((FORMAT, __version__), value), stream)
-            Path(temp).replace(path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except (OSError, pickle.PicklingError) as exc:
-        log.debug("cache: cannot write %s: %s", path, exc)
+    stored.write(path, FORMAT, value)

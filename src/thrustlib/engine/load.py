@@ -189,7 +189,7 @@ def read_entries(
             unparsed.append((shown, path))
             entries.append(Problem(shown, None, "not parsed"))  # replaced below
             continue
-        data = _read(shown, path, None)  # its size is checked above
+        data = _read(shown, path, limit)  # checked above, and again as it is read
         if isinstance(data, Problem):
             entries.append(data)
             continue
@@ -200,7 +200,7 @@ def read_entries(
             unparsed.append((shown, data))
             cached = Problem(shown, None, "not parsed")  # replaced below
         entries.append(cached)
-    fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None)
+    fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None, limit=limit)
     for (index, key), parsed in zip(misses, fresh, strict=True):
         if cache is not None and not isinstance(parsed, Problem):
             cache.put(key, parsed)
@@ -285,6 +285,7 @@ def _parse(
     jobs: int | None,
     *,
     pack_here: bool,
+    limit: int | None = None,
 ) -> list[Loaded]:
     """``parse_exercise`` of each (display path, bytes or the file to read them from),
     shared among processes if worth it.
@@ -295,7 +296,8 @@ def _parse(
     """
 
     def parse_one(file: tuple[Path, bytes | Path]) -> Loaded:
-        return read_entry(*file, vocabulary)  # sizes were checked by the walk
+        # Sizes were checked by the walk; a file that grew since is refused as it is read.
+        return read_entry(*file, vocabulary, limit)
 
     def packed(entry: Loaded) -> Loaded:
         return packing.pack(entry) if isinstance(entry, ParseResult) else entry

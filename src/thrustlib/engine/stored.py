@@ -1,0 +1,160 @@
+"""The cache's files: each signed by this machine, read and written never through a link.
+
+The content cache sits in the site folder (:mod:`thrustlib.engine.cache`), where a pull
+request could plant one. Each file is a pickle followed by a keyed hash (HMAC) of it,
+whose key is kept outside the site, in the user's own cache folder: only what this
+machine's builds wrote is ever unpickled and used. (The restricted unpickler already
+keeps a planted file from running code; the key keeps it from putting its own results,
+unsanitised, on the site.) Files and folders are opened so that a planted link or named
+pipe is neither followed nor waited on.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import pickle
+import stat
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from thrustlib import __version__
+from thrustlib.config import CACHE_DIR
+from thrustlib.content import files
+from thrustlib.engine import packing
+
+log = logging.getLogger(__name__)
+
+_TAG = 32
+_KEY_FILE = "key"
+_key_of_process: bytes | None = None
+
+
+def _key() -> bytes:
+    """This machine's cache key: made once in ``$XDG_CACHE_HOME/thrustlib`` (or
+    ``~/.cache/thrustlib``); a key for this process alone where that cannot be written
+    (then a later build finds the cache written by this one unusable, and makes it again)."""
+    global _key_of_process
+    if _key_of_process is not None:
+        return _key_of_process
+    home = os.environ.get("XDG_CACHE_HOME")
+    path = (Path(home) if home else Path("~/.cache").expanduser()) / "thrustlib" / _KEY_FILE
+    key = b""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            key = files.read_file(path, limit=4096)
+        else:
+            key = os.urandom(32)
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(key)
+    except (OSError, files.Refused) as exc:
+        log.debug("cache: no key at %s: %s", path, exc)
+    if len(key) != 32:
+        key = os.urandom(32)
+    _key_of_process = key
+    return key
+
+
+def _safe_folder(folder: Path) -> bool:
+    """True when ``folder`` and the cache folder it is in are real folders, not links (a
+    link would read and write the cache somewhere else)."""
+    for part in (folder.parent, folder) if folder.parent.name == CACHE_DIR else (folder,):
+        try:
+            info = part.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if not stat.S_ISDIR(info.st_mode):
+            return False
+    return True
+
+
+class _Signed:
+    """A binary stream that passes on what is written and keeps its HMAC."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.mac = hmac.new(_key(), digestmod="sha256")
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.stream.write(data)
+
+
+def read(path: Path, version: int, *, extra: tuple[type, ...] = ()) -> object:
+    """The object stored at ``path``, or ``None`` when it is missing or not usable."""
+    try:
+        if not _safe_folder(path.parent):
+            log.debug("cache: ignoring %s: its folder is a link", path)
+            return None
+        # Not through a link, and never waiting on a pipe planted in its place.
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as stream:
+            size = os.fstat(fd).st_size
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or size < _TAG:
+                log.debug("cache: ignoring %s: not a cache file", path)
+                return None
+            mac = hmac.new(_key(), digestmod="sha256")
+            left = size - _TAG
+            while left > 0:
+                chunk = stream.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                mac.update(chunk)
+                left -= len(chunk)
+            if left or not hmac.compare_digest(stream.read(_TAG), mac.digest()):
+                log.debug("cache: ignoring %s: not written by this machine's builds", path)
+                return None
+            stream.seek(0)
+            header, found = packing.Unpickler(stream, extra=extra).load()
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error
+        log.debug("cache: ignoring %s: %s: %s", path, type(exc).__name__, exc)
+        return None
+    if header != (version, __version__):
+        log.debug("cache: ignoring %s: written by another version", path)
+        return None
+    return found
+
+
+def write(path: Path, version: int, value: object) -> None:
+    """Store ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
+    try:
+        # Checked before the folder is made (a link would have it made elsewhere) and
+        # after (it may have appeared meanwhile).
+        if not _safe_folder(path.parent):
+            log.debug("cache: not writing %s: its folder is a link", path)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not _safe_folder(path.parent):
+            log.debug("cache: not writing %s: its folder is a link", path)
+            return
+        try:
+            # Like pytest's and ruff's caches: never committed, whatever the site ignores.
+            # Never through a link planted in its place.
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+            with os.fdopen(os.open(path.parent / ".gitignore", flags, 0o644), "w") as ignore:
+                ignore.write("# made by thrustlib; safe to delete\n*\n")
+        except FileExistsError:
+            pass
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                # Straight to the file: the cache of a large site is tens of megabytes,
+                # which a copy in memory would add to the build's peak.
+                signed = _Signed(stream)
+                packing.dump(((version, __version__), value), signed)  # type: ignore[arg-type]
+                stream.write(signed.mac.digest())
+            Path(temp).replace(path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError) as exc:
+        log.debug("cache: cannot write %s: %s", path, exc)
