@@ -127,8 +127,9 @@ def split_front_matter(
         loader = _YAML_LOADER(fm_text)
         try:
             node = loader.get_single_node()
-            # Before a value is made: past a budget, none is.
-            excess = alias_excess(node) or expansion_excess(node)
+            # Before a value is made: past a budget, none is. Without an alias (``*``)
+            # a front matter stands for no more than it writes, which the file size bounds.
+            excess = (alias_excess(node) or expansion_excess(node)) if "*" in fm_text else None
             meta = None if node is None or excess is not None else loader.construct_document(node)
         finally:
             loader.dispose()
