@@ -37,6 +37,7 @@ from bench_parse import generate
 from benchutil import REPO, database_path
 
 from thrustlib.content.text import slugify
+from thrustlib.importers import free_exercise_db
 
 SHAPES: tuple[str, ...] = ("real", "tidy", "freedb")
 
@@ -136,47 +137,12 @@ def edit_title(text: str, title: str) -> str:
 
 # --- the Free Exercise DB, converted ---------------------------------------------------
 
-# The DB's names for its fields' values, mapped to the format's words where they differ.
-# Muscles and equipment are named as thrustlib's vocabulary names them (checked by
-# building the corpus: an unknown muscle would be an error).
-MUSCLES: dict[str, str] = {
-    "abdominals": "abdominals",
-    "abductors": "abductors",
-    "adductors": "adductors",
-    "biceps": "biceps",
-    "calves": "calves",
-    "chest": "chest",
-    "forearms": "forearms",
-    "glutes": "glutes",
-    "hamstrings": "hamstrings",
-    "lats": "lats",
-    "lower back": "lower-back",
-    "middle back": "middle-back",
-    "neck": "neck",
-    "quadriceps": "quadriceps",
-    "shoulders": "shoulders",
-    "traps": "traps",
-    "triceps": "triceps",
-}
-EQUIPMENT: dict[str, str] = {
-    "barbell": "barbell",
-    "dumbbell": "dumbbell",
-    "kettlebells": "kettlebell",
-    "cable": "cable",
-    "machine": "machine",
-    "bands": "band",
-    "body only": "bodyweight",
-    "medicine ball": "medicine-ball",
-    "exercise ball": "exercise-ball",
-    "foam roll": "foam-roll",
-    "e-z curl bar": "ez-curl-bar",
-    # "other" and a missing value name no equipment: the key is left out.
-}
-LEVELS: dict[str, str] = {
-    "beginner": "beginner",
-    "intermediate": "intermediate",
-    "expert": "advanced",
-}
+# The DB's names for its fields' values, mapped to the format's words: the importer's own
+# tables (`thrustlib import free-exercise-db`), so the corpus and an import agree.
+# "other" and a missing value name no equipment: the key is left out.
+MUSCLES: dict[str, str] = dict(free_exercise_db.MUSCLES)
+EQUIPMENT: dict[str, str] = {k: v for k, v in free_exercise_db.EQUIPMENT.items() if v}
+LEVELS: dict[str, str] = dict(free_exercise_db.LEVELS)
 EQUIPMENT_PHRASES: dict[str, str] = {
     "body only": "no equipment",
     "other": "other equipment",
