@@ -162,13 +162,30 @@ def test_a_page_lists_the_parts_a_link_may_point_at() -> None:
         "setup",
         "breathing",
         "section-step-1",
-        "video-2",
+        "section-video",
         "execution",
         "summary",
         "howto",
         "step-1",
         "step-2",
     )
+
+
+def test_the_parts_a_link_may_name_are_the_ids_the_page_has(site: Path) -> None:
+    _exercise(
+        site,
+        "glute-bridge",
+        "## About\nWhy.\n\n## Setup\n- Lie down.\n\n## Video\nWatch.\n\n## Step 2\nMore.\n\n"
+        "## Execution\n1. Lift.\n2. Lower.\n\nThe summary.\n",
+        extra='video: "tztHvSLdXLA"\n',
+    )
+    library, _ = load_library(load_config(site))
+    build(load_config(site))
+    for slug, entry in library.exercises.items():
+        page = (site / "_site" / "exercises" / slug / "index.html").read_text()
+        ids = set(re.findall(r' id="([^"]+)"', page))
+        assert entry.anchors and set(entry.anchors) <= ids, (slug, set(entry.anchors) - ids)
+    assert "section-about" in library.exercises["glute-bridge"].anchors
 
 
 # -- checked against the library --------------------------------------------------------

@@ -9,7 +9,6 @@ named by :class:`thrustlib.content.sections.SectionNames`; lists become items in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,8 +34,6 @@ from thrustlib.content.text import slugify
 from thrustlib.errors import Problems
 
 LIST_KINDS: tuple[str, ...] = KINDS
-
-_STEP_ANCHOR = re.compile(r"step-\d+")
 
 
 @dataclass(slots=True)
@@ -119,8 +116,7 @@ def parse_body(
         out.rendered["intro"] = _html(chunks[0].content, env, 3)
     lists: dict[str, list[ListItem]] = {kind: [] for kind in LIST_KINDS}
     sections: list[Section] = []
-    # The ids the page gives its own parts (the player is "video") are not a section's.
-    anchors: set[str] = {"setup", "execution", "tips", "mistakes", "summary", "howto", "video"}
+    anchors: set[str] = {"setup", "execution", "tips", "mistakes", "summary", "howto"}
     order: list[str] = []
     seen: dict[str, tuple[int, str]] = {}
 
@@ -293,8 +289,6 @@ def _nothing_found(chunks: list[_Chunk], line0: int, names: SectionNames) -> str
 
 
 def _unique(anchor: str, taken: set[str]) -> str:
-    if _STEP_ANCHOR.fullmatch(anchor):
-        anchor = f"section-{anchor}"  # "step-2" is the HowTo's second step
     candidate, n = anchor, 2
     while candidate in taken:
         candidate, n = f"{anchor}-{n}", n + 1

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from thrustlib.content.anchors import section_ids, step_id
 from thrustlib.content.body import Body, parse_body
 from thrustlib.content.front_matter import (
     KNOWN_KEYS,
@@ -82,15 +83,17 @@ def _redirects(m: Meta, slug: str) -> tuple[str, ...]:
 def _anchors(parsed: Body, howto: tuple[HowToStep, ...], video: str | None) -> tuple[str, ...]:
     """The ids of the parts of the exercise's page a link may point at, in page order:
     the video, each section shown, the summary, the HowTo and each of its steps."""
+    slugs = [section.slug for section in parsed.sections]
+    ids = dict(zip(slugs, section_ids(slugs), strict=True))
     shown = [
-        anchor
+        ids.get(anchor, anchor)
         for anchor in parsed.order
         if anchor not in parsed.lists or parsed.lists[anchor] or anchor in parsed.notes
     ]
     out = ["video"] if video is not None else []
     out += shown
     out += ["summary"] if parsed.summary else []
-    out += ["howto", *(f"step-{n}" for n in range(1, len(howto) + 1))] if howto else []
+    out += ["howto", *(step_id(n) for n in range(1, len(howto) + 1))] if howto else []
     return tuple(out)
 
 

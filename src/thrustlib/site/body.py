@@ -12,16 +12,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from thrustlib.content.anchors import section_ids, step_id
 from thrustlib.content.markdown import render_block, render_inline
 from thrustlib.content.model import Exercise, ListItem
 from thrustlib.content.sections import TITLES as SECTION_TITLES
 
-# Anchors the exercise template uses itself; a section the file calls "Video" or
-# "Step 1" must not take one of them.
-RESERVED_ANCHORS = frozenset(
-    {"main", "video", "setup", "execution", "tips", "mistakes", "summary", "howto", "about"}
-)
-_STEP_ANCHOR = re.compile(r"step-\d+")
 _H1 = re.compile(r"<(/?)h1>")
 
 
@@ -88,7 +83,7 @@ class Prose:
 def steps(e: Exercise) -> tuple[Prose, ...]:
     """The HowTo steps, each with the anchor its structured data links to."""
     return tuple(
-        Prose(f"step-{n}", step.name, prerendered_block(step.html, step.text))
+        Prose(step_id(n), step.name, prerendered_block(step.html, step.text))
         for n, step in enumerate(e.howto, 1)
     )
 
@@ -146,15 +141,9 @@ def _items(items: tuple[ListItem, ...]) -> tuple[Item, ...]:
 def sections(e: Exercise) -> dict[str, Prose]:
     """Extra sections by their slug in the model, with anchors kept clear of the page's
     own ids."""
-    taken = set(RESERVED_ANCHORS)
     out: dict[str, Prose] = {}
-    for section in e.sections:
-        anchor = section.slug
-        if anchor in taken or _STEP_ANCHOR.fullmatch(anchor):
-            anchor = f"section-{anchor}"
-        while anchor in taken:
-            anchor += "-x"
-        taken.add(anchor)
+    ids = section_ids(section.slug for section in e.sections)
+    for section, anchor in zip(e.sections, ids, strict=True):
         out[section.slug] = Prose(
             anchor, section.title, prerendered_block(section.html, section.text)
         )

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from thrustlib.content.anchors import step_id
 from thrustlib.content.model import Exercise
 from thrustlib.content.video import iso_duration
 from thrustlib.content.vocabulary import equipment_name
@@ -109,7 +110,7 @@ def howto(exercise: Exercise, page_url: str, *, nocookie: bool = True) -> dict[s
         if not text:
             continue
         item = {"@type": "HowToStep", "position": number, "text": text}
-        item["url"] = f"{page_url}#step-{number}"
+        item["url"] = f"{page_url}#{step_id(number)}"
         if step.name:
             item["name"] = step.name
         steps.append(item)
