@@ -93,6 +93,31 @@ def test_a_file_over_the_size_limit_is_an_error_and_is_never_read(
     assert "hip-thrust.md" in reads  # the others were read as ever
 
 
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
+def test_a_file_that_grows_past_the_limit_after_the_walk_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cache: bool
+) -> None:
+    grows = site / "exercises" / "frog-pump.md"
+    real = files.read_file
+
+    def read_file(path: Path, **limits: int | None) -> bytes:
+        if Path(path).name == "frog-pump.md":  # sizes were taken; now it is written to
+            with Path(path).open("ab") as stream:
+                stream.write(b"x" * (MiB + 1))
+        return real(path, **limits)
+
+    monkeypatch.setattr(files, "read_file", read_file)
+    code, lines = build(capsys, *([] if cache else ["--no-cache"]))
+    assert code == 1
+    size = grows.stat().st_size
+    assert lines == [
+        f"exercises/frog-pump.md: error: the file is {files.format_size(size)} ({size:,}"
+        " bytes), over the limit of 1 MiB (1,048,576 bytes); it was not read (set [build]"
+        " max_file_size to change the limit)"
+    ]
+    assert not (site / "_site").exists()
+
+
 def test_a_two_gigabyte_file_is_refused_at_once(
     site: Path, reads: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

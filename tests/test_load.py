@@ -61,10 +61,10 @@ def test_an_unreadable_file_is_a_problem_in_its_place(
         (folder / f"{name}.md").write_text(exercise(name.upper()))
     real = files.read_file
 
-    def read_file(path: Path) -> bytes:
+    def read_file(path: Path, *, limit: int | None = None) -> bytes:
         if path.name == "b.md":
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, limit=limit)
 
     monkeypatch.setattr(files, "read_file", read_file)
     problems = Problems()

@@ -270,9 +270,8 @@ def _refused(shown: Path, exc: files.Refused) -> Problem:
 
 def _read(shown: Path, path: Path, limit: int | None) -> bytes | Problem:
     try:
-        if limit is not None and (size := path.stat().st_size) > limit:
-            return too_large(shown, size, limit)  # told by its size, never opened
-        return files.read_file(path)
+        # Told by its size as it is opened (not a byte read), and refused if it grows.
+        return files.read_file(path, limit=limit)
     except files.Refused as exc:
         return _refused(shown, exc)
     except OSError as exc:

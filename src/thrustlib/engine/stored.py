@@ -96,8 +96,9 @@ def read(path: Path, version: int, *, extra: tuple[type, ...] = ()) -> object:
         # Not through a link, and never waiting on a pipe planted in its place.
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as stream:
-            size = os.fstat(fd).st_size
-            if not stat.S_ISREG(os.fstat(fd).st_mode) or size < _TAG:
+            info = os.fstat(fd)
+            size = info.st_size
+            if not stat.S_ISREG(info.st_mode) or size < _TAG:
                 log.debug("cache: ignoring %s: not a cache file", path)
                 return None
             mac = hmac.new(_key(), digestmod="sha256")
