@@ -34,7 +34,7 @@ from thrustlib.errors import ConfigError, Problems
 CONFIG_NAME = "site.toml"
 # More substitutes than this stop being a short list of alternatives and become a
 # second muscle page inside every exercise page.
-_RANGES = {"pages.substitutes": (0, 24)}
+_RANGES = {"pages.substitutes": (0, 24), "build.max_exercises": (0, 100_000_000)}
 _KINDS = {**VALUE_KINDS, int: "a whole number"}
 
 
@@ -330,7 +330,7 @@ def _config_from(
                 bad(table, key, f"'{table}.{key}' must be {_KINDS[expected]}, got {value!r}")
             elif (span := _RANGES.get(f"{table}.{key}")) and not _within(value, span):
                 low, high = span
-                bad(table, key, f"'{table}.{key}' must be from {low} to {high}, got {value!r}")
+                bad(table, key, f"'{table}.{key}' must be from {low:_} to {high:_}, got {value!r}")
             else:
                 values[f"{table}.{key}"] = value
 

@@ -266,7 +266,6 @@ DEFAULT_MAX_FILE_SIZE = 1 << 20
 _SIZE_SPAN = (1 << 10, 1 << 30)
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]i?b|b|bytes?)?", re.IGNORECASE)
 _SIZE_UNITS = {"k": 1000, "m": 1000**2, "g": 1000**3, "ki": 1 << 10, "mi": 1 << 20, "gi": 1 << 30}
-_COUNT_SPAN = (0, 100_000_000)
 
 
 def parse_size(value: object) -> int:
@@ -293,20 +292,8 @@ def parse_size(value: object) -> int:
     return size
 
 
-def parse_count(value: object) -> int:
-    """``[build] max_exercises``: a whole number, 0 for no cap (the memory decides);
-    :class:`ValueError` says why not."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number, got {value!r}")
-    low, high = _COUNT_SPAN
-    if not low <= value <= high:
-        raise ValueError(f"must be from {low} to {high:_}, got {value!r}")
-    return value
-
-
 BUILD_PARSERS: dict[str, Callable[[object], int]] = {
     "build.max_file_size": parse_size,
-    "build.max_exercises": parse_count,
 }
 """The ``[build]`` keys whose values are read by a function, not by their TOML type alone."""
 

@@ -7,14 +7,13 @@ warning, so ``thrustlib build --strict`` passes on a fresh site and a fresh exer
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
 from thrustlib.content.files import find_exercise_files, walk
+from thrustlib.content.front_matter import yaml_scalar
 from thrustlib.content.parse import SLUG_RE
 from thrustlib.content.text import closest, slugify
 from thrustlib.content.vocabulary import equipment_key, level_key, unknown_level
@@ -42,8 +41,6 @@ NEW_BODY = (STARTER / "new-body.md").read_text("utf-8")
 
 
 # Values YAML reads as a plain string: keys, slugs, levels (not its null/bool words).
-_PLAIN_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +62,8 @@ class FrontMatter:
     def to_yaml(self) -> str:
         """The front matter between its ``---`` lines, as YAML a person can edit."""
 
-        # JSON strings are YAML double-quoted strings, which keeps text with colons,
-        # quotes or a leading '-' from turning into other YAML; keys and slugs stay plain.
         def scalar(value: str | None, *, text: bool = False) -> str:
-            if value is None:
-                return "null"
-            if not text and _PLAIN_RE.fullmatch(value) and value not in _YAML_WORDS:
-                return value
-            return json.dumps(value, ensure_ascii=False)
+            return "null" if value is None else yaml_scalar(value, text=text)
 
         def block(key: str, values: Sequence[str]) -> list[str]:
             if not values:

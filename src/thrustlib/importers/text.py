@@ -7,9 +7,10 @@ writes every value so that thrustlib reads it back as it was.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
+
+from thrustlib.content.front_matter import yaml_scalar
 
 FrontValue = str | list[str] | None
 """A front-matter value an import writes: text, a list of names, or null."""
@@ -78,9 +79,6 @@ def first_sentence(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 # -- the file ------------------------------------------------------------------------
 
 
-# Values YAML reads as the same plain string: keys, slugs, levels (not null/bool words).
-_PLAIN = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
-_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
 # Characters YAML may not hold as they are (it reads U+0085, U+2028 and U+2029 as line
 # breaks), and that no exercise text needs: controls, lone surrogates, non-characters.
 _UNFIT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -91,14 +89,6 @@ def clean(text: str) -> str:
     return " ".join(_UNFIT.sub("", text).split())
 
 
-def _scalar(value: str) -> str:
-    if _PLAIN.fullmatch(value) and value not in _YAML_WORDS:
-        return value
-    # A JSON string is a YAML double-quoted one: colons, quotes, '#' and a leading '-'
-    # stay text, and every escape JSON writes means the same in YAML.
-    return json.dumps(value, ensure_ascii=False)
-
-
 def front_matter_yaml(front: Mapping[str, FrontValue]) -> str:
     """The front matter between its ``---`` lines: one key a line, lists as blocks."""
     lines: list[str] = []
@@ -106,10 +96,10 @@ def front_matter_yaml(front: Mapping[str, FrontValue]) -> str:
         if value is None:
             lines.append(f"{key}: null")
         elif isinstance(value, str):
-            lines.append(f"{key}: {_scalar(value)}")
+            lines.append(f"{key}: {yaml_scalar(value)}")
         else:
             lines.append(f"{key}:")
-            lines.extend(f"  - {_scalar(item)}" for item in value)
+            lines.extend(f"  - {yaml_scalar(item)}" for item in value)
     return "\n".join(lines) + "\n"
 
 
