@@ -46,6 +46,9 @@ another when fewer are left."""
 SPARE_SECONDS = 60.0
 """A thread past the spares that has had no connection for this long ends."""
 
+STOP_SECONDS = 5.0
+"""How long stopping waits for the threads to finish the answers they are giving."""
+
 REFUSED_LINGER_SECONDS = 1.0
 """How long a refused connection is kept half-open so its client reads the 503."""
 
@@ -91,6 +94,8 @@ class ConnectionServer(HTTPServer):
         only by the thread that accepts."""
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._threads = 0
+        self._workers: set[threading.Thread] = set()
+        """The threads themselves, so that stopping can wait for them to end."""
         self._idle = 0
         """Threads waiting for a job, or about to."""
         self._closing = False
@@ -179,16 +184,25 @@ class ConnectionServer(HTTPServer):
                 return
             self._threads += 1
             self._idle += 1
+        thread = threading.Thread(target=self._work, name="thrustlib-serve-connection", daemon=True)
+        with self._lock:
+            self._workers.add(thread)
         try:
-            threading.Thread(
-                target=self._work, name="thrustlib-serve-connection", daemon=True
-            ).start()
+            thread.start()
         except RuntimeError:  # the system has no thread to give: the others go on
             with self._lock:
+                self._workers.discard(thread)
                 self._threads -= 1
                 self._idle -= 1
 
     def _work(self) -> None:
+        try:
+            self._take_jobs()
+        finally:
+            with self._lock:
+                self._workers.discard(threading.current_thread())
+
+    def _take_jobs(self) -> None:
         """Serve connections one after another until told to stop, or not needed."""
         while True:
             try:
@@ -244,6 +258,15 @@ class ConnectionServer(HTTPServer):
         for connection, _ in self._refused:
             connection.close()
         self._refused.clear()
+        # Waited for, so that a stopped preview leaves no thread behind it (a fork in
+        # the next preview's first read must find none); an answer being written is
+        # given a moment to finish, a client that stopped reading is not waited for.
+        deadline = time.monotonic() + STOP_SECONDS
+        with self._lock:
+            workers = list(self._workers)
+        for thread in workers:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Browsers drop connections all the time (a reload cancels its long-poll); that
