@@ -443,7 +443,13 @@ def make_tools(work: Path, venv: Path, found: dict[str, str]) -> list[Tool]:
 
 
 def bench_size(
-    work: Path, shape: str, count: int, runs: int, venv: Path, found: dict[str, str]
+    work: Path,
+    shape: str,
+    count: int,
+    runs: int,
+    venv: Path,
+    found: dict[str, str],
+    only: set[str] | None = None,
 ) -> dict[str, Result]:
     corpus = write_site(work / "thrustlib", shape, count)
     exercises = read_corpus(corpus.site)
@@ -452,10 +458,11 @@ def bench_size(
         ("mkdocs", lambda root: write_mkdocs(root, exercises)),
         ("pelican", lambda root: write_pelican(root, exercises)),
     ]
+    tools = [t for t in make_tools(work, venv, found) if only is None or t.name.lower() in only]
     for name, write in writers:
-        write(work / name)
+        if any(t.name.lower() == name for t in tools):
+            write(work / name)
     print(f"\n## {corpus.describe()}\n", flush=True)
-    tools = make_tools(work, venv, found)
     results = {tool.name: Result() for tool in tools}
     log = work / "build.log"
     for round_ in range(runs + 1):
@@ -504,7 +511,12 @@ def main() -> int:
         "--peers-venv", type=Path, default=Path("/tmp/peers-venv"), help="venv for the peers"
     )
     parser.add_argument("--keep", type=Path, help="write the sites here and keep them")
+    parser.add_argument(
+        "--tools",
+        help="comma-separated tools to run (thrustlib,hugo,mkdocs,pelican; default all)",
+    )
     args = parser.parse_args()
+    only = {t.strip().lower() for t in args.tools.split(",")} if args.tools else None
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     venv = args.peers_venv.resolve()
 
@@ -519,7 +531,7 @@ def main() -> int:
         for count in sizes:
             work = base / str(count)
             shutil.rmtree(work, ignore_errors=True)
-            results = bench_size(work, args.corpus, count, args.runs, venv, found)
+            results = bench_size(work, args.corpus, count, args.runs, venv, found, only)
             tables.append(table(count, args.corpus, results, found))
     print()
     print("\n\n".join(tables))

@@ -6,13 +6,15 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 import pytest
 
 from thrustlib.cli import main
 from thrustlib.config import load_config
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.engine import build as build_module
-from thrustlib.engine import cache, load
+from thrustlib.engine import cache, load, stored, templates
 from thrustlib.engine import render as engine_render
 from thrustlib.engine.build import build
 from thrustlib.errors import ContentError
@@ -236,3 +238,82 @@ def test_an_unwritable_cache_is_skipped(site: Path) -> None:
     (site / cache.CACHE_DIR).write_text("a file where the folder would be", "utf-8")
     result = build(load_config(site), output=site / "_site", cache=True)
     assert result.exercises == 5
+
+
+# -- compiled templates -------------------------------------------------------------------
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from their source."""
+    names: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        names.append(name or "")
+        return real(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def test_compiled_templates_are_kept_between_builds(site: Path, compiles: list[str]) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    assert "exercise.html" in compiles
+    first = files_of(out)
+    compiles.clear()
+    shutil.rmtree(out)  # every page rendered again
+    build(load_config(site), output=out, cache=True)
+    assert compiles == []
+    assert files_of(out) == first
+
+
+def test_an_edited_template_is_compiled_again(site: Path, compiles: list[str]) -> None:
+    out = site / "_site"
+    (site / "templates").mkdir()
+    lost = site / "templates" / "404.html"
+    lost.write_text("<p>Lost.</p>\n", "utf-8")
+    build(load_config(site), output=out, cache=True)
+    compiles.clear()
+    lost.write_text("<p>Gone.</p>\n", "utf-8")
+    build(load_config(site), output=out, cache=True)
+    assert compiles == ["404.html"]
+    assert (out / "404.html").read_text("utf-8") == "<p>Gone.</p>\n"
+
+
+def test_compiled_templates_are_used_only_when_this_machine_signed_them(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are code: one planted in a site's cache is never run."""
+    out = site / "_site"
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("<p>Lost.</p>\n", "utf-8")
+    buckets: list[tuple[Path, jinja2.bccache.Bucket]] = []
+    real_dump = templates.TemplateCache.dump_bytecode
+
+    def dump(self: templates.TemplateCache, bucket: jinja2.bccache.Bucket) -> None:
+        buckets.append((self._path(bucket.key), bucket))
+        real_dump(self, bucket)
+
+    monkeypatch.setattr(templates.TemplateCache, "dump_bytecode", dump)
+    build(load_config(site), output=out, cache=True)
+    monkeypatch.undo()
+    path, bucket = next((p, b) for p, b in buckets if b.key and "404" in str(b.code))
+    # The same bucket (so Jinja would take it for the real template), other code in it.
+    planted = jinja2.bccache.Bucket(bucket.environment, bucket.key, bucket.checksum)
+    planted.code = bucket.environment.compile("<p>PLANTED</p>\n", "404.html", "404.html")
+    code = planted.bytecode_to_string()
+
+    def rebuilt() -> str:
+        shutil.rmtree(out)
+        build(load_config(site), output=out, cache=True)
+        return (out / "404.html").read_text("utf-8")
+
+    monkeypatch.setattr(stored, "_key_of_process", b"k" * 32)  # another machine's key
+    stored.write(path, cache.FORMAT, code)
+    monkeypatch.undo()
+    assert rebuilt() == "<p>Lost.</p>\n"
+    # Signed with this machine's key, the same bytes are used: the key is what kept it out.
+    stored.write(path, cache.FORMAT, code)
+    assert rebuilt() == "<p>PLANTED</p>\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from thrustlib.config import load_config
-from thrustlib.engine import workers
+from thrustlib.engine import cache, workers
 from thrustlib.engine.build import BuildResult, build
 from thrustlib.site import urls
 
@@ -46,12 +46,25 @@ def _both(site: Path, *, jobs: int = 1) -> BuildResult:
     result = build(config, cache=True, jobs=jobs)
     clean = site.parent / "clean"
     shutil.rmtree(clean, ignore_errors=True)
-    build(config, output=clean, cache=False, jobs=1)
+    fresh = build(config, output=clean, cache=False, jobs=1)
+    # The same warnings too, in the same order (the indexes' own come from the cache).
+    assert [str(w) for w in result.warnings] == [str(w) for w in fresh.warnings]
     got, want = _tree(site / "_site"), _tree(clean)
     assert sorted(got) == sorted(want)
     for path in want:
         assert got[path] == want[path], path
+    # No folder left behind by a removed page (an update in place removes files one by one).
+    assert _folders(site / "_site") == _folders(clean)
+    # What the build recorded of its output is the folder as it is, entry by entry, so the
+    # next build can trust it (an update in place records only what it touched anew).
+    record = cache.previous_build(config, site / "_site")
+    assert record is not None
+    assert sorted(record.manifest) == sorted(cache.manifest(site / "_site"))
     return result
+
+
+def _folders(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
 
 
 def _files(site: Path) -> list[Path]:
@@ -228,9 +241,15 @@ def test_a_text_edit_renders_only_what_the_exercise_feeds(site: Path) -> None:
     assert first.rendered == first.files  # nothing to keep the first time
     path = site / "exercises" / "frog-pump.md"
     path.write_text(path.read_text().replace("\n## Tips\n", "\n## Tips\n\nOne more word.\n", 1))
+    folder = (site / "_site").stat().st_ino
+    home = (site / "_site" / "index.html").stat().st_ino
     result = _both(site)
     # Other pages show its title, description, muscles and level, none of which changed.
     assert result.rendered == 2  # its own page and the API
+    # The two files were moved into the output as it is: no new folder swapped in, the
+    # other files not even linked again.
+    assert (site / "_site").stat().st_ino == folder
+    assert (site / "_site" / "index.html").stat().st_ino == home
 
 
 def test_a_listed_edit_renders_the_pages_that_list_the_exercise(site: Path) -> None:
@@ -290,14 +309,17 @@ def test_the_list_of_old_addresses_follows_every_edit(site: Path, edit: str) -> 
 
 def test_a_template_edit_keeps_the_api_and_the_sitemap(site: Path) -> None:
     _both(site)
+    folder = (site / "_site").stat().st_ino
     before = {p: (site / "_site" / p).stat().st_ino for p in (urls.API_DATA, urls.SITEMAP)}
     _edit_template(site, random.Random(3))
     result = _both(site)
     # Everything but the API, the sitemap, robots.txt, the schema and the search index.
     assert result.rendered is not None
     assert result.rendered == result.files - len(urls.GENERATED) - 1
-    # Kept as they were: the very same files, linked into the new output.
+    # Kept as they were: the very same files, linked into the new output, which is a new
+    # folder swapped in whole (most files changed: not an update in place).
     assert {p: (site / "_site" / p).stat().st_ino for p in before} == before
+    assert (site / "_site").stat().st_ino != folder
 
 
 def test_a_changed_output_folder_is_rendered_in_full(site: Path) -> None:
@@ -313,3 +335,27 @@ def test_a_settings_change_renders_everything(site: Path) -> None:
     _edit_config(site, random.Random(5))
     result = _both(site)
     assert result.rendered == result.files
+
+
+def test_a_text_edit_does_not_index_the_library_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thrustlib.engine import site as engine_site
+
+    _both(site)
+    calls: list[int] = []
+    real = engine_site.build_library
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_site, "build_library", counting)
+    _edit_text(site, random.Random(5))
+    build(load_config(site), cache=True)
+    assert calls == []  # the last build's indexes: no exercise changed in what they read
+    _edit_title(site, random.Random(6))
+    build(load_config(site), cache=True)
+    assert calls == [1]  # a title is part of them: indexed again
+    monkeypatch.undo()
+    _both(site)

@@ -179,3 +179,77 @@ def test_interrupt_while_removing_the_old_site_still_removes_it(
         write_site(SITE_B, target)
     assert (target / "index.html").read_bytes() == b"B"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+# -- updating in place: a few files of a large site ----------------------------------------
+
+
+def _update(out: Path, before: list[str], keep: list[str], files: dict[str, bytes]) -> None:
+    with write.OutputWriter(out, in_place=before) as writer:
+        for path in keep:
+            writer.keep(path)
+        for path, data in files.items():
+            writer.write(path, data)
+
+
+def test_an_update_in_place_moves_the_new_files_in_and_removes_the_gone(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    site = [
+        OutputFile("index.html", b"A"),
+        OutputFile("exercises/x/index.html", b"x"),
+        OutputFile("exercises/y/index.html", b"y"),
+    ]
+    write_site(site, out)
+    folder, kept = out.stat().st_ino, (out / "exercises/y/index.html").stat().st_ino
+    before = [f.path for f in site]
+    # index.html rewritten, x gone (its folder with it), z new, y kept as it is.
+    _update(out, before, ["exercises/y/index.html"], {"index.html": b"B", "exercises/z/a": b"z"})
+    assert tree(out) == {
+        MARKER: MARKER_TEXT,
+        "index.html": b"B",
+        "exercises/y/index.html": b"y",
+        "exercises/z/a": b"z",
+    }
+    assert not (out / "exercises" / "x").exists()
+    # The same folder, and the kept file never touched.
+    assert out.stat().st_ino == folder
+    assert (out / "exercises/y/index.html").stat().st_ino == kept
+    assert names(tmp_path) == ["out"]  # nothing left beside it
+
+
+def test_a_failure_before_an_update_in_place_leaves_the_site_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site(SITE_A, out)
+    before = tree(out)
+    in_place = [f.path for f in SITE_A]
+    with (
+        pytest.raises(RuntimeError, match="a page failed"),
+        write.OutputWriter(out, in_place=in_place) as writer,
+    ):
+        writer.write("index.html", b"half a site")
+        raise RuntimeError("a page failed")
+    assert tree(out) == before
+    assert names(tmp_path) == ["out"]
+
+
+def test_an_update_in_place_refuses_two_outputs_on_one_path(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site(SITE_A, out)
+    in_place = [f.path for f in SITE_A]
+    with (
+        pytest.raises(ThrustlibError, match="two outputs"),
+        write.OutputWriter(out, in_place=in_place) as writer,
+    ):
+        writer.keep("index.html")
+        writer.write("index.html", b"again")
+    assert tree(out)["index.html"] == b"A"
+
+
+def test_output_names_are_every_entry_of_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = [*SITE_A, OutputFile("static/a/b.css", b"")]
+    write_site(files, out)
+    found = sorted(["."] + [p.relative_to(out).as_posix() for p in out.rglob("*")])
+    assert write.output_names(f.path for f in files) == found

@@ -6,8 +6,6 @@ call lives in :mod:`thrustlib.cli` and runs in-process.
 
 from __future__ import annotations
 
-import sys
+from thrustlib.cli import main_entry
 
-from thrustlib.cli import main
-
-sys.exit(main())
+main_entry()

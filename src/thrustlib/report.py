@@ -88,13 +88,21 @@ def _err(text: str) -> None:
 def problems(found: Iterable[Problem]) -> None:
     """Print each problem as ``path:line: severity: message`` with its Reason lines."""
     github = os.environ.get("GITHUB_ACTIONS") == "true"
+    lines: list[str] = []
+    annotations: list[str] = []
     for problem in sorted(found, key=Problem.sort_key):
-        _err(str(problem))
-        for reason in problem.reasons:
-            _err(f"  Reason: {reason}")
+        lines.append(str(problem))
+        lines.extend(f"  Reason: {reason}" for reason in problem.reasons)
         if github:
-            # Workflow commands are read from stdout, where the runner looks for them.
-            print(github_annotation(problem))
+            annotations.append(github_annotation(problem))
+    # Written at once: standard error is line-buffered, and a line at a time was a write
+    # per warning (15,000 of them for a library of 10,000 imported files: 0.3 s).
+    if lines:
+        sys.stderr.write("\n".join(lines) + "\n")
+        sys.stderr.flush()
+    if annotations:
+        # Workflow commands are read from stdout, where the runner looks for them.
+        sys.stdout.write("\n".join(annotations) + "\n")
 
 
 def github_annotation(problem: Problem) -> str:

@@ -8,8 +8,9 @@ collects problems instead of stopping at the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 from thrustlib.content.ladder import level_gaps
 from thrustlib.content.links import check_links, redirects
@@ -41,24 +42,7 @@ def build_library(
     and the whole exercises given in its :attr:`~thrustlib.content.model.Library.
     contents`, unless ``contents`` says where they are kept.
     """
-    by_slug: dict[str, Entry] = {}
-    hidden: set[str] = set()
-    for exercise in sorted(exercises, key=lambda e: (e.slug, str(e.source.path))):
-        if exercise.draft and not drafts:
-            hidden.add(exercise.slug)
-            continue
-        first = by_slug.get(exercise.slug)
-        if first is not None:
-            problems.error(
-                exercise.source.path,
-                exercise.source.line_of("slug") or 1,
-                f"duplicate slug '{exercise.slug}': {first.source.path} has it too;"
-                " rename one file or set 'slug:'",
-            )
-            continue
-        by_slug[exercise.slug] = exercise
-
-    by_slug = dict(sorted(by_slug.items()))
+    by_slug, hidden = _by_slug(exercises, drafts, problems)
     moved = redirects(by_slug, hidden, problems)
     check_links(by_slug, moved, hidden, problems)
     parents, inferred = _resolve_parents(by_slug, hidden, problems)
@@ -95,13 +79,9 @@ def build_library(
     families = title_order(
         slug for slug, v in variations.items() if v.parent is None and v.children
     )
-    if contents is None:
-        contents = HeldContents(
-            MappingProxyType({s: e for s, e in by_slug.items() if isinstance(e, Exercise)})
-        )
-    entries = {s: e.entry() if isinstance(e, Exercise) else e for s, e in by_slug.items()}
+    entries, contents = _entries(by_slug, contents)
     library = Library(
-        exercises=MappingProxyType(entries),
+        exercises=entries,
         vocabulary=vocabulary,
         muscles=MappingProxyType(muscles),
         equipment=MappingProxyType({k: title_order(v) for k, v in sorted(equipment.items())}),
@@ -113,6 +93,65 @@ def build_library(
     )
     level_gaps(library, problems)  # gaps in the Easier/Harder ladder of a family
     return library
+
+
+def _by_slug(
+    exercises: Iterable[Entry], drafts: bool, problems: Problems
+) -> tuple[dict[str, Entry], set[str]]:
+    """The exercises a site shows by slug (drafts left out unless ``drafts``), in slug
+    order, and the slugs of the drafts left out; duplicate slugs are errors."""
+    by_slug: dict[str, Entry] = {}
+    hidden: set[str] = set()
+    for exercise in sorted(exercises, key=lambda e: (e.slug, str(e.source.path))):
+        if exercise.draft and not drafts:
+            hidden.add(exercise.slug)
+            continue
+        first = by_slug.get(exercise.slug)
+        if first is not None:
+            problems.error(
+                exercise.source.path,
+                exercise.source.line_of("slug") or 1,
+                f"duplicate slug '{exercise.slug}': {first.source.path} has it too;"
+                " rename one file or set 'slug:'",
+            )
+            continue
+        by_slug[exercise.slug] = exercise
+
+    by_slug = dict(sorted(by_slug.items()))
+    return by_slug, hidden
+
+
+def _entries(
+    by_slug: dict[str, Entry], contents: Contents | None
+) -> tuple[Mapping[str, Entry], Contents]:
+    """The library's entries, and where the whole exercises among ``by_slug`` are kept."""
+    if contents is None:
+        contents = HeldContents(
+            MappingProxyType({s: e for s, e in by_slug.items() if isinstance(e, Exercise)})
+        )
+    entries = {s: e.entry() if isinstance(e, Exercise) else e for s, e in by_slug.items()}
+    return MappingProxyType(entries), contents
+
+
+INDEXES = ("muscles", "equipment", "variations", "families", "levels", "redirects")
+"""The fields of a :class:`Library` that :func:`build_library` makes from what it reads of
+the exercises, as opposed to the entries themselves."""
+
+
+def with_indexes(
+    exercises: Iterable[Entry],
+    vocabulary: Vocabulary,
+    indexes: Mapping[str, Any],
+    *,
+    drafts: bool = False,
+) -> Library:
+    """The library :func:`build_library` makes of ``exercises``, given the :data:`INDEXES`
+    it made of exercises that agree with these on everything it reads (their slugs,
+    titles, parents, muscles, equipment, levels, old slugs, links, the lines of their
+    keys) and had no error: only the entries and the contents are made here."""
+    by_slug, _ = _by_slug(exercises, drafts, Problems())
+    entries, contents = _entries(by_slug, None)
+    return Library(exercises=entries, vocabulary=vocabulary, contents=contents, **indexes)
 
 
 def _resolve_parents(

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
 from thrustlib.engine import cache as content_cache
+from thrustlib.engine.cache import Manifest
+from thrustlib.engine.fileindex import FileIndex
 from thrustlib.engine.site import Engine
 from thrustlib.errors import ContentError, Problem, Problems
 from thrustlib.site import urls
@@ -52,6 +54,11 @@ class BuildResult:
     """Files rendered (the others were kept from the last output as they were)."""
 
 
+IN_PLACE_SHARE = 0.25
+"""The largest share of a site's files an incremental build moves into the last output
+one by one (:class:`~thrustlib.site.write.OutputWriter`'s ``in_place``) rather than
+swapping in a new folder."""
+
 UPLOAD_DATE = (
     "the video has no 'video_uploaded': search engines show a video result only with its"
     " upload date; add video_uploaded: YYYY-MM-DD, the date on the video's page (or, for a"
@@ -79,6 +86,7 @@ def load_library(
     strict: bool = False,
     cache: bool = False,
     jobs: int | None = 1,
+    files: FileIndex | None = None,
 ) -> tuple[Library, Problems]:
     """Read and check every exercise file; raise :class:`ContentError` on any error.
 
@@ -116,22 +124,29 @@ def build(
     # Loaded here: a build that finds nothing changed never needs Jinja.
     from thrustlib.engine import incremental
     from thrustlib.engine.render import render_into
+    from thrustlib.engine.templates import template_cache
     from thrustlib.site.render import Renderer
     from thrustlib.site.write import OutputWriter
 
     started = time.perf_counter()
     target = output if output is not None else config.path(config.output_dir)
     drafts_on = config.drafts if drafts is None else drafts
-    inputs = content_cache.read_inputs(config, target, drafts=drafts_on) if cache else None
+    index = content_cache.file_index(config) if cache else None
+    inputs = (
+        content_cache.read_inputs(config, target, drafts=drafts_on, index=index) if cache else None
+    )
     last = content_cache.previous_build(config, target) if inputs is not None else None
     if last is not None and inputs is not None and last.inputs == inputs:
+        if index is not None:
+            index.save()  # files that were too fresh to trust last time may be now
         # Nothing changed: the folder holds what this build would write. Its warnings
         # are reported again, and fail it again under --strict.
-        if strict and (last.warnings or last.strict_warnings):
-            raise ContentError([*last.warnings, *last.strict_warnings])
+        warned, strictly = last.warnings()
+        if strict and (warned or strictly):
+            raise ContentError([*warned, *strictly])
         seconds = time.perf_counter() - started
         return BuildResult(
-            target, last.pages, last.files, last.exercises, last.warnings, seconds, rendered=0
+            target, last.pages, last.files, last.exercises, warned, seconds, rendered=0
         )
     # Only exercise files or the theme changed: the last output's other files are kept.
     previous, theme_changed = None, False
@@ -144,15 +159,24 @@ def build(
     gc.disable()
     try:
         library, problems = load_library(
-            config, drafts=drafts, strict=strict, cache=cache, jobs=jobs
+            config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
         )
-        renderer = Renderer(config)
+        renderer = Renderer(config, compiled=template_cache(config) if cache else None)
+        found = incremental.edits(previous, library) if previous is not None else None
+        if previous is not None and found is not None:
+            named = incremental.search_index_of(previous, found)
+            if named is not None:  # not made again only to learn its name
+                renderer.name_search_index(library, named)
         paths = renderer.page_paths(library)
         plan = incremental.plan(
-            renderer, library, paths, previous, target, theme_changed=theme_changed
+            renderer, library, paths, previous, target, theme_changed=theme_changed, found=found
         )
         # Each page is written as soon as it is rendered: the site is never whole in memory.
-        with OutputWriter(target) as out:
+        # A few files of a large site go straight into the last output; more, and the
+        # kept files are linked into a new folder swapped in whole.
+        few = previous is not None and len(plan.render) <= len(paths) * IN_PLACE_SHARE
+        in_place = previous.paths if few and previous is not None else None
+        with OutputWriter(target, in_place=in_place) as out:
             for path in plan.keep:
                 out.keep(path)
             done = render_into(
@@ -164,25 +188,25 @@ def build(
                 jobs=jobs,
                 progress=progress,
             )
+        pages = sum(1 for path in paths if path.endswith(".html"))
+        warnings = tuple(problems.warnings)
+        if inputs is not None:
+            # Without the API rendered again, the file and its spans are the last build's.
+            spans = done.spans if urls.API_DATA in plan.render else plan.spans
+            record = content_cache.BuildRecord.of(
+                inputs,
+                _manifest(target, paths, last, in_place, plan.render),
+                (pages, len(paths), len(library)),
+                warnings,
+                strict_warnings(config, library),
+                incremental.SiteIndex.of(
+                    library, renderer.related(library), paths, spans, plan.names, previous
+                ),
+            )
+            content_cache.save_build(config, target, record)
     finally:
         if collecting:
             gc.enable()
-    pages = sum(1 for path in paths if path.endswith(".html"))
-    warnings = tuple(problems.warnings)
-    if inputs is not None:
-        # Without the API rendered again, the file and its spans are the last build's.
-        spans = done.spans if urls.API_DATA in plan.render else plan.spans
-        record = content_cache.BuildRecord(
-            inputs,
-            content_cache.manifest(target),
-            pages,
-            len(paths),
-            len(library),
-            warnings,
-            incremental.SiteIndex.of(library, renderer.related(library), paths, spans, plan.names),
-            strict_warnings=tuple(strict_warnings(config, library)),
-        )
-        content_cache.save_build(config, target, record)
     return BuildResult(
         target,
         pages,
@@ -192,3 +216,21 @@ def build(
         time.perf_counter() - started,
         rendered=done.files,
     )
+
+
+def _manifest(
+    target: Path,
+    paths: list[str],
+    last: content_cache.BuildRecord | None,
+    in_place: Iterable[str] | None,
+    rendered: Iterable[str],
+) -> Manifest:
+    """The manifest of the output just written: after an update in place, the last one
+    with the files written or removed looked at again; else every entry."""
+    from thrustlib.site.write import output_names
+
+    names = output_names(paths)
+    if in_place is None or last is None:
+        return content_cache.manifest(target, names)
+    touched = set(rendered) | (set(in_place) - set(paths))
+    return content_cache.manifest_after(target, names, last.manifest, touched)

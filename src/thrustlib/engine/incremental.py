@@ -7,11 +7,13 @@ An exercise whose text changed but that other pages show as before (:func:`listi
 needs its own page and API piece again; one listed differently, added, removed or moved
 in its family needs the pages that depend on it (:meth:`thrustlib.site.render.Renderer.
 dependents`, the rule the preview uses too) and those whose substitutes or Easier and
-Harder links now differ. Every other file is linked from the last output into the new
-one, which is then swapped in whole as always. Changed templates or static files make
-every HTML page and asset stale but leave the files made from the library alone (the
-JSON API, the sitemap, the search index); a change of site.toml, of the drafts switch or
-of thrustlib itself makes everything stale (the caller does not ask then).
+Harder links now differ. Every other file stays as it is: the few new files are moved
+into the last output, or (when many changed) the kept files are linked into a new folder
+swapped in whole (:class:`~thrustlib.site.write.OutputWriter`). Changed templates or
+static files make every HTML page and asset stale but leave the files made from the
+library alone (the JSON API, the sitemap, the search index); a change of site.toml, of
+the drafts switch or of thrustlib itself makes everything stale (the caller does not ask
+then).
 
 An entry holds a hash of its file's bytes and the file's path, so two equal entries
 come from the same file and give the same page: comparing entries is comparing sources.
@@ -120,15 +122,23 @@ class SiteIndex:
         paths: Iterable[str],
         spans: Mapping[str, tuple[int, int]],
         names: Mapping[str, tuple[str, ...]] | None = None,
+        previous: SiteIndex | None = None,
     ) -> SiteIndex:
         """The index of a build of ``library``; ``names`` gives :func:`named` for the
-        exercises a plan knows it of already (the rest are worked out here)."""
+        exercises a plan knows it of already (the rest are worked out here), and the
+        rows of ``previous`` (the last build's index) are taken where still right."""
         known = names or {}
+        last = previous.rows if previous is not None else {}
+        rows = {}
+        for slug, entry in library.exercises.items():
+            names_now = known.get(slug) or named(related, slug)
+            was = last.get(slug)
+            if was is not None and was[7] == names_now and _same_file(was[0], was[1], entry.source):
+                rows[slug] = was  # made from the same file, naming the same: as it was
+            else:
+                rows[slug] = row(entry, names_now)
         return cls(
-            {
-                slug: row(entry, known.get(slug) or named(related, slug))
-                for slug, entry in library.exercises.items()
-            },
+            rows,
             dict(library.variations),
             library.families,
             tuple(sorted(paths)),
@@ -191,6 +201,22 @@ class Plan:
     """What each exercise's page names (:func:`named`), where the plan knows it."""
 
 
+def edits(previous: SiteIndex, library: Library) -> Edits:
+    """How ``library`` differs from the one the last build's ``previous`` index was made of."""
+    rows = {slug: (r[0], r[1], r[2]) for slug, r in previous.rows.items()}
+    return _compare(rows, previous.variations, library)
+
+
+def search_index_of(previous: SiteIndex, found: Edits) -> str | None:
+    """The last build's search index path, if no exercise is listed otherwise than then
+    (``found``: :func:`edits`), so that its index is the same file; else ``None``."""
+    if found.moved:
+        return None
+    stem, _, suffix = urls.SEARCH_INDEX.rpartition(".")
+    named = [p for p in previous.paths if p.startswith(stem + ".") and p.endswith("." + suffix)]
+    return named[0] if len(named) == 1 else None
+
+
 def differences(old: Library, new: Library) -> Edits:
     """How ``new`` differs from ``old``, as the preview sees an edit."""
     old_rows = {slug: _compared(entry) for slug, entry in old.exercises.items()}
@@ -200,6 +226,12 @@ def differences(old: Library, new: Library) -> Edits:
 def _compared(entry: Entry) -> tuple[str, bytes, bytes]:
     source = entry.source
     return str(source.path), source.digest, listing(entry)
+
+
+def _same_file(path: str, digest: bytes, source: Source) -> bool:
+    """Whether a row of the file ``path`` with the text hash ``digest`` was made from the
+    file ``source`` is, with the same text."""
+    return bool(source.digest) and digest == source.digest and path == str(source.path)
 
 
 def _compare(
@@ -212,7 +244,12 @@ def _compare(
     for slug in rows.keys() | new.exercises.keys():
         entry = new.exercises.get(slug)
         was = rows.get(slug)
-        now = None if entry is None else _compared(entry)
+        if entry is None:
+            now = None
+        elif was is not None and _same_file(was[0], was[1], entry.source):
+            now = was  # the same bytes at the same path: the same entry (see the module)
+        else:
+            now = _compared(entry)
         place = variations.get(slug) != new.variations.get(slug)
         if was != now or place:
             edited.add(slug)
@@ -254,13 +291,14 @@ def plan(
     output: Path,
     *,
     theme_changed: bool = False,
+    found: Edits | None = None,
 ) -> Plan:
     """What to render of ``paths`` for ``library``, given the last build's index (``None``:
-    no usable last build, so everything) and its ``output`` folder (as it left it)."""
+    no usable last build, so everything) and its ``output`` folder (as it left it);
+    ``found`` is :func:`edits` when the caller has it already."""
     if previous is None:
         return Plan(list(paths))
-    rows = {slug: (r[0], r[1], r[2]) for slug, r in previous.rows.items()}
-    found = _compare(rows, previous.variations, library)
+    found = found if found is not None else edits(previous, library)
     edited = set(found.edited)
     stale = _fed(renderer, previous.library(library, found.moved), library, found)
     if found.moved:

@@ -7,6 +7,7 @@ parsed them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,9 @@ from thrustlib.content.files import Boundary, display_path, format_size
 from thrustlib.content.model import Entry, Exercise
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.engine import packing
+from thrustlib.engine import fileindex, packing
 from thrustlib.engine import workers as parallel
+from thrustlib.engine.fileindex import now
 from thrustlib.errors import Problem, Problems
 
 if TYPE_CHECKING:
@@ -159,11 +161,22 @@ def read_entries(
     found = list(files.exercise_files(folder, boundary, sink))
     limit = rules.max_file_size
     sizes: list[int] = []
+    seen = cache.files if cache is not None else None
+    known: list[tuple[os.stat_result | None, bytes | None]] = []
     for path, refusal in found:
+        info, digest = None, None
         try:
-            sizes.append(0 if refusal is not None else path.stat().st_size)
+            if refusal is not None:
+                sizes.append(0)
+            elif seen is not None:
+                # The stat the size comes from also tells whether the file is unchanged.
+                info, digest = seen.lookup(path)
+                sizes.append(info.st_size)
+            else:
+                sizes.append(path.stat().st_size)
         except OSError:
             sizes.append(0)  # reading it says why
+        known.append((info, digest))
     count = sum(1 for _, refusal in found if refusal is None)
     total = sum(size for size in sizes if size <= limit)  # the larger are never read
     shown_folder = display_path(folder, root) if root is not None else folder
@@ -176,7 +189,7 @@ def read_entries(
     entries: list[Loaded] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes | Path]] = []
-    for (path, refusal), size in zip(found, sizes, strict=True):
+    for (path, refusal), size, (info, digest) in zip(found, sizes, known, strict=True):
         paths.append(path)
         shown = display_path(path, root) if root is not None else path
         if refusal is not None or size > limit:
@@ -189,13 +202,24 @@ def read_entries(
             unparsed.append((shown, path))
             entries.append(Problem(shown, None, "not parsed"))  # replaced below
             continue
-        data = _read(shown, path, limit)  # checked above, and again as it is read
-        if isinstance(data, Problem):
-            entries.append(data)
-            continue
-        key = cache.key(shown, data)
+        data: bytes | Problem | None = None
+        if digest is None:  # changed since the index saw it, or new
+            started = now()
+            data = _read(shown, path, limit)  # checked above, and again as it is read
+            if isinstance(data, Problem):
+                entries.append(data)
+                continue
+            if info is None:  # it appeared between the stat and the read: not recorded
+                digest = fileindex.digest(data)
+            else:
+                digest = cache.files.record(path, info, data, started)
+        key = cache.key(shown, digest)
         cached: Loaded | None = cache.get(key)
         if cached is None:
+            data = _read(shown, path, limit) if data is None else data
+            if isinstance(data, Problem):
+                entries.append(data)
+                continue
             misses.append((len(entries), key))
             unparsed.append((shown, data))
             cached = Problem(shown, None, "not parsed")  # replaced below

@@ -32,6 +32,7 @@ from thrustlib.content.model import (
     HowToStep,
     Library,
     ListItem,
+    MuscleGroup,
     Section,
     Source,
     Variation,
@@ -109,6 +110,7 @@ _DATA = (
     PackedResult,
     Problem,
     Variation,
+    MuscleGroup,
 )
 """thrustlib's own data classes: pickled by their fields, and rebuilt by the unpickler."""
 for _cls in _DATA:

@@ -27,11 +27,12 @@ from thrustlib.content.files import (
     is_ignored,
     walk_order,
 )
-from thrustlib.content.library import build_library
+from thrustlib.content.library import build_library, with_indexes
 from thrustlib.content.model import Entry, Exercise, HeldContents, Library
 from thrustlib.content.parse import ParseResult
 from thrustlib.engine import cache as content_cache
-from thrustlib.engine import packing
+from thrustlib.engine import indexes, packing
+from thrustlib.engine.fileindex import FileIndex
 from thrustlib.engine.load import (
     Loaded,
     Rules,
@@ -55,11 +56,12 @@ class Changes(Protocol):
         """A folder of exercises came, went or moved: walk the exercises folder again."""
 
 
-def _structure(exercise: Entry) -> tuple[Any, ...]:
+def structure(exercise: Entry) -> tuple[Any, ...]:
     """What :func:`~thrustlib.content.library.build_library` reads of an exercise.
 
     Two versions of a file that agree on this give the same library but for that one
-    exercise's own text, so an edit of the text can skip the cross-file work.
+    exercise's own text, so an edit of the text can skip the cross-file work (the
+    preview's :meth:`Engine.library`, and :mod:`thrustlib.engine.indexes` for a build).
     """
     return (
         exercise.slug,
@@ -71,7 +73,7 @@ def _structure(exercise: Entry) -> tuple[Any, ...]:
         exercise.secondary_muscles,
         exercise.equipment,
         exercise.level,
-        exercise.inferred,
+        tuple(sorted(exercise.inferred)),  # as text, the same in every process
         # Old slugs and links are checked across files; the parts of a page, against
         # the links of others to it.
         exercise.redirect_from,
@@ -105,13 +107,14 @@ class Engine:
         drafts: bool | None = None,
         cache: bool = False,
         jobs: int | None = 1,
+        files: FileIndex | None = None,
     ) -> None:
         self.config = config
         self.drafts = config.drafts if drafts is None else drafts
         """Whether draft exercises are part of the site."""
         self.jobs = jobs
         self.cache = (
-            content_cache.ParseCache(content_cache.cache_folder(config), config.vocabulary)
+            content_cache.ParseCache(content_cache.cache_folder(config), config.vocabulary, files)
             if cache
             else None
         )
@@ -276,7 +279,9 @@ class Engine:
             packed: dict[Path, bytes] = {}
             exercises = take_entries(self.entries.values(), problems, packed)
             mark = len(problems.items)
-            library = build_library(exercises, self.config.vocabulary, problems, drafts=self.drafts)
+            # Kept indexes help a first read (a build, a preview starting); after an edit
+            # the preview saw, they are another library's: not looked for, nor kept.
+            library = self._indexed(exercises, problems, kept=old is None)
             if packed:
                 library = dataclasses.replace(
                     library, contents=packing.PackedContents.of(library, packed)
@@ -287,6 +292,26 @@ class Engine:
             raise ContentError(problems.items)
         self.warnings = tuple(problems.warnings)
         return library, changed
+
+    def _indexed(self, exercises: list[Entry], problems: Problems, *, kept: bool) -> Library:
+        """:func:`build_library` of ``exercises``, or (with ``kept``) the last build's
+        indexes when every exercise has the structure it had then
+        (:mod:`thrustlib.engine.indexes`)."""
+        vocabulary = self.config.vocabulary
+        if self.cache is None or not kept:
+            return build_library(exercises, vocabulary, problems, drafts=self.drafts)
+        context = self.cache.context + repr(self.drafts).encode()
+        found = indexes.key(map(structure, exercises), context)
+        known = self.cache.indexes.get(found)
+        if known is not None:
+            made, made_problems = known
+            problems.extend(made_problems)
+            return with_indexes(exercises, vocabulary, made, drafts=self.drafts)
+        mark = len(problems.items)
+        library = build_library(exercises, vocabulary, problems, drafts=self.drafts)
+        if not problems.has_errors():  # a library with errors is never used
+            self.cache.indexes.put(found, library, problems.items[mark:])
+        return library
 
     def _patched(
         self, old: Library, before: Mapping[Path, Loaded | None]
@@ -302,7 +327,7 @@ class Engine:
             assert previous is not None and not isinstance(previous, Problem)
             was, now = _entry(previous), current.exercise
             assert was is not None and now is not None
-            if _structure(was) != _structure(now):
+            if structure(was) != structure(now):
                 return None
             listed = old.exercises.get(was.slug)
             if listed is None:

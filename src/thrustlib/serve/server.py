@@ -22,6 +22,7 @@ from thrustlib.config import SiteConfig, load_config
 from thrustlib.content.model import Library
 from thrustlib.engine.incremental import Edits, differences, listing, stale_pages
 from thrustlib.engine.site import Engine
+from thrustlib.engine.templates import template_cache
 from thrustlib.errors import Problem, ThrustlibError
 from thrustlib.serve.http import PreviewHTTPServer
 from thrustlib.serve.snapshot import Live, Snapshot, sample
@@ -191,7 +192,7 @@ class PreviewServer:
 
     def _rendered(self, library: Library) -> Snapshot:
         """A snapshot of ``library`` with a new renderer (templates and assets read again)."""
-        renderer = Renderer(self.config)
+        renderer = Renderer(self.config, compiled=template_cache(self.config))
         if renderer.template_error is not None:
             raise renderer.template_error
         snapshot = Snapshot(library, renderer, frozenset(renderer.page_paths(library)))

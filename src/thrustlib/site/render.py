@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+import jinja2
+
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
 from thrustlib.content.related import Related
@@ -64,11 +66,18 @@ def _exists(library: Library, section: str, key: str | None) -> bool:
 class Renderer:
     """Renders a library with one site's configuration and theme."""
 
-    def __init__(self, config: SiteConfig, *, file_links: bool = False) -> None:
+    def __init__(
+        self,
+        config: SiteConfig,
+        *,
+        file_links: bool = False,
+        compiled: jinja2.BytecodeCache | None = None,
+    ) -> None:
         self.config = config
         self.file_links = file_links
         """Link folders as ``.../index.html`` (for browsing from disk) instead of ``.../``."""
-        self.env = make_environment(config.path(config.templates_dir), config.boundary)
+        templates = config.path(config.templates_dir)
+        self.env = make_environment(templates, config.boundary, compiled)
         self.template_error: ThemeError | None = load_templates(self.env)
         """The templates that do not compile, found when the renderer was made.
 
@@ -119,11 +128,24 @@ class Renderer:
     def search_index(self, library: Library) -> tuple[str, bytes]:
         """The search index of ``library``: its fingerprinted output path and bytes."""
         known, path, data = self._search
-        if known is not library:
+        if known is not library or not data:
             data = search.index_data(library)
             path = search.index_path(data)
             self._search = (library, path, data)
         return path, data
+
+    def search_index_path(self, library: Library) -> str:
+        """Where the search index of ``library`` is written (made to be named, unless
+        :meth:`name_search_index` named it)."""
+        known, path, _ = self._search
+        return path if known is library else self.search_index(library)[0]
+
+    def name_search_index(self, library: Library, path: str) -> None:
+        """Say that ``library``'s search index is at ``path`` (the last build's, when no
+        exercise is listed differently): its name, a hash of the index, is then taken
+        without the index being made, unless a page needs the index itself."""
+        if self._search[0] is not library:
+            self._search = (library, path, b"")
 
     def html_paths(self, library: Library) -> list[str]:
         """Every HTML page of the site, sorted."""
@@ -146,7 +168,7 @@ class Renderer:
 
     def page_paths(self, library: Library) -> list[str]:
         """Every output path: pages, redirects, generated files and static assets, sorted."""
-        generated = (*urls.GENERATED, self.search_index(library)[0])
+        generated = (*urls.GENERATED, self.search_index_path(library))
         pages = [*self.html_paths(library), *self.redirect_paths(library)]
         return sorted([*pages, *generated, *self._assets()[0]])
 
@@ -226,7 +248,7 @@ class Renderer:
             self._base,
             self._absolute_base,
             self.related(library),
-            self.search_index(library)[0] if section == urls.SEARCH else "",
+            self.search_index_path(library) if section == urls.SEARCH else "",
         )
         if moved:
             assert key is not None

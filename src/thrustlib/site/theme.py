@@ -131,7 +131,9 @@ def _mtime(path: Path) -> int | None:
 
 
 def make_environment(
-    site_templates: Path | None, boundary: Boundary | None = None
+    site_templates: Path | None,
+    boundary: Boundary | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """A strict, autoescaping environment: the site's templates first, then the theme's.
 
@@ -139,7 +141,7 @@ def make_environment(
     the package's own theme is trusted. Templates are read once: no ``auto_reload`` and
     no cache limit, so an environment never picks up an edit made after it loaded a
     template. The preview relies on this to keep serving the last good templates while
-    the files on disk are broken.
+    the files on disk are broken. ``compiled`` keeps compiled templates between runs.
     """
     package = jinja2.FileSystemLoader(str(THEME_DIR / "templates"))
     loaders: list[jinja2.BaseLoader] = []
@@ -155,6 +157,7 @@ def make_environment(
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=compiled,
     )
 
 

@@ -4,7 +4,9 @@ The new site is written beside the output (same parent, so the renames stay on o
 system) under a hidden name, then swapped in: the old folder is renamed away, the new
 one renamed in, and only then is the old one deleted. A build that fails or is killed
 part-way leaves the last good site where it was, at worst with a hidden leftover
-folder that the next build clears.
+folder that the next build clears. An incremental build that renders a few files of a
+large site writes them the same way, then moves each into the output in one rename
+(``in_place``): swapping would mean linking every other file into the new folder first.
 
 Since a build replaces its output folder as a whole, it refuses to replace a folder it
 did not make: every output carries a :data:`MARKER` file, and an existing folder
@@ -13,6 +15,7 @@ without one (a home folder given as ``--out ~``, say) is left alone with an erro
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -98,9 +101,13 @@ class OutputWriter:
     the block swaps or cleans up.
     """
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, *, in_place: Iterable[str] | None = None) -> None:
         self.target = target.absolute()
         """The output folder to replace."""
+        self.in_place = None if in_place is None else set(in_place)
+        """The files of the site in ``target`` now (the last build's), when the new files
+        are to be moved into it one by one (see :meth:`_update`) instead of the folder
+        being swapped; ``None``: swapped."""
         self.folder: Path | None = None
         """The hidden folder being written, while the block runs."""
         self._seen: set[str] = set()
@@ -134,6 +141,9 @@ class OutputWriter:
         still replaces the folder as a whole: the old folder is only unlinked), else a
         copy.
         """
+        if self.in_place is not None:
+            self._check(path)  # already where it belongs
+            return
         target = self._place(path)
         source = f"{self.target}/{path}"
         try:
@@ -145,10 +155,7 @@ class OutputWriter:
         """Where ``path`` goes in the new folder, its parent made; checked to be new."""
         if self.folder is None:
             raise RuntimeError("OutputWriter used outside its with block")
-        relative = _safe_relative(path)
-        if relative in self._seen:
-            raise ThrustlibError(f"two outputs would be written to {relative}")
-        self._seen.add(relative)
+        relative = self._check(path)
         # Plain strings and os calls: a large site is tens of thousands of files, and
         # pathlib's objects cost more than the writes themselves.
         root = str(self.folder)
@@ -157,6 +164,13 @@ class OutputWriter:
             Path(root, parent).mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
         return f"{root}/{relative}"
+
+    def _check(self, path: str) -> str:
+        relative = _safe_relative(path)
+        if relative in self._seen:
+            raise ThrustlibError(f"two outputs would be written to {relative}")
+        self._seen.add(relative)
+        return relative
 
     def __exit__(
         self,
@@ -171,12 +185,71 @@ class OutputWriter:
             shutil.rmtree(folder, ignore_errors=True)
             return
         try:
-            # mkdtemp makes the folder private (0700); a site is meant to be served.
-            folder.chmod(0o755)
-            _swap(folder, self.target)
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+            if self.in_place is not None:
+                self._update(folder, self.in_place)
+            else:
+                # mkdtemp makes the folder private (0700); a site is meant to be served.
+                folder.chmod(0o755)
+                _swap(folder, self.target)
+        finally:
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _update(self, folder: Path, before: set[str]) -> None:
+        """Move the files written into ``folder`` into the output, each replacing its old
+        copy in one rename, then remove the old files the new site does not have.
+
+        For a build that renders a few files of a large site: linking every other file
+        into a new folder, then deleting the old one, took longer than the rendering.
+        Every file is rendered before the first is moved, so bad content still leaves
+        the last good site as it was, and a reader never sees a file half written; what
+        is given up is that the few files change one after another rather than at
+        once. A build stopped part-way leaves the output unlike its record, which makes
+        the next build a whole one.
+        """
+        target = str(self.target)
+        staged = str(folder)
+        written = sorted(_files_below(staged) - {MARKER})
+        made: set[str] = set()
+        for relative in written:
+            parent = relative.rpartition("/")[0]
+            if parent and parent not in made:
+                Path(target, parent).mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            Path(staged, relative).replace(Path(target, relative))
+        # Not this process's record of what it wrote alone: forked workers wrote too.
+        gone = sorted(before - self._seen - set(written))
+        for relative in gone:
+            Path(target, relative).unlink(missing_ok=True)
+        # The folders the removed files leave empty (an exercise's, say) go with them.
+        for parent in sorted({p for r in gone for p in _parents(r)}, key=len, reverse=True):
+            with contextlib.suppress(OSError):  # not empty: other files are in it
+                Path(target, parent).rmdir()
+
+
+def _files_below(folder: str) -> set[str]:
+    """Every file below ``folder``, by relative posix path."""
+    found: set[str] = set()
+    start = len(folder) + 1
+    for top, _, names in os.walk(folder):
+        found.update(f"{top}/{name}"[start:] for name in names)
+    return found
+
+
+def _parents(relative: str) -> list[str]:
+    """The folders holding ``relative``, innermost first (``a/b/c`` gives ``a/b``, ``a``)."""
+    parts = relative.split("/")[:-1]
+    return ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def output_names(paths: Iterable[str]) -> list[str]:
+    """Every entry of an output folder holding the files ``paths`` and the marker, by
+    relative name (``"."`` for the folder itself), sorted: a manifest's names."""
+    names = {".", MARKER}
+    for path in paths:
+        names.add(path)
+        names.update(_parents(path))
+    return sorted(names)
 
 
 def write_site(files: Iterable[WritableFile], target: Path) -> None:

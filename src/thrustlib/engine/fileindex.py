@@ -1,0 +1,94 @@
+"""What each exercise file held when last read, told by its ``stat`` instead of its bytes.
+
+A build with the cache must know which of 10,000 files changed, and reading and hashing
+every one of them was a large part of a build after a one-file edit. Like git's index and
+make, the index trusts a file whose size, modification time, change time and inode are
+those it recorded: the change time cannot be set back by a program (``touch -d`` and
+``cp -p`` set the modification time only), and a file replaced by a new one (an editor
+saving by rename, a checkout) has a new inode.
+
+One case needs care (git's "racily clean" files): a file written again within the
+timestamp's granularity of being read could keep all four. So an entry is trusted only
+for a file whose times are older than :data:`RACY_NS` before it was read; a younger one is
+read again each build until it has aged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from thrustlib.engine import stored
+
+RACY_NS = 2_000_000_000
+"""How much older than its reading a file's times must be for its entry to be trusted:
+two seconds, the coarsest timestamps a file system in use has (FAT's)."""
+
+FORMAT = 1
+"""Bumped when the entries change shape."""
+
+Entry = tuple[int, int, int, int, bytes]
+"""(size, mtime_ns, ctime_ns, inode, SHA-256 of the bytes)."""
+
+
+def digest(data: bytes) -> bytes:
+    """The hash the index keeps of a file's bytes."""
+    return hashlib.sha256(data).digest()
+
+
+class FileIndex:
+    """The digests of files by path, valid while their ``stat`` is as recorded."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        """Where the index is kept; ``None``: kept in memory only."""
+        found = stored.read(path, FORMAT) if path is not None else None
+        self.entries: dict[str, Entry] = found if isinstance(found, dict) else {}
+        self.seen: dict[str, Entry] = {}
+        """The entries looked up or recorded by this build: what :meth:`save` keeps."""
+        self.changed = False
+
+    def lookup(self, path: Path) -> tuple[os.stat_result, bytes | None]:
+        """``path``'s stat, and the digest of its bytes if they are the ones recorded."""
+        name = os.path.abspath(path)  # noqa: PTH100 (the same file by any name; strings)
+        info = os.stat(name)  # noqa: PTH116 (strings: 10,000 files a build)
+        # What this build recorded comes first: a build looks each file up twice (its inputs
+        # hashed, then its parse result found), and reads a changed one only once.
+        known = self.seen.get(name) or self.entries.get(name)
+        if known is not None and known[:4] == _key(info):
+            self.seen[name] = known
+            return info, known[4]
+        return info, None
+
+    def record(self, path: Path, info: os.stat_result, data: bytes, started: int) -> bytes:
+        """Remember that ``path``, as ``info`` (taken before reading it at ``started``,
+        ``time.time_ns()``), held ``data``; return the digest of ``data``."""
+        found = digest(data)
+        name = os.path.abspath(path)  # noqa: PTH100 (as in lookup)
+        # A file young enough that a write after the read could have left its stat as
+        # it was is recorded as nothing (so read again next time).
+        racy = max(info.st_mtime_ns, info.st_ctime_ns) > started - RACY_NS
+        entry = (-1, 0, 0, 0, b"") if racy else (*_key(info), found)
+        if self.entries.get(name) != entry:
+            self.changed = True
+        self.seen[name] = entry
+        return found
+
+    def save(self) -> None:
+        """Keep the entries this build used (a file no longer walked is dropped)."""
+        if self.path is None:
+            return
+        if self.changed or len(self.seen) != len(self.entries):
+            stored.write(self.path, FORMAT, self.seen)
+        self.entries, self.seen, self.changed = dict(self.seen), {}, False
+
+
+def now() -> int:
+    """The time to give :meth:`FileIndex.record` for a file about to be read."""
+    return time.time_ns()
+
+
+def _key(info: os.stat_result) -> tuple[int, int, int, int]:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino

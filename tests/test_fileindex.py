@@ -1,0 +1,140 @@
+"""The index of exercise files by their stat: an unchanged file is not read again, and no
+change is missed (same size, the modification time set back, a file replaced, a file
+written again the moment it was read)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from thrustlib.config import load_config
+from thrustlib.content import files, reading
+from thrustlib.engine import fileindex
+from thrustlib.engine.build import build
+from thrustlib.engine.fileindex import FileIndex
+
+SITE = Path(__file__).parent / "sites" / "basic"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(SITE, copy)
+    return copy
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The exercise files read, by name, in the order they are read."""
+    names: list[str] = []
+
+    def counting(path: Path, *, limit: int | None = None) -> bytes:
+        if path.suffix == ".md":
+            names.append(path.name)
+        return reading.read_file(path, limit=limit)
+
+    monkeypatch.setattr(files, "read_file", counting)  # what the build reads them with
+    return names
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files count as old enough to trust the moment they are written (a test cannot wait
+    the two seconds a real one must age)."""
+    monkeypatch.setattr(fileindex, "RACY_NS", 0)
+
+
+def _build(site: Path) -> str:
+    build(load_config(site), output=site / "_site", cache=True)
+    page = site / "_site" / "exercises" / "glute-bridge" / "index.html"
+    return page.read_text("utf-8")
+
+
+def _edit(site: Path, old: str, new: str) -> Path:
+    path = site / "exercises" / "glute-bridge.md"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path
+
+
+def test_unchanged_files_are_not_read_again(site: Path, reads: list[str], settled: None) -> None:
+    _build(site)
+    assert "glute-bridge.md" in reads
+    reads.clear()
+    _build(site)
+    assert reads == []  # nothing changed: not a file read
+    _edit(site, "Push through", "Press through")
+    assert "Press through" in _build(site)
+    assert set(reads) == {"glute-bridge.md"}  # the edited file alone
+
+
+def test_a_change_that_keeps_the_size_and_the_time_is_seen(site: Path, settled: None) -> None:
+    _build(site)
+    path = site / "exercises" / "glute-bridge.md"
+    before = path.stat()
+    _edit(site, "Push through", "Pull through")  # the same length
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the time set back
+    assert path.stat().st_size == before.st_size
+    assert "Pull through" in _build(site)  # the change time told
+
+
+def test_a_file_replaced_by_another_is_seen(site: Path, settled: None) -> None:
+    _build(site)
+    path = site / "exercises" / "glute-bridge.md"
+    other = site / "glute-bridge.new"
+    other.write_text(path.read_text("utf-8").replace("Push through", "Pull through"), "utf-8")
+    other.replace(path)  # as an editor saves: a new file renamed over the old one
+    assert "Pull through" in _build(site)
+
+
+def test_a_file_written_as_it_was_read_is_read_again(tmp_path: Path) -> None:
+    """Git's racily clean files: a write in the same clock tick as the read could leave
+    the stat as it was, so a file younger than RACY_NS is never trusted."""
+    path = tmp_path / "a.md"
+    path.write_bytes(b"one")
+    index = FileIndex(tmp_path / "index.pickle")
+    info, digest = index.lookup(path)
+    assert digest is None
+    index.record(path, info, b"one", fileindex.now())
+    index.save()
+    again = FileIndex(tmp_path / "index.pickle")
+    assert again.lookup(path)[1] is None  # too young to trust: read again
+    # Once old enough, the same stat is trusted, and the digest is the bytes'.
+    settled = FileIndex(tmp_path / "index.pickle")
+    settled.record(path, path.stat(), b"one", fileindex.now() + 10 * fileindex.RACY_NS)
+    assert settled.lookup(path)[1] == fileindex.digest(b"one")
+
+
+def test_the_index_keeps_only_the_files_a_build_saw(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_bytes(name.encode())
+    index = FileIndex(tmp_path / "index.pickle")
+    late = fileindex.now() + 10 * fileindex.RACY_NS
+    for name in ("a.md", "b.md"):
+        path = tmp_path / name
+        index.record(path, path.stat(), name.encode(), late)
+    index.save()
+    (tmp_path / "b.md").unlink()
+    index = FileIndex(tmp_path / "index.pickle")
+    assert index.lookup(tmp_path / "a.md")[1] is not None
+    index.save()
+    assert list(FileIndex(tmp_path / "index.pickle").entries) == [str(tmp_path / "a.md")]
+
+
+def test_an_index_not_signed_here_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thrustlib.engine import stored
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"mine")
+    info = path.stat()
+    planted = {str(path): (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, b"x")}
+    monkeypatch.setattr(stored, "_key_of_process", b"k" * 32)
+    stored.write(tmp_path / "index.pickle", fileindex.FORMAT, planted)
+    monkeypatch.undo()
+    assert FileIndex(tmp_path / "index.pickle").lookup(path)[1] is None
