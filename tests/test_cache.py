@@ -317,3 +317,17 @@ def test_compiled_templates_are_used_only_when_this_machine_signed_them(
     # Signed with this machine's key, the same bytes are used: the key is what kept it out.
     stored.write(path, cache.FORMAT, code)
     assert rebuilt() == "<p>PLANTED</p>\n"
+
+
+def test_compiled_templates_of_another_thrustlib_are_deleted(site: Path) -> None:
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    folder = site / cache.CACHE_DIR / "templates"
+    ours = sorted(folder.iterdir())
+    old = folder / "0123456789abcdef-0123.pickle"  # an older thrustlib's
+    old.write_bytes(b"old")
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("<p>Lost.</p>\n", "utf-8")
+    build(load_config(site), output=out, cache=True)  # compiles the new template
+    assert not old.exists()
+    assert set(ours) <= set(folder.iterdir())

@@ -590,3 +590,30 @@ def test_no_cache_belongs_to_build_and_check_only(capsys: pytest.CaptureFixture[
     assert main(["--no-cache", "check"]) == 2
     capsys.readouterr()
     assert main(["serve", "--no-cache"]) == 2
+
+
+def _entry_point(setup: str) -> subprocess.CompletedProcess[str]:
+    """Run the console script's entry point with ``setup`` run first, and an exit hook."""
+    code = (
+        "import atexit, sys\n"
+        f"{setup}\n"
+        "atexit.register(lambda: print('exit hook ran'))\n"
+        "from thrustlib.cli import main_entry\n"
+        "sys.argv = ['thrustlib', '--version']\n"
+        "main_entry()\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+
+def test_the_entry_point_skips_the_teardown_but_not_the_output() -> None:
+    result = _entry_point("")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("thrustlib ")  # flushed before the hard exit
+    assert "exit hook ran" not in result.stdout  # the teardown (and its hooks) skipped
+
+
+def test_the_entry_point_ends_normally_under_a_profiler_or_debugger() -> None:
+    # A profiler, a debugger or coverage writes its report at exit: the exit is a normal one.
+    result = _entry_point("sys.setprofile(lambda *args: None)")
+    assert result.returncode == 0, result.stderr
+    assert "exit hook ran" in result.stdout

@@ -359,3 +359,25 @@ def test_a_text_edit_does_not_index_the_library_again(
     assert calls == [1]  # a title is part of them: indexed again
     monkeypatch.undo()
     _both(site)
+
+
+def test_an_output_that_could_not_be_recorded_is_built_whole_next_time(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thrustlib.site import write
+
+    _both(site)
+    out = site / "_site"
+    real = write.OutputWriter._update
+
+    def update_then_vanish(self: write.OutputWriter, folder: Path, before: set[str]) -> None:
+        real(self, folder, before)
+        (out / urls.API_DATA).unlink()  # another process cleaning up, say
+
+    monkeypatch.setattr(write.OutputWriter, "_update", update_then_vanish)
+    _edit_text(site, random.Random(7))
+    build(load_config(site), cache=True)  # in place; the record cannot hold the folder
+    monkeypatch.undo()
+    shutil.rmtree(out)  # then the output is deleted by hand
+    result = _both(site)
+    assert result.rendered == result.files  # nothing taken on trust

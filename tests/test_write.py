@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -253,3 +254,31 @@ def test_output_names_are_every_entry_of_the_folder(tmp_path: Path) -> None:
     write_site(files, out)
     found = sorted(["."] + [p.relative_to(out).as_posix() for p in out.rglob("*")])
     assert write.output_names(f.path for f in files) == found
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("a", "a/index.html"), ("a/index.html", "a")],
+    ids=["a file becomes a folder", "a folder becomes a file"],
+)
+def test_an_update_in_place_frees_a_path_before_it_is_reused(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    out = tmp_path / "out"
+    write_site([OutputFile("index.html", b"home"), OutputFile(old, b"old")], out)
+    _update(out, ["index.html", old], ["index.html"], {new: b"new"})
+    assert tree(out) == {MARKER: MARKER_TEXT, "index.html": b"home", new: b"new"}
+
+
+def test_an_update_in_place_of_a_site_that_is_gone_writes_it_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site(SITE_A, out)
+    shutil.rmtree(out)  # deleted by hand since the last build
+    _update(out, [f.path for f in SITE_A], [], {"exercises/x/index.html": b"y"})
+    # Not a folder of the new files alone, without the marker: a new folder, swapped in.
+    assert tree(out) == {MARKER: MARKER_TEXT, "exercises/x/index.html": b"y"}
+    # A file to keep that is not there is an error, not a site without it.
+    shutil.rmtree(out)
+    with pytest.raises(FileNotFoundError):
+        _update(out, [f.path for f in SITE_A], ["index.html"], {})
+    assert not out.exists()

@@ -56,12 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def main_entry() -> None:
     """The console script: ``thrustlib`` on the PATH (and ``python -m thrustlib``)."""
     code = main()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        raise SystemExit(code)  # a debugger, profiler or coverage reports at exit
     # Ended without the interpreter's teardown, which frees every object one by one:
     # after a build of 10,000 exercises that took a third of a second and did nothing a
     # process's exit does not do anyway (mypy ends the same way). What is buffered is
     # written first; every file the command wrote is closed by then.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # read by something that stopped reading (| head)
+        pass
     os._exit(code)
 
 

@@ -93,9 +93,10 @@ def load_library(
     Under ``strict`` warnings count as errors, as mkdocs' ``--strict`` does, and
     :func:`strict_warnings` are looked for too. With
     ``cache``, parse results are read from and saved to the site's cache folder. Up to
-    ``jobs`` processes (``None``: one per core) parse a large library.
+    ``jobs`` processes (``None``: one per core) parse a large library; ``files`` is the
+    cache's index of the files, when the caller has read it already.
     """
-    engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs)
+    engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=files)
     library = engine.load()
     if strict and (found := [*engine.warnings, *strict_warnings(config, library)]):
         raise ContentError(found)
@@ -200,7 +201,13 @@ def build(
                 warnings,
                 strict_warnings(config, library),
                 incremental.SiteIndex.of(
-                    library, renderer.related(library), paths, spans, plan.names, previous
+                    library,
+                    renderer.related(library),
+                    paths,
+                    spans,
+                    plan.names,
+                    previous,
+                    renderer.search_index_path(library),
                 ),
             )
             content_cache.save_build(config, target, record)

@@ -48,7 +48,7 @@ from thrustlib.errors import Problem, Problems
 log = logging.getLogger(__name__)
 
 
-FORMAT = 8
+FORMAT = 9
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -276,7 +276,9 @@ def previous_build(config: SiteConfig, output: Path) -> BuildRecord | None:
     record = _read(_record_path(config, output))
     if not isinstance(record, BuildRecord):
         return None
-    if manifest(output, record.manifest) != record.manifest:
+    # An empty manifest is a build that could not take one (an entry vanished): nothing
+    # is known of the folder, not "a folder of nothing".
+    if not record.manifest or manifest(output, record.manifest) != record.manifest:
         log.debug("cache: %s changed since it was built; building in full", output)
         return None
     return record
@@ -325,7 +327,7 @@ def manifest_after(
         again.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
     known = {entry[0]: entry for entry in last}
     fresh = manifest(folder, [name for name in names if name in again or name not in known])
-    if len(fresh) < len(again & set(names)):
+    if not fresh:
         return ()  # an entry vanished meanwhile: no manifest, so the next build is whole
     found = {entry[0]: entry for entry in fresh}
     return tuple(found.get(name) or known[name] for name in names)

@@ -48,14 +48,18 @@ class FileIndex:
         self.entries: dict[str, Entry] = found if isinstance(found, dict) else {}
         self.seen: dict[str, Entry] = {}
         """The entries looked up or recorded by this build: what :meth:`save` keeps."""
+        self.read: dict[str, tuple[bytes, bytes]] = {}
+        """The digest and bytes of each file this build read (:meth:`record`), until
+        :meth:`take` hands them on: a build hashes its inputs, then parses the files that
+        changed, and both see the same bytes, read once."""
         self.changed = False
 
     def lookup(self, path: Path) -> tuple[os.stat_result, bytes | None]:
         """``path``'s stat, and the digest of its bytes if they are the ones recorded."""
         name = os.path.abspath(path)  # noqa: PTH100 (the same file by any name; strings)
         info = os.stat(name)  # noqa: PTH116 (strings: 10,000 files a build)
-        # What this build recorded comes first: a build looks each file up twice (its inputs
-        # hashed, then its parse result found), and reads a changed one only once.
+        if name in self.read:  # read by this build already: those bytes, whatever came since
+            return info, self.read[name][0]
         known = self.seen.get(name) or self.entries.get(name)
         if known is not None and known[:4] == _key(info):
             self.seen[name] = known
@@ -74,7 +78,13 @@ class FileIndex:
         if self.entries.get(name) != entry:
             self.changed = True
         self.seen[name] = entry
+        self.read[name] = (found, data)
         return found
+
+    def take(self, path: Path) -> bytes | None:
+        """The bytes of ``path`` this build read (:meth:`record`), once; else ``None``."""
+        found = self.read.pop(os.path.abspath(path), None)  # noqa: PTH100 (as in lookup)
+        return None if found is None else found[1]
 
     def save(self) -> None:
         """Keep the entries this build used (a file no longer walked is dropped)."""
@@ -83,6 +93,7 @@ class FileIndex:
         if self.changed or len(self.seen) != len(self.entries):
             stored.write(self.path, FORMAT, self.seen)
         self.entries, self.seen, self.changed = dict(self.seen), {}, False
+        self.read.clear()
 
 
 def now() -> int:

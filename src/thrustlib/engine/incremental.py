@@ -114,6 +114,9 @@ class SiteIndex:
     """Where each exercise's piece of ``api/exercises.json`` is in that file (offset and
     length), by slug: the pieces of unchanged exercises are taken from it."""
 
+    search_index: str = ""
+    """The search index's output path (named by a hash of the index)."""
+
     @classmethod
     def of(
         cls,
@@ -123,6 +126,7 @@ class SiteIndex:
         spans: Mapping[str, tuple[int, int]],
         names: Mapping[str, tuple[str, ...]] | None = None,
         previous: SiteIndex | None = None,
+        search_index: str = "",
     ) -> SiteIndex:
         """The index of a build of ``library``; ``names`` gives :func:`named` for the
         exercises a plan knows it of already (the rest are worked out here), and the
@@ -143,6 +147,7 @@ class SiteIndex:
             library.families,
             tuple(sorted(paths)),
             dict(spans),
+            search_index,
         )
 
     def library(self, like: Library, slugs: Iterable[str]) -> Library:
@@ -210,11 +215,7 @@ def edits(previous: SiteIndex, library: Library) -> Edits:
 def search_index_of(previous: SiteIndex, found: Edits) -> str | None:
     """The last build's search index path, if no exercise is listed otherwise than then
     (``found``: :func:`edits`), so that its index is the same file; else ``None``."""
-    if found.moved:
-        return None
-    stem, _, suffix = urls.SEARCH_INDEX.rpartition(".")
-    named = [p for p in previous.paths if p.startswith(stem + ".") and p.endswith("." + suffix)]
-    return named[0] if len(named) == 1 else None
+    return None if found.moved else previous.search_index or None
 
 
 def differences(old: Library, new: Library) -> Edits:

@@ -202,13 +202,14 @@ def read_entries(
             unparsed.append((shown, path))
             entries.append(Problem(shown, None, "not parsed"))  # replaced below
             continue
-        data: bytes | Problem | None = None
+        data: bytes | None = None
         if digest is None:  # changed since the index saw it, or new
             started = now()
-            data = _read(shown, path, limit)  # checked above, and again as it is read
-            if isinstance(data, Problem):
-                entries.append(data)
+            read = _read(shown, path, limit)  # checked above, and again as it is read
+            if isinstance(read, Problem):
+                entries.append(read)
                 continue
+            data = read
             if info is None:  # it appeared between the stat and the read: not recorded
                 digest = fileindex.digest(data)
             else:
@@ -216,10 +217,17 @@ def read_entries(
         key = cache.key(shown, digest)
         cached: Loaded | None = cache.get(key)
         if cached is None:
-            data = _read(shown, path, limit) if data is None else data
-            if isinstance(data, Problem):
-                entries.append(data)
-                continue
+            # The bytes this build hashed as an input, if it did; else read now and filed
+            # under the bytes read, not those the index remembers: a file saved since its
+            # stat was taken must not leave its parse under the old bytes.
+            data = data if data is not None else cache.files.take(path)
+            if data is None:
+                read = _read(shown, path, limit)
+                if isinstance(read, Problem):
+                    entries.append(read)
+                    continue
+                data = read
+                key = cache.key(shown, fileindex.digest(data))
             misses.append((len(entries), key))
             unparsed.append((shown, data))
             cached = Problem(shown, None, "not parsed")  # replaced below

@@ -3,9 +3,10 @@
 The content cache sits in the site folder (:mod:`thrustlib.engine.cache`), where a pull
 request could plant one. Each file is a pickle followed by a keyed hash (HMAC) of it,
 whose key is kept outside the site, in the user's own cache folder: only what this
-machine's builds wrote is ever unpickled and used. (The restricted unpickler already
-keeps a planted file from running code; the key keeps it from putting its own results,
-unsanitised, on the site.) Files and folders are opened so that a planted link or named
+machine's builds wrote is ever unpickled and used. (The restricted unpickler keeps a
+planted pickle from running code, and the key keeps it from putting its own results,
+unsanitised, on the site. For compiled templates, which are code, the key is all there
+is: :mod:`thrustlib.engine.templates`.) Files and folders are opened so that a planted link or named
 pipe is neither followed nor waited on.
 """
 
@@ -60,7 +61,7 @@ def _key() -> bytes:
     return key
 
 
-def _safe_folder(folder: Path) -> bool:
+def safe_folder(folder: Path) -> bool:
     """True when ``folder`` and the cache folder it is in are real folders, not links (a
     link would read and write the cache somewhere else)."""
     for part in (folder.parent, folder) if folder.parent.name == CACHE_DIR else (folder,):
@@ -90,7 +91,7 @@ class _Signed:
 def read(path: Path, version: int, *, extra: tuple[type, ...] = ()) -> object:
     """The object stored at ``path``, or ``None`` when it is missing or not usable."""
     try:
-        if not _safe_folder(path.parent):
+        if not safe_folder(path.parent):
             log.debug("cache: ignoring %s: its folder is a link", path)
             return None
         # Not through a link, and never waiting on a pipe planted in its place.
@@ -130,11 +131,11 @@ def write(path: Path, version: int, value: object) -> None:
     try:
         # Checked before the folder is made (a link would have it made elsewhere) and
         # after (it may have appeared meanwhile).
-        if not _safe_folder(path.parent):
+        if not safe_folder(path.parent):
             log.debug("cache: not writing %s: its folder is a link", path)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not _safe_folder(path.parent):
+        if not safe_folder(path.parent):
             log.debug("cache: not writing %s: its folder is a link", path)
             return
         try:

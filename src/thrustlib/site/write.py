@@ -116,6 +116,8 @@ class OutputWriter:
 
     def __enter__(self) -> OutputWriter:
         _check_target(self.target)
+        if self.in_place is not None and not (self.target / MARKER).is_file():
+            self.in_place = None  # no site there to update (deleted meanwhile): a whole one
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
         _clear_leftovers(parent, self.target.name)
@@ -210,6 +212,16 @@ class OutputWriter:
         target = str(self.target)
         staged = str(folder)
         written = sorted(_files_below(staged) - {MARKER})
+        # Not this process's record of what it wrote alone: forked workers wrote too.
+        gone = sorted(before - self._seen - set(written))
+        # The old files go first, and the folders they leave empty (an exercise's, say)
+        # with them, so that a path that was a file and is now a folder, or the other way
+        # round, is free when the new file comes.
+        for relative in gone:
+            Path(target, relative).unlink(missing_ok=True)
+        for parent in sorted({p for r in gone for p in _parents(r)}, key=len, reverse=True):
+            with contextlib.suppress(OSError):  # not empty: other files are in it
+                Path(target, parent).rmdir()
         made: set[str] = set()
         for relative in written:
             parent = relative.rpartition("/")[0]
@@ -217,14 +229,6 @@ class OutputWriter:
                 Path(target, parent).mkdir(parents=True, exist_ok=True)
                 made.add(parent)
             Path(staged, relative).replace(Path(target, relative))
-        # Not this process's record of what it wrote alone: forked workers wrote too.
-        gone = sorted(before - self._seen - set(written))
-        for relative in gone:
-            Path(target, relative).unlink(missing_ok=True)
-        # The folders the removed files leave empty (an exercise's, say) go with them.
-        for parent in sorted({p for r in gone for p in _parents(r)}, key=len, reverse=True):
-            with contextlib.suppress(OSError):  # not empty: other files are in it
-                Path(target, parent).rmdir()
 
 
 def _files_below(folder: str) -> set[str]:
