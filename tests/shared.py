@@ -1,8 +1,10 @@
-"""What several test modules share: hypothesis settings and the real content files."""
+"""What several test modules share: hypothesis settings, the real content files, the
+sites the tests build."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -22,3 +24,10 @@ def content_files() -> list[Path]:
     files = sorted([*ROOT.glob("exercises/*.md"), *ROOT.glob("tests/**/*.md")])
     assert len(files) > 30  # the glob found them, or the tests using it test nothing
     return files
+
+
+def copy_site(tmp_path: Path, name: str = "basic") -> Path:
+    """A copy of the test site ``tests/sites/<name>`` in ``tmp_path``, to build and edit."""
+    copy = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "sites" / name, copy)
+    return copy

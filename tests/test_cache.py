@@ -10,6 +10,7 @@ import jinja2
 import jinja2.bccache
 import pytest
 
+from tests.shared import copy_site
 from thrustlib.cli import main
 from thrustlib.config import load_config
 from thrustlib.content.parse import ParseResult, parse_exercise
@@ -20,7 +21,6 @@ from thrustlib.engine.build import build
 from thrustlib.errors import ContentError
 from thrustlib.site import write
 
-SITE = Path(__file__).parent / "sites" / "basic"
 UNDESCRIBED = """---
 title: Frog Pump
 muscles: [glutes]
@@ -33,9 +33,7 @@ muscles: [glutes]
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    copy = tmp_path / "site"
-    shutil.copytree(SITE, copy)
-    return copy
+    return copy_site(tmp_path)
 
 
 @pytest.fixture

@@ -10,20 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared import copy_site
 from thrustlib.config import load_config
 from thrustlib.content import files, reading
 from thrustlib.engine import fileindex
 from thrustlib.engine.build import build
 from thrustlib.engine.fileindex import FileIndex
 
-SITE = Path(__file__).parent / "sites" / "basic"
-
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    copy = tmp_path / "site"
-    shutil.copytree(SITE, copy)
-    return copy
+    return copy_site(tmp_path)
 
 
 @pytest.fixture
