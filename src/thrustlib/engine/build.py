@@ -155,7 +155,8 @@ def build(
         previous, theme_changed = last.site, last.inputs.theme != inputs.theme
     # A build makes millions of short-lived objects and next to no reference cycles:
     # the cycle collector's passes over an ever larger heap were 5-8 % of a large build
-    # and freed nothing. Memory is what it was with the collector on.
+    # and freed nothing. Memory is what it was with the collector on. Off until the
+    # record is written too: making it walks every exercise once more.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -163,11 +164,11 @@ def build(
             config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
         )
         renderer = Renderer(config, compiled=template_cache(config) if cache else None)
-        found = incremental.edits(previous, library) if previous is not None else None
-        if previous is not None and found is not None:
-            named = incremental.search_index_of(previous, found)
-            if named is not None:  # not made again only to learn its name
-                renderer.name_search_index(library, named)
+        found = None
+        if previous is not None:
+            found = incremental.edits(previous, library)
+            if (named := incremental.search_index_of(previous, found)) is not None:
+                renderer.name_search_index(library, named)  # not made only to be named
         paths = renderer.page_paths(library)
         plan = incremental.plan(
             renderer, library, paths, previous, target, theme_changed=theme_changed, found=found

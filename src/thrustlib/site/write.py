@@ -207,7 +207,9 @@ class OutputWriter:
         the last good site as it was, and a reader never sees a file half written; what
         is given up is that the few files change one after another rather than at
         once. A build stopped part-way leaves the output unlike its record, which makes
-        the next build a whole one.
+        the next build a whole one. Two builds into one output at the same time could
+        interleave their moves, where swaps came one after the other (the preview never
+        writes an output; two ``thrustlib build`` runs at once would).
         """
         target = str(self.target)
         staged = str(folder)
