@@ -44,6 +44,7 @@ from thrustlib.engine.fileindex import FileIndex, now
 from thrustlib.engine.incremental import SiteIndex
 from thrustlib.engine.indexes import IndexCache
 from thrustlib.errors import Problem, Problems
+from thrustlib.site.write import parents
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +279,8 @@ def previous_build(config: SiteConfig, output: Path) -> BuildRecord | None:
         return None
     # An empty manifest is a build that could not take one (an entry vanished): nothing
     # is known of the folder, not "a folder of nothing".
-    if not record.manifest or manifest(output, record.manifest) != record.manifest:
+    names = [entry[0] for entry in record.manifest]
+    if not record.manifest or manifest(output, names) != record.manifest:
         log.debug("cache: %s changed since it was built; building in full", output)
         return None
     return record
@@ -289,17 +291,15 @@ def save_build(config: SiteConfig, output: Path, record: BuildRecord) -> None:
     _write(_record_path(config, output), record)
 
 
-def manifest(folder: Path, expected: Manifest | Iterable[str] | None = None) -> Manifest:
-    """The stat of every entry of ``folder``; with ``expected`` (a manifest, or the names
-    of every entry), of exactly those entries.
+def manifest(folder: Path, names: Iterable[str] | None = None) -> Manifest:
+    """The stat of every entry of ``folder``; with ``names`` (relative, ``"."`` for the
+    folder itself), of exactly those entries.
 
     Checking a recorded manifest stats each entry by name instead of listing folders,
     which is several times faster; a file added or removed anywhere still shows, as the
     mtime of the folder holding it.
     """
-    if expected is not None:
-        names: Iterable[str] = (e if isinstance(e, str) else e[0] for e in expected)
-    else:
+    if names is None:
         names = (".", *_walk_names(folder))
     # Strings and os.stat: at tens of thousands of files, pathlib's objects cost more
     # than the system calls.
@@ -323,8 +323,7 @@ def manifest_after(
     again = {"."}
     for path in touched:
         again.add(path)
-        parts = path.split("/")[:-1]
-        again.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+        again.update(parents(path))
     known = {entry[0]: entry for entry in last}
     fresh = manifest(folder, [name for name in names if name in again or name not in known])
     if not fresh:

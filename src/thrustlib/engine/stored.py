@@ -6,8 +6,8 @@ whose key is kept outside the site, in the user's own cache folder: only what th
 machine's builds wrote is ever unpickled and used. (The restricted unpickler keeps a
 planted pickle from running code, and the key keeps it from putting its own results,
 unsanitised, on the site. For compiled templates, which are code, the key is all there
-is: :mod:`thrustlib.engine.templates`.) Files and folders are opened so that a planted link or named
-pipe is neither followed nor waited on.
+is: :mod:`thrustlib.engine.templates`.) Files and folders are opened so that a planted
+link or named pipe is neither followed nor waited on.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ import jinja2.bccache
 
 from thrustlib.config import SiteConfig
 from thrustlib.engine import cache, stored
-from thrustlib.engine.stored import read, write
 
 
 def template_cache(config: SiteConfig) -> TemplateCache:
@@ -66,7 +65,7 @@ class TemplateCache(jinja2.BytecodeCache):
                 os.unlink(path)  # noqa: PTH108 (the names as listed)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = read(self._path(bucket.key), cache.FORMAT)
+        found = stored.read(self._path(bucket.key), cache.FORMAT)
         if isinstance(found, bytes):
             # Jinja checks the source's checksum and its own version in what it loads,
             # and compiles again when they differ.
@@ -75,4 +74,4 @@ class TemplateCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if not self._pruned and stored.safe_folder(self.folder):
             self._prune()
-        write(self._path(bucket.key), cache.FORMAT, bucket.bytecode_to_string())
+        stored.write(self._path(bucket.key), cache.FORMAT, bucket.bytecode_to_string())

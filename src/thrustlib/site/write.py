@@ -221,7 +221,7 @@ class OutputWriter:
         # round, is free when the new file comes.
         for relative in gone:
             Path(target, relative).unlink(missing_ok=True)
-        for parent in sorted({p for r in gone for p in _parents(r)}, key=len, reverse=True):
+        for parent in sorted({p for r in gone for p in parents(r)}, key=len, reverse=True):
             with contextlib.suppress(OSError):  # not empty: other files are in it
                 Path(target, parent).rmdir()
         made: set[str] = set()
@@ -242,7 +242,7 @@ def _files_below(folder: str) -> set[str]:
     return found
 
 
-def _parents(relative: str) -> list[str]:
+def parents(relative: str) -> list[str]:
     """The folders holding ``relative``, innermost first (``a/b/c`` gives ``a/b``, ``a``)."""
     parts = relative.split("/")[:-1]
     return ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
@@ -254,7 +254,7 @@ def output_names(paths: Iterable[str]) -> list[str]:
     names = {".", MARKER}
     for path in paths:
         names.add(path)
-        names.update(_parents(path))
+        names.update(parents(path))
     return sorted(names)
 
 
