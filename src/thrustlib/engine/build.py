@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,14 +123,39 @@ def build(
     is parsed and rendered by up to ``jobs`` processes (``None``: one per core; 1: this
     process alone), again with the same output.
     """
-    # Loaded here: a build that finds nothing changed never needs Jinja.
-    from thrustlib.engine import incremental
-    from thrustlib.engine.render import render_into
-    from thrustlib.engine.templates import template_cache
-    from thrustlib.site.render import Renderer
-    from thrustlib.site.write import OutputWriter
-
     started = time.perf_counter()
+    with _collector_paused():
+        return _build(config, output, drafts, strict, progress, cache, jobs, started)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off for a build, as it was after.
+
+    A build makes millions of short-lived objects and next to no reference cycles: the
+    collector's passes over an ever larger heap were 5-8 % of a large build and freed
+    nothing, and they fell on reading the cache's files too (a pass each time the
+    unpickled objects outnumber the last count). Memory is what it was with it on.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(
+    config: SiteConfig,
+    output: Path | None,
+    drafts: bool | None,
+    strict: bool,
+    progress: Progress | None,
+    cache: bool,
+    jobs: int | None,
+    started: float,
+) -> BuildResult:
     target = output if output is not None else config.path(config.output_dir)
     drafts_on = config.drafts if drafts is None else drafts
     index = content_cache.file_index(config) if cache else None
@@ -149,72 +175,70 @@ def build(
         return BuildResult(
             target, last.pages, last.files, last.exercises, warned, seconds, rendered=0
         )
+    # Loaded only now: a build that finds nothing changed needs neither Jinja nor the
+    # renderer.
+    from thrustlib.engine import incremental
+    from thrustlib.engine.render import render_into
+    from thrustlib.engine.templates import template_cache
+    from thrustlib.site.render import Renderer
+    from thrustlib.site.write import OutputWriter
+
     # Only exercise files or the theme changed: the last output's other files are kept.
     previous, theme_changed = None, False
     if last is not None and inputs is not None and last.inputs.settings == inputs.settings:
         previous, theme_changed = last.site, last.inputs.theme != inputs.theme
-    # A build makes millions of short-lived objects and next to no reference cycles:
-    # the cycle collector's passes over an ever larger heap were 5-8 % of a large build
-    # and freed nothing. Memory is what it was with the collector on. Off until the
-    # record is written too: making it walks every exercise once more.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        library, problems = load_library(
-            config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
+    library, problems = load_library(
+        config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
+    )
+    renderer = Renderer(config, compiled=template_cache(config) if cache else None)
+    found = None
+    if previous is not None:
+        found = incremental.edits(previous, library)
+        if (named := incremental.search_index_of(previous, found)) is not None:
+            renderer.name_search_index(library, named)  # not made only to be named
+    paths = renderer.page_paths(library)
+    plan = incremental.plan(
+        renderer, library, paths, previous, target, theme_changed=theme_changed, found=found
+    )
+    # Each page is written as soon as it is rendered: the site is never whole in memory.
+    # A few files of a large site go straight into the last output; more, and the
+    # kept files are linked into a new folder swapped in whole.
+    few = previous is not None and len(plan.render) <= len(paths) * IN_PLACE_SHARE
+    in_place = previous.paths if few and previous is not None else None
+    with OutputWriter(target, in_place=in_place) as out:
+        for path in plan.keep:
+            out.keep(path)
+        done = render_into(
+            renderer,
+            library,
+            out,
+            paths=plan.render,
+            parts=plan.parts,
+            jobs=jobs,
+            progress=progress,
         )
-        renderer = Renderer(config, compiled=template_cache(config) if cache else None)
-        found = None
-        if previous is not None:
-            found = incremental.edits(previous, library)
-            if (named := incremental.search_index_of(previous, found)) is not None:
-                renderer.name_search_index(library, named)  # not made only to be named
-        paths = renderer.page_paths(library)
-        plan = incremental.plan(
-            renderer, library, paths, previous, target, theme_changed=theme_changed, found=found
-        )
-        # Each page is written as soon as it is rendered: the site is never whole in memory.
-        # A few files of a large site go straight into the last output; more, and the
-        # kept files are linked into a new folder swapped in whole.
-        few = previous is not None and len(plan.render) <= len(paths) * IN_PLACE_SHARE
-        in_place = previous.paths if few and previous is not None else None
-        with OutputWriter(target, in_place=in_place) as out:
-            for path in plan.keep:
-                out.keep(path)
-            done = render_into(
-                renderer,
+    pages = sum(1 for path in paths if path.endswith(".html"))
+    warnings = tuple(problems.warnings)
+    if inputs is not None:
+        # Without the API rendered again, the file and its spans are the last build's.
+        spans = done.spans if urls.API_DATA in plan.render else plan.spans
+        record = content_cache.BuildRecord.of(
+            inputs,
+            _manifest(target, paths, last, in_place, plan.render),
+            (pages, len(paths), len(library)),
+            warnings,
+            strict_warnings(config, library),
+            incremental.SiteIndex.of(
                 library,
-                out,
-                paths=plan.render,
-                parts=plan.parts,
-                jobs=jobs,
-                progress=progress,
-            )
-        pages = sum(1 for path in paths if path.endswith(".html"))
-        warnings = tuple(problems.warnings)
-        if inputs is not None:
-            # Without the API rendered again, the file and its spans are the last build's.
-            spans = done.spans if urls.API_DATA in plan.render else plan.spans
-            record = content_cache.BuildRecord.of(
-                inputs,
-                _manifest(target, paths, last, in_place, plan.render),
-                (pages, len(paths), len(library)),
-                warnings,
-                strict_warnings(config, library),
-                incremental.SiteIndex.of(
-                    library,
-                    renderer.related(library),
-                    paths,
-                    spans,
-                    plan.names,
-                    previous,
-                    renderer.search_index_path(library),
-                ),
-            )
-            content_cache.save_build(config, target, record)
-    finally:
-        if collecting:
-            gc.enable()
+                renderer.related(library),
+                paths,
+                spans,
+                plan.names,
+                previous,
+                renderer.search_index_path(library),
+            ),
+        )
+        content_cache.save_build(config, target, record)
     return BuildResult(
         target,
         pages,

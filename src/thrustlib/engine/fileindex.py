@@ -52,19 +52,27 @@ class FileIndex:
         """The digest and bytes of each file this build read (:meth:`record`), until
         :meth:`take` hands them on: a build hashes its inputs, then parses the files that
         changed, and both see the same bytes, read once."""
+        self.looked: dict[str, tuple[os.stat_result, bytes | None]] = {}
+        """This build's answer for each file it looked up: a build looks up its exercise
+        files twice (hashing its inputs, then reading them), and the two must agree on
+        what each file held even if it is saved in between."""
         self.changed = False
 
     def lookup(self, path: Path) -> tuple[os.stat_result, bytes | None]:
         """``path``'s stat, and the digest of its bytes if they are the ones recorded."""
         name = os.path.abspath(path)  # noqa: PTH100 (the same file by any name; strings)
-        info = os.stat(name)  # noqa: PTH116 (strings: 10,000 files a build)
         if name in self.read:  # read by this build already: those bytes, whatever came since
-            return info, self.read[name][0]
+            return self.looked[name][0], self.read[name][0]
+        if (looked := self.looked.get(name)) is not None:
+            return looked
+        info = os.stat(name)  # noqa: PTH116 (strings: 10,000 files a build)
         known = self.seen.get(name) or self.entries.get(name)
         if known is not None and known[:4] == _key(info):
             self.seen[name] = known
-            return info, known[4]
-        return info, None
+            self.looked[name] = (info, known[4])
+        else:
+            self.looked[name] = (info, None)
+        return self.looked[name]
 
     def record(self, path: Path, info: os.stat_result, data: bytes, started: int) -> bytes:
         """Remember that ``path``, as ``info`` (taken before reading it at ``started``,
@@ -79,6 +87,7 @@ class FileIndex:
             self.changed = True
         self.seen[name] = entry
         self.read[name] = (found, data)
+        self.looked[name] = (info, found)
         return found
 
     def take(self, path: Path) -> bytes | None:
@@ -87,13 +96,13 @@ class FileIndex:
         return None if found is None else found[1]
 
     def save(self) -> None:
-        """Keep the entries this build used (a file no longer walked is dropped)."""
-        if self.path is None:
-            return
-        if self.changed or len(self.seen) != len(self.entries):
+        """Keep the entries this build used (a file no longer walked is dropped), and
+        forget what it looked up: the next build stats every file again."""
+        if self.path is not None and (self.changed or len(self.seen) != len(self.entries)):
             stored.write(self.path, FORMAT, self.seen)
         self.entries, self.seen, self.changed = dict(self.seen), {}, False
         self.read.clear()
+        self.looked.clear()
 
 
 def now() -> int:

@@ -5,7 +5,7 @@ Indexing a library (:func:`~thrustlib.content.library.build_library`: slugs, the
 across files, the variation tree with its parents inferred from titles, the lists by
 muscle, equipment and level) was a serial half second of every build of 10,000
 exercises, although an edit of an exercise's text changes none of it. What it reads of an
-exercise is its structure (:func:`thrustlib.engine.site.structure`; the preview swaps an
+exercise is its structure (:func:`thrustlib.content.library.structure`; the preview swaps an
 edited exercise into its library by the same rule), so the indexes are kept with a hash
 of every exercise's structure and used again when the hash is the same: only the entries
 are new. The problems indexing found are kept with them.
@@ -27,14 +27,12 @@ FORMAT = 1
 """Bumped when what is kept changes shape."""
 
 
-def key(structures: Iterable[tuple[Any, ...]], context: bytes) -> bytes:
-    """The hash of every exercise's structure, in order, and ``context`` (thrustlib, the
-    vocabulary, whether drafts are shown): equal hashes, equal indexes."""
+def key(shapes: Iterable[bytes], context: bytes) -> bytes:
+    """The hash of every exercise's :func:`~thrustlib.content.library.shape`, in order,
+    and ``context`` (thrustlib, the vocabulary, whether drafts are shown): equal hashes,
+    equal indexes."""
     digest = hashlib.sha256(context)
-    for structure in structures:
-        # repr, not pickle: equal values always give equal text, whatever objects hold them.
-        digest.update(repr(structure).encode())
-        digest.update(b"\0")
+    digest.update(b"".join(shapes))  # digests of one length: joined, still unambiguous
     return digest.digest()
 
 

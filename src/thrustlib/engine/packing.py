@@ -24,6 +24,7 @@ from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
+from thrustlib.content.library import shape
 from thrustlib.content.model import (
     Contents,
     CrossLink,
@@ -56,6 +57,9 @@ class PackedResult:
     """The whole :class:`~thrustlib.content.model.Exercise`, packed (``None`` with no
     entry)."""
 
+    shape: bytes | None
+    """The entry's :func:`~thrustlib.content.library.shape` (``None`` with no entry)."""
+
     @property
     def ok(self) -> bool:
         """True when the file had no errors (warnings allowed)."""
@@ -66,8 +70,9 @@ def pack(result: ParseResult) -> PackedResult:
     """``result`` with its exercise as an entry, and the whole exercise packed."""
     exercise = result.exercise
     if exercise is None:
-        return PackedResult(None, tuple(result.problems), None)
-    return PackedResult(exercise.entry(), tuple(result.problems), dumps(exercise))
+        return PackedResult(None, tuple(result.problems), None, None)
+    entry = exercise.entry()
+    return PackedResult(entry, tuple(result.problems), dumps(exercise), shape(entry))
 
 
 def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Protocol
 
 from thrustlib.config import SiteConfig
 from thrustlib.content import files
@@ -27,7 +27,7 @@ from thrustlib.content.files import (
     is_ignored,
     walk_order,
 )
-from thrustlib.content.library import build_library, with_indexes
+from thrustlib.content.library import build_library, shape, structure, with_indexes
 from thrustlib.content.model import Entry, Exercise, HeldContents, Library
 from thrustlib.content.parse import ParseResult
 from thrustlib.engine import cache as content_cache
@@ -54,34 +54,6 @@ class Changes(Protocol):
     @property
     def rescan(self) -> bool:
         """A folder of exercises came, went or moved: walk the exercises folder again."""
-
-
-def structure(exercise: Entry) -> tuple[Any, ...]:
-    """What :func:`~thrustlib.content.library.build_library` reads of an exercise.
-
-    Two versions of a file that agree on this give the same library but for that one
-    exercise's own text, so an edit of the text can skip the cross-file work (the
-    preview's :meth:`Engine.library`, and :mod:`thrustlib.engine.indexes` for a build).
-    """
-    return (
-        exercise.slug,
-        exercise.title,
-        exercise.draft,
-        exercise.variation_of,
-        exercise.variation_of_null,
-        exercise.muscles,
-        exercise.secondary_muscles,
-        exercise.equipment,
-        exercise.level,
-        tuple(sorted(exercise.inferred)),  # as text, the same in every process
-        # Old slugs and links are checked across files; the parts of a page, against
-        # the links of others to it.
-        exercise.redirect_from,
-        exercise.links,
-        exercise.anchors,
-        exercise.source.path,
-        tuple(exercise.source.key_lines.items()),
-    )
 
 
 def _ok(entry: Loaded | None) -> bool:
@@ -301,7 +273,15 @@ class Engine:
         if self.cache is None or not kept:
             return build_library(exercises, vocabulary, problems, drafts=self.drafts)
         context = self.cache.context + repr(self.drafts).encode()
-        found = indexes.key(map(structure, exercises), context)
+        # Each cached result carries its exercise's shape; only a file parsed now is hashed.
+        kept_shapes = {
+            id(entry.entry): entry.shape
+            for entry in self.entries.values()
+            if isinstance(entry, packing.PackedResult) and entry.entry is not None
+        }
+        found = indexes.key(
+            [kept_shapes.get(id(exercise)) or shape(exercise) for exercise in exercises], context
+        )
         known = self.cache.indexes.get(found)
         if known is not None:
             made, made_problems = known

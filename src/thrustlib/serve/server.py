@@ -317,10 +317,12 @@ def settle_heap() -> None:
     exercise); each full collection walked all of them, which made an edit of a
     10,000-exercise site wait hundreds of milliseconds at random. They live for the whole
     session, so the collector gains nothing by looking at them again. Process-wide, so
-    it belongs to the command, not to :class:`PreviewServer`.
+    it belongs to the command, not to :class:`PreviewServer`. The collector is on from
+    here (the command line starts with it off, as a command that ends soon).
     """
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 def run(
