@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import sys
@@ -617,3 +618,27 @@ def test_the_entry_point_ends_normally_under_a_profiler_or_debugger() -> None:
     result = _entry_point("sys.setprofile(lambda *args: None)")
     assert result.returncode == 0, result.stderr
     assert "exit hook ran" in result.stdout
+
+
+def test_the_command_runs_without_the_cycle_collector_and_the_preview_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A command ends soon: the collector would free nothing its end does not. The preview
+    runs for hours, and turns it on once its first build is settled."""
+    import gc
+
+    from thrustlib import cli
+    from thrustlib.serve import server
+
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(cli.os, "_exit", lambda code: None)
+    try:
+        with contextlib.suppress(SystemExit):  # how it ends under coverage or a debugger
+            cli.main_entry()
+        assert seen == [False]
+        server.settle_heap()
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()

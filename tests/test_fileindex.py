@@ -168,3 +168,38 @@ def test_a_file_saved_during_a_build_leaves_no_wrong_parse_behind(
     clean = site.parent / "clean"
     build(load_config(site), output=clean, cache=False)
     assert page == (clean / "exercises" / "glute-bridge" / "index.html").read_text("utf-8")
+
+
+def test_a_build_takes_each_file_s_stat_once(
+    site: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing the inputs and reading the files agree on what each file held: the second
+    look at a file is the first one's answer, and the next build looks again."""
+    _build(site)
+    stats: list[str] = []
+    real_stat = os.stat
+
+    def counting(path: str | os.PathLike[str], *args: object, **kwargs: object) -> os.stat_result:
+        if Path(path).name == "glute-bridge.md":
+            stats.append(str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    _edit(site, "Push through", "Drive through")
+    monkeypatch.setattr(fileindex.os, "stat", counting)
+    page = _build(site)
+    assert "Drive through" in page
+    assert len(stats) == 1, stats
+    _edit(site, "Drive through", "Press through")
+    assert "Press through" in _build(site)  # a new build, a new stat
+    assert len(stats) == 2, stats
+
+
+def test_what_a_build_looked_up_holds_until_it_is_saved(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"one")
+    index = FileIndex(tmp_path / "index.pickle")
+    first = index.lookup(path)
+    path.write_bytes(b"three")  # saved between the two looks of one build
+    assert index.lookup(path) == first
+    index.save()
+    assert index.lookup(path)[0].st_size == 5

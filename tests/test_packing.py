@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from thrustlib.config import load_config
-from thrustlib.content.library import build_library
+from thrustlib.content.library import build_library, shape
 from thrustlib.content.model import ENTRY_FIELDS, Entry, Exercise, HeldContents
 from thrustlib.content.parse import ParseResult, title_from_filename
 from thrustlib.content.vocabulary import Vocabulary
@@ -56,6 +56,21 @@ def test_a_packed_result_carries_the_entry_the_problems_and_the_whole(
     assert packing.loads(packing.dumps(result)) == result
     empty = packing.pack(ParseResult(None, []))
     assert empty.entry is None and empty.data is None and not empty.ok
+    assert empty.shape is None
+
+
+def test_a_packed_result_carries_the_digest_of_its_structure(
+    shipped: list[Exercise],
+) -> None:
+    """The digest the kept indexes are found by: the entry's structure, and only that."""
+    exercise = shipped[0]
+    result = packing.pack(ParseResult(exercise, []))
+    assert result.shape == shape(exercise.entry()) == shape(exercise)
+    assert len({shape(e) for e in shipped}) == len(shipped)
+    retitled = dataclasses.replace(exercise, title=exercise.title + " Again")
+    assert shape(retitled) != shape(exercise)
+    reworded = dataclasses.replace(exercise, summary="Another summary altogether.")
+    assert shape(reworded) == shape(exercise)  # the text: not what indexes read
 
 
 def test_packing_and_unpacking_gives_the_same_exercise(shipped: list[Exercise]) -> None:
