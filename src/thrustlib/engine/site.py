@@ -273,7 +273,9 @@ class Engine:
         if self.cache is None or not kept:
             return build_library(exercises, vocabulary, problems, drafts=self.drafts)
         context = self.cache.context + repr(self.drafts).encode()
-        # Each cached result carries its exercise's shape; only a file parsed now is hashed.
+        # A packed result carries its entry's shape, taken where it was parsed; the entries
+        # ``take_entries`` gave are those very objects, so they are matched by identity.
+        # Only an exercise parsed whole in this process is hashed here.
         kept_shapes = {
             id(entry.entry): entry.shape
             for entry in self.entries.values()
