@@ -123,9 +123,8 @@ def build(
     is parsed and rendered by up to ``jobs`` processes (``None``: one per core; 1: this
     process alone), again with the same output.
     """
-    started = time.perf_counter()
     with _collector_paused():
-        return _build(config, output, drafts, strict, progress, cache, jobs, started)
+        return _build(config, output, drafts, strict, progress, cache, jobs)
 
 
 @contextmanager
@@ -154,8 +153,8 @@ def _build(
     progress: Progress | None,
     cache: bool,
     jobs: int | None,
-    started: float,
 ) -> BuildResult:
+    started = time.perf_counter()
     target = output if output is not None else config.path(config.output_dir)
     drafts_on = config.drafts if drafts is None else drafts
     index = content_cache.file_index(config) if cache else None

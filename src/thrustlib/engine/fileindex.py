@@ -48,31 +48,30 @@ class FileIndex:
         self.entries: dict[str, Entry] = found if isinstance(found, dict) else {}
         self.seen: dict[str, Entry] = {}
         """The entries looked up or recorded by this build: what :meth:`save` keeps."""
-        self.read: dict[str, tuple[bytes, bytes]] = {}
-        """The digest and bytes of each file this build read (:meth:`record`), until
+        self.read: dict[str, bytes] = {}
+        """The bytes of each file this build read (:meth:`record`), until
         :meth:`take` hands them on: a build hashes its inputs, then parses the files that
         changed, and both see the same bytes, read once."""
         self.looked: dict[str, tuple[os.stat_result, bytes | None]] = {}
-        """This build's answer for each file it looked up: a build looks up its exercise
-        files twice (hashing its inputs, then reading them), and the two must agree on
-        what each file held even if it is saved in between."""
+        """This build's answer for each file it looked up or read (:meth:`record`): a build
+        looks up its exercise files twice (hashing its inputs, then reading them), and the
+        two must agree on what each file held even if it is saved in between."""
         self.changed = False
 
     def lookup(self, path: Path) -> tuple[os.stat_result, bytes | None]:
         """``path``'s stat, and the digest of its bytes if they are the ones recorded."""
         name = os.path.abspath(path)  # noqa: PTH100 (the same file by any name; strings)
-        if name in self.read:  # read by this build already: those bytes, whatever came since
-            return self.looked[name][0], self.read[name][0]
+        # Looked up or read by this build already: that answer, whatever came since.
         if (looked := self.looked.get(name)) is not None:
             return looked
         info = os.stat(name)  # noqa: PTH116 (strings: 10,000 files a build)
         known = self.seen.get(name) or self.entries.get(name)
+        digest = None
         if known is not None and known[:4] == _key(info):
             self.seen[name] = known
-            self.looked[name] = (info, known[4])
-        else:
-            self.looked[name] = (info, None)
-        return self.looked[name]
+            digest = known[4]
+        self.looked[name] = (info, digest)
+        return info, digest
 
     def record(self, path: Path, info: os.stat_result, data: bytes, started: int) -> bytes:
         """Remember that ``path``, as ``info`` (taken before reading it at ``started``,
@@ -86,14 +85,13 @@ class FileIndex:
         if self.entries.get(name) != entry:
             self.changed = True
         self.seen[name] = entry
-        self.read[name] = (found, data)
+        self.read[name] = data
         self.looked[name] = (info, found)
         return found
 
     def take(self, path: Path) -> bytes | None:
         """The bytes of ``path`` this build read (:meth:`record`), once; else ``None``."""
-        found = self.read.pop(os.path.abspath(path), None)  # noqa: PTH100 (as in lookup)
-        return None if found is None else found[1]
+        return self.read.pop(os.path.abspath(path), None)  # noqa: PTH100 (as in lookup)
 
     def save(self) -> None:
         """Keep the entries this build used (a file no longer walked is dropped), and
