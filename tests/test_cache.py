@@ -329,3 +329,21 @@ def test_compiled_templates_of_another_thrustlib_are_deleted(site: Path) -> None
     build(load_config(site), output=out, cache=True)  # compiles the new template
     assert not old.exists()
     assert set(ours) <= set(folder.iterdir())
+
+
+def test_a_parse_result_s_key_covers_the_context_the_display_path_and_the_bytes(
+    tmp_path: Path,
+) -> None:
+    """The context is hashed once for all keys: a key is still the hash of all three."""
+    import hashlib
+
+    from thrustlib.content.vocabulary import Vocabulary
+
+    parsed = cache.ParseCache(tmp_path, Vocabulary())
+    digest = hashlib.sha256(b"text").digest()
+    shown = Path("exercises/a.md")
+    whole = cache._framed(parsed.context, b"exercises/a.md", digest)
+    assert parsed.key(shown, digest) == hashlib.sha256(whole).digest()
+    assert parsed.key("exercises/a.md", digest) == parsed.key(shown, digest)
+    assert parsed.key(Path("exercises/b.md"), digest) != parsed.key(shown, digest)
+    assert parsed.key(shown, hashlib.sha256(b"other").digest()) != parsed.key(shown, digest)

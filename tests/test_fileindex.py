@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from tests.shared import copy_site
 from thrustlib.config import load_config
@@ -203,3 +205,20 @@ def test_what_a_build_looked_up_holds_until_it_is_saved(tmp_path: Path) -> None:
     assert index.lookup(path) == first
     index.save()
     assert index.lookup(path)[0].st_size == 5
+
+
+@given(st.text(alphabet="/.ab", max_size=12))
+def test_a_file_is_filed_under_its_absolute_normal_name_however_it_is_written(name: str) -> None:
+    """What os.path.abspath gives, also for the names the walks give as they are."""
+    assume(name)
+    assert fileindex._name(name) == os.path.abspath(name)  # noqa: PTH100 (the rule it keeps)
+    assert fileindex._name(Path(name)) == os.path.abspath(Path(name))  # noqa: PTH100
+
+
+def test_a_file_looked_up_by_two_names_is_one_entry(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"x")
+    index = FileIndex(None)
+    info, _ = index.lookup(tmp_path / "a.md")
+    index.record(tmp_path / "a.md", info, b"x", fileindex.now())
+    assert index.lookup(tmp_path / "." / "sub" / ".." / "a.md")[1] == fileindex.digest(b"x")
+    assert index.take(Path(f"{tmp_path}//a.md")) == b"x"

@@ -857,3 +857,61 @@ def test_the_preview_binds_to_127_0_0_1_by_default(
     monkeypatch.chdir(site)
     assert cli.main(["serve", "--quiet"]) == 0
     assert seen["host"] == "127.0.0.1"
+
+
+@pytest.mark.parametrize(("broken", "collected"), [(False, False), (True, True)])
+def test_the_preview_frees_garbage_before_freezing_the_heap_only_after_a_failed_start(
+    site: Path, monkeypatch: pytest.MonkeyPatch, broken: bool, collected: bool
+) -> None:
+    """A failed first build's traceback may hold a library in a cycle: collected before
+    the heap is frozen for the session. After a good one the walk over every object is
+    skipped on the way to the first page."""
+    if broken:
+        (site / "exercises" / "hip-thrust.md").write_text("---\nmuscles: [\n---\n", "utf-8")
+    seen: list[bool] = []
+    monkeypatch.setattr(serve, "settle_heap", lambda *, collect: seen.append(collect))
+
+    real_sleep = time.sleep
+
+    def interrupt(seconds: float) -> None:  # Ctrl-C in the command's wait; threads sleep on
+        if threading.current_thread() is not threading.main_thread():
+            return real_sleep(seconds)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve.time, "sleep", interrupt)
+    assert serve.run(load_config(site), port=0) == 0
+    assert seen == [collected]
+
+
+def test_the_site_is_served_before_its_templates_are_tried_and_a_broken_one_shows(
+    tmp_path: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On start there are no last good pages to keep: the pages of each kind are tried
+    once the site is served, and a template that fails is reported as after a save."""
+    write_site(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "muscle.html").write_text(
+        '{% extends "theme/muscle.html" %}{% block content %}{{ no_such_thing }}{% endblock %}\n',
+        "utf-8",
+    )
+    release = threading.Event()
+    checked = PreviewServer._checked
+
+    def held(self: PreviewServer, snapshot: Any, paths: Any) -> Any:
+        assert release.wait(TIMEOUT), "the test never let the check go"
+        return checked(self, snapshot, paths)
+
+    monkeypatch.setattr(PreviewServer, "_checked", held)
+    server = start(tmp_path)
+    try:
+        status, _, body = fetch(server.url)  # served while the check waits
+        assert status == 200
+        assert b"thrustlib-overlay" not in body
+        assert server.live.errors == ()
+    finally:
+        release.set()
+    poll(lambda: server.live.errors != (), "the template error")
+    assert "muscle.html" in str(server.live.errors[0])
+    _, _, body = fetch(server.url)
+    assert b"thrustlib-overlay" in body  # over the pages that render

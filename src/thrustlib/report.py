@@ -92,7 +92,8 @@ def problems(found: Iterable[Problem]) -> None:
     annotations: list[str] = []
     for problem in sorted(found, key=Problem.sort_key):
         lines.append(str(problem))
-        lines.extend(f"  Reason: {reason}" for reason in problem.reasons)
+        if problem.reasons:
+            lines.extend(f"  Reason: {reason}" for reason in problem.reasons)
         if github:
             annotations.append(github_annotation(problem))
     # Written at once: standard error is line-buffered, and a line at a time was a write

@@ -32,6 +32,7 @@ from thrustlib.site import urls
 
 if TYPE_CHECKING:  # the cache reads a SiteIndex before a build knows it needs Jinja
     from thrustlib.content.related import Related
+    from thrustlib.site.api import Piece
     from thrustlib.site.render import Renderer
 
 
@@ -196,7 +197,7 @@ class Plan:
     keep: list[str] = field(default_factory=list)
     """Paths whose file in the last output is what this build would write, sorted."""
 
-    parts: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, Piece] = field(default_factory=dict)
     """The API pieces of the last build still valid, by slug."""
 
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -338,12 +339,12 @@ def plan(
     return Plan(render, keep, _parts(output / urls.API_DATA, spans), spans, names)
 
 
-def _parts(api_file: Path, spans: Mapping[str, tuple[int, int]]) -> dict[str, bytes]:
+def _parts(api_file: Path, spans: Mapping[str, tuple[int, int]]) -> dict[str, Piece]:
     """The pieces ``spans`` names, cut out of the last build's API file."""
     if not spans:
         return {}
     try:
-        data = api_file.read_bytes()
+        data = memoryview(api_file.read_bytes())  # views, not 10,000 copies
     except OSError:
         return {}
     return {slug: data[offset : offset + length] for slug, (offset, length) in spans.items()}

@@ -189,9 +189,28 @@ def read_entries(
     entries: list[Loaded] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes | Path]] = []
+    # A file the cache has under the bytes the index knows needs its display path only as
+    # text, for its key: cut off the walk's own path, for pathlib's relative_to on each
+    # of 10,000 files cost 0.04 s. The others are looked at as before.
+    inside = f"{root}/" if root is not None else None
     for (path, refusal), size, (info, digest) in zip(found, sizes, known, strict=True):
         paths.append(path)
-        shown = display_path(path, root) if root is not None else path
+        name = str(path)
+        text = name[len(inside) :] if inside is not None and name.startswith(inside) else None
+        if (
+            text is not None
+            and cache is not None
+            and digest is not None
+            and refusal is None
+            and size <= limit
+            and (hit := cache.get(cache.key(text, digest))) is not None
+        ):
+            entries.append(hit)
+            continue
+        if text is not None:
+            shown = Path(text)  # what display_path gives, made from the text
+        else:
+            shown = display_path(path, root) if root is not None else path
         if refusal is not None or size > limit:
             # Told by its size: a file too large is never opened.
             entries.append(refusal or too_large(shown, size, limit))

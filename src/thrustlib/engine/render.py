@@ -15,8 +15,8 @@ from typing import Protocol
 from thrustlib.content.model import Library
 from thrustlib.engine import workers
 from thrustlib.site import urls
+from thrustlib.site.api import Piece, library_data
 from thrustlib.site.api import exercise_part as api_part
-from thrustlib.site.api import library_data
 from thrustlib.site.render import Progress, Renderer
 from thrustlib.site.write import check_paths
 
@@ -55,7 +55,7 @@ def render_into(
     sink: Sink,
     *,
     paths: list[str] | None = None,
-    parts: Mapping[str, bytes] | None = None,
+    parts: Mapping[str, Piece] | None = None,
     jobs: int | None = 1,
     progress: Progress | None = None,
 ) -> Rendered:
