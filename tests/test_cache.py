@@ -347,3 +347,28 @@ def test_a_parse_result_s_key_covers_the_context_the_display_path_and_the_bytes(
     assert parsed.key("exercises/a.md", digest) == parsed.key(shown, digest)
     assert parsed.key(Path("exercises/b.md"), digest) != parsed.key(shown, digest)
     assert parsed.key(shown, hashlib.sha256(b"other").digest()) != parsed.key(shown, digest)
+
+
+def test_the_search_index_s_name_is_kept_for_the_same_files_vocabulary_and_drafts(
+    site: Path,
+) -> None:
+    import dataclasses
+
+    from thrustlib.engine.build import load_library
+    from thrustlib.site import search
+
+    config = load_config(site)
+    build(config, cache=True)
+    library, _ = load_library(config)
+    name = search.index_path(search.index_data(library))
+    assert cache.search_names(config, drafts=False).get(library) == name
+    assert cache.search_names(config, drafts=True).get(library) is None
+    fewer = dataclasses.replace(config.vocabulary, muscles=config.vocabulary.muscles[:-1])
+    assert (
+        cache.search_names(dataclasses.replace(config, vocabulary=fewer), False).get(library)
+        is None
+    )
+    edited = next(iter(library.exercises.values()))
+    moved = dataclasses.replace(edited, source=dataclasses.replace(edited.source, digest=b"x"))
+    other = dataclasses.replace(library, exercises={**library.exercises, moved.slug: moved})
+    assert cache.search_names(config, drafts=False).get(other) is None

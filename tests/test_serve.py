@@ -915,3 +915,44 @@ def test_the_site_is_served_before_its_templates_are_tried_and_a_broken_one_show
     assert "muscle.html" in str(server.live.errors[0])
     _, _, body = fetch(server.url)
     assert b"thrustlib-overlay" in body  # over the pages that render
+
+
+def test_a_preview_names_the_search_index_as_the_last_build_of_the_same_files_did(
+    site: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Naming the index means making it, on the way to the first page: taken from the
+    last build or preview of the same exercises, and made again once they differ."""
+    from thrustlib.engine.build import build
+    from thrustlib.site import search
+
+    build(load_config(site), cache=True)
+    made: list[int] = []
+    real = search.index_data
+    monkeypatch.setattr(search, "index_data", lambda library: made.append(1) or real(library))
+
+    def started() -> tuple[PreviewServer, str]:
+        server = start(site)
+        snapshot = server.live.snapshot
+        assert snapshot is not None
+        name = snapshot.renderer.search_index_path(snapshot.library)
+        return server, name
+
+    server, name = started()
+    assert made == []
+    status, _, body = fetch(server.url + name)
+    assert status == 200
+    assert search.index_path(body) == name  # the name is the hash of what is served
+    server.stop()
+
+    bridge = site / "exercises" / "glute-bridge.md"
+    bridge.write_text(BRIDGE.replace('"Lift', '"Now lift'), "utf-8")
+    made.clear()
+    server, renamed = started()
+    assert made == [1]
+    assert renamed != name
+    assert search.index_path(fetch(server.url + renamed)[2]) == renamed
+    server.stop()
+
+    made.clear()
+    _, again = started()  # the name the last preview made
+    assert (made, again) == ([], renamed)

@@ -238,6 +238,8 @@ def _build(
             ),
         )
         content_cache.save_build(config, target, record)
+        search = renderer.search_index_path(library)  # for the next preview of these files
+        content_cache.search_names(config, drafts_on).put(library, search)
     return BuildResult(
         target,
         pages,

@@ -272,7 +272,7 @@ class Engine:
         vocabulary = self.config.vocabulary
         if self.cache is None or not kept:
             return build_library(exercises, vocabulary, problems, drafts=self.drafts)
-        context = self.cache.context + repr(self.drafts).encode()
+        context = content_cache.library_context(self.config.vocabulary, self.drafts)
         # A packed result carries its entry's shape, taken where it was parsed; the entries
         # ``take_entries`` gave are those very objects, so they are matched by identity.
         # Only an exercise parsed whole in this process is hashed here.

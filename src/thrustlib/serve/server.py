@@ -20,6 +20,7 @@ from pathlib import Path
 
 from thrustlib.config import SiteConfig, load_config
 from thrustlib.content.model import Library
+from thrustlib.engine import cache as content_cache
 from thrustlib.engine.incremental import Edits, differences, listing, stale_pages
 from thrustlib.engine.site import Engine
 from thrustlib.engine.templates import template_cache
@@ -210,7 +211,15 @@ class PreviewServer:
         renderer = Renderer(self.config, compiled=template_cache(self.config))
         if renderer.template_error is not None:
             raise renderer.template_error
+        # The search index is named by a hash of itself: made only to be named unless
+        # the last build or preview of these exercises named it.
+        names = content_cache.search_names(self.config, self.site.drafts)
+        named = names.get(library)
+        if named is not None:
+            renderer.name_search_index(library, named)
         snapshot = Snapshot(library, renderer, frozenset(renderer.page_paths(library)))
+        if named is None:
+            names.put(library, renderer.search_index_path(library))
         return self._checked(snapshot, sample(snapshot.paths)) if check else snapshot
 
     def _check_start(self, first: Snapshot | None) -> None:

@@ -10,9 +10,9 @@ page, which a host serves at whatever URL was missing, links from the configured
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import jinja2
 
@@ -302,6 +302,7 @@ class Renderer:
         ]
         for path in self.html_paths(library):
             if path != urls.NOT_FOUND:
-                lines.append(f"  <url><loc>{escape(self.url(urls.page_url(path)))}</loc></url>")
+                loc = html.escape(self.url(urls.page_url(path)), quote=False)
+                lines.append(f"  <url><loc>{loc}</loc></url>")
         lines.append("</urlset>")
         return "\n".join(lines) + "\n"
