@@ -122,7 +122,6 @@ class PreviewServer:
         with self._build_lock:
             built = self._attempt(lambda: self._fresh(check=False), "the site")
         self.watcher.start()
-        self.watcher.debouncer.add(changed_since(self.watcher.folders, since))
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -130,6 +129,8 @@ class PreviewServer:
             daemon=True,
         )
         self._thread.start()
+        # After the first page can be served (a walk of every folder: 0.08 s at 10,000).
+        self.watcher.debouncer.add(changed_since(self.watcher.folders, since))
         if built:
             # With no last good pages to keep, the templates are tried once the site is
             # served (0.7 s at 10,000 exercises, most of it the A-Z page): a broken one
