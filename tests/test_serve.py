@@ -915,6 +915,11 @@ def test_the_site_is_served_before_its_templates_are_tried_and_a_broken_one_show
     assert "muscle.html" in str(server.live.errors[0])
     _, _, body = fetch(server.url)
     assert b"thrustlib-overlay" in body  # over the pages that render
+    # An edit of an exercise does not hide it: the templates are tried again with it.
+    generation = server.live.generation
+    edit_exercise(tmp_path, "Edited while a template is broken.")
+    poll(lambda: server.live.generation > generation, "the rebuild")
+    assert "muscle.html" in str(server.live.errors[0])
 
 
 def test_a_preview_names_the_search_index_as_the_last_build_of_the_same_files_did(

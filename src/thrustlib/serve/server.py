@@ -131,11 +131,9 @@ class PreviewServer:
         self._thread.start()
         # After the first page can be served (a walk of every folder: 0.08 s at 10,000).
         self.watcher.debouncer.add(changed_since(self.watcher.folders, since))
-        if built:
-            # With no last good pages to keep, the templates are tried once the site is
-            # served (0.7 s at 10,000 exercises, most of it the A-Z page): a broken one
-            # then shows in the overlay, as after a save that broke it.
-            first = self._live.snapshot
+        if built and (first := self._live.snapshot) is not None:
+            # No last good pages to keep: the templates are tried once the site is served
+            # (0.7 s at 10,000 exercises); a broken one shows as after a save that broke it.
             self._checker = threading.Thread(
                 target=self._check_start, args=(first,), name="thrustlib-check", daemon=True
             )
@@ -223,17 +221,19 @@ class PreviewServer:
             names.put(library, renderer.search_index_path(library))
         return self._checked(snapshot, sample(snapshot.paths)) if check else snapshot
 
-    def _check_start(self, first: Snapshot | None) -> None:
+    def _check_start(self, first: Snapshot) -> None:
         """Try the templates on ``first``, the snapshot published on start (see
         :meth:`start`), unless a rebuild has published another (tried before it was)."""
 
         def check() -> None:
-            assert first is not None
             self._checked(first, sample(first.paths))
 
         with self._build_lock:
-            if not self._stopping and first is not None and self._live.snapshot is first:
-                self._attempt(check, "the site's templates")
+            current = not self._stopping and self._live.snapshot is first
+            if current and not self._attempt(check, "the site's templates"):
+                # As after a save that broke a template: tried again with every change
+                # until they work, so an edit elsewhere does not hide it.
+                self._retry = frozenset({Kind.TEMPLATES})
 
     def _checked(self, snapshot: Snapshot, paths: Iterable[str]) -> Snapshot:
         # Rendering a few pages before publishing turns a broken template into an overlay
