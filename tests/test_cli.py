@@ -628,7 +628,7 @@ def test_the_command_runs_without_the_cycle_collector_and_the_preview_with_it(
     import gc
 
     from thrustlib import cli
-    from thrustlib.serve import server
+    from thrustlib.serve import command
 
     seen: list[bool] = []
     monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()) or 0)
@@ -637,7 +637,7 @@ def test_the_command_runs_without_the_cycle_collector_and_the_preview_with_it(
         with contextlib.suppress(SystemExit):  # how it ends under coverage or a debugger
             cli.main_entry()
         assert seen == [False]
-        server.settle_heap()
+        command.settle_heap()
         assert gc.isenabled()
     finally:
         gc.unfreeze()

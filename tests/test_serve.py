@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import os
 import shutil
 import socket
 import struct
@@ -24,7 +25,7 @@ import pytest
 from thrustlib.config import load_config
 from thrustlib.engine.build import load_library
 from thrustlib.engine.site import Engine
-from thrustlib.serve import connections, heads
+from thrustlib.serve import command, connections, heads
 from thrustlib.serve import http as preview_http
 from thrustlib.serve import server as serve
 from thrustlib.serve.http import content_type
@@ -853,7 +854,7 @@ def test_the_preview_binds_to_127_0_0_1_by_default(
         seen.update(options)
         return 0
 
-    monkeypatch.setattr(serve, "run", run)
+    monkeypatch.setattr(command, "run", run)
     monkeypatch.chdir(site)
     assert cli.main(["serve", "--quiet"]) == 0
     assert seen["host"] == "127.0.0.1"
@@ -869,7 +870,7 @@ def test_the_preview_frees_garbage_before_freezing_the_heap_only_after_a_failed_
     if broken:
         (site / "exercises" / "hip-thrust.md").write_text("---\nmuscles: [\n---\n", "utf-8")
     seen: list[bool] = []
-    monkeypatch.setattr(serve, "settle_heap", lambda *, collect: seen.append(collect))
+    monkeypatch.setattr(command, "settle_heap", lambda *, collect: seen.append(collect))
 
     real_sleep = time.sleep
 
@@ -878,8 +879,8 @@ def test_the_preview_frees_garbage_before_freezing_the_heap_only_after_a_failed_
             return real_sleep(seconds)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(serve.time, "sleep", interrupt)
-    assert serve.run(load_config(site), port=0) == 0
+    monkeypatch.setattr(command.time, "sleep", interrupt)
+    assert command.run(load_config(site), port=0) == 0
     assert seen == [collected]
 
 
@@ -961,3 +962,52 @@ def test_a_preview_names_the_search_index_as_the_last_build_of_the_same_files_di
     made.clear()
     _, again = started()  # the name the last preview made
     assert (made, again) == ([], renamed)
+
+
+@pytest.fixture
+def held_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The templates' check after start waits until the test sets the event."""
+    release = threading.Event()
+    real = PreviewServer._check_start
+
+    def held(self: PreviewServer, first: Any) -> None:
+        assert release.wait(TIMEOUT), "the test never let the check go"
+        real(self, first)
+
+    monkeypatch.setattr(PreviewServer, "_check_start", held)
+    yield release
+    release.set()
+
+
+def test_the_check_after_start_leaves_the_errors_of_a_rebuild_that_failed_meanwhile(
+    site: Path, start: Callable[[Path], PreviewServer], held_check: threading.Event
+) -> None:
+    server = start(site)
+    (site / "exercises" / "hip-thrust.md").write_text("---\nmuscles: [\n---\n", "utf-8")
+    poll(lambda: server.live.errors != (), "the content error")
+    held_check.set()
+    assert server.wait_checked()  # the templates are fine
+    assert "hip-thrust.md" in str(server.live.errors[0])  # and the error still shows
+
+
+def test_the_check_after_start_tries_the_templates_an_edit_meanwhile_kept(
+    tmp_path: Path, start: Callable[[Path], PreviewServer], held_check: threading.Event
+) -> None:
+    write_site(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "muscle.html").write_text(
+        '{% extends "theme/muscle.html" %}{% block content %}{{ no_such_thing }}{% endblock %}\n',
+        "utf-8",
+    )
+    past = time.time() - 60  # not taken for a save made while the site was first read
+    for path in tmp_path.rglob("*"):
+        os.utime(path, (past, past))
+    server = start(tmp_path)
+    generation = server.live.generation
+    edit_exercise(tmp_path, "Edited before the templates were tried.")
+    poll(lambda: server.live.generation > generation, "the rebuild")
+    assert server.live.errors == ()  # the edit tried its own page only
+    held_check.set()
+    assert not server.wait_checked()
+    assert "muscle.html" in str(server.live.errors[0])

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from thrustlib.config import load_config
-from thrustlib.serve import server as serve
+from thrustlib.serve import command
 from thrustlib.serve.server import PreviewServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewServer]
     server.start()
     # As `thrustlib serve` does once the site is read: a full collection over everything
     # the test run holds would stop every thread at a random moment of the load.
-    serve.settle_heap()
+    command.settle_heap()
     try:
         yield server
     finally:

@@ -59,7 +59,7 @@ def main_entry() -> None:
     # One command, then the process ends (below): the cycle collector's passes would free
     # nothing its end does not. At its first pass after a build, over what the build left
     # (15,000 warnings of a large library), it was a tenth of a second of a build after an
-    # edit. The preview, which runs for hours, turns it on (serve.server.settle_heap).
+    # edit. The preview, which runs for hours, turns it on (serve.command.settle_heap).
     gc.disable()
     code = main()
     if sys.gettrace() is not None or sys.getprofile() is not None:
@@ -121,13 +121,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from thrustlib.serve import server  # local: http.server and watchdog load for serve only
+    from thrustlib.serve import command  # local: http.server and watchdog load for serve only
 
     config = _config(args)
     if not (args.quiet or args.verbose):
         # A preview narrates: its address, each rebuild, each failed build.
         logging.getLogger("thrustlib").setLevel(logging.INFO)
-    return server.run(
+    return command.run(
         config, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts
     )
 

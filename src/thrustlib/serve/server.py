@@ -9,12 +9,10 @@ shows them in an overlay. Requests are answered by :mod:`thrustlib.serve.http`.
 
 from __future__ import annotations
 
-import gc
 import logging
 import secrets
 import threading
 import time
-import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -81,6 +79,7 @@ class PreviewServer:
         self._httpd: PreviewHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._checker: threading.Thread | None = None
+        self._check_failed = False
         window = {} if debounce is None else {"window": debounce}
         self.watcher = Watcher(Folders.of(config), self._rebuild, **window)
 
@@ -222,18 +221,29 @@ class PreviewServer:
         return self._checked(snapshot, sample(snapshot.paths)) if check else snapshot
 
     def _check_start(self, first: Snapshot) -> None:
-        """Try the templates on ``first``, the snapshot published on start (see
-        :meth:`start`), unless a rebuild has published another (tried before it was)."""
-
-        def check() -> None:
-            self._checked(first, sample(first.paths))
-
+        """Try the templates of ``first``, published on start (see :meth:`start`), on the
+        snapshot that has its renderer now (an edit keeps it; a change that reads the
+        templates again tries them itself). Only a failure is published, beside any
+        errors a rebuild published meanwhile."""
         with self._build_lock:
-            current = not self._stopping and self._live.snapshot is first
-            if current and not self._attempt(check, "the site's templates"):
+            current = self._live.snapshot
+            if self._stopping or current is None or current.renderer is not first.renderer:
+                return
+            try:
+                self._checked(current, sample(current.paths))
+            except Exception as exc:
+                found = self._problems_of(exc, "the site's templates")
+                self._publish_errors(tuple(dict.fromkeys([*self._live.errors, *found])))
                 # As after a save that broke a template: tried again with every change
                 # until they work, so an edit elsewhere does not hide it.
-                self._retry = frozenset({Kind.TEMPLATES})
+                self._retry |= {Kind.TEMPLATES}
+                self._check_failed = True
+
+    def wait_checked(self) -> bool:
+        """Wait for the templates to be tried after start; False when they failed."""
+        if self._checker is not None:
+            self._checker.join()
+        return not self._check_failed
 
     def _checked(self, snapshot: Snapshot, paths: Iterable[str]) -> Snapshot:
         # Rendering a few pages before publishing turns a broken template into an overlay
@@ -305,16 +315,9 @@ class PreviewServer:
         started = time.perf_counter()
         try:
             snapshot: Snapshot | None = make()
-        except ThrustlibError as exc:
-            self.site.good = False
-            self._publish_errors(exc.errors or exc.problems)
-            return False
         except Exception as exc:
-            # A bug must not end the session; show it like any other failed build.
-            log.exception("building %s failed", what)
             self.site.good = False
-            message = f"internal error: {type(exc).__name__}: {exc}"
-            self._publish_errors((Problem(None, None, message),))
+            self._publish_errors(self._problems_of(exc, what))
             return False
         self.site.good = True
         if snapshot is None and not self._live.errors:
@@ -327,6 +330,15 @@ class PreviewServer:
         problems = self.site.problems() if touched is None else self.site.problems_of(touched)
         _log_problems(logging.WARNING, [p for p in problems if p.severity == "warning"])
         return True
+
+    @staticmethod
+    def _problems_of(exc: Exception, what: str) -> tuple[Problem, ...]:
+        """What a failed build shows: its problems, or a bug's (which must not end the
+        session) as one internal error."""
+        if isinstance(exc, ThrustlibError):
+            return tuple(exc.errors or exc.problems)
+        log.exception("building %s failed", what)
+        return (Problem(None, None, f"internal error: {type(exc).__name__}: {exc}"),)
 
     def _publish_errors(self, errors: tuple[Problem, ...]) -> None:
         with self._changed:
@@ -345,55 +357,3 @@ def _log_problems(level: int, problems: Iterable[Problem], limit: int = 20) -> N
             log.log(level, "    Reason: %s", reason)
     if len(items) > limit:
         log.log(level, "  ... and %d more", len(items) - limit)
-
-
-def settle_heap(*, collect: bool = True) -> None:
-    """Move what the first build made out of the garbage collector's sight.
-
-    A big site is millions of small long-lived objects (every list item of every
-    exercise); each full collection walked all of them, which made an edit of a
-    10,000-exercise site wait hundreds of milliseconds at random. They live for the whole
-    session, so the collector gains nothing by looking at them again. Process-wide, so
-    it belongs to the command, not to :class:`PreviewServer`. The collector is on from
-    here (the command line starts with it off, as a command that ends soon).
-
-    ``collect`` first frees what is already garbage: needed after a first build that
-    failed, whose traceback may hold a whole library in a cycle. After one that worked,
-    the garbage in cycles is a few hundred small objects (717 at 10,000 exercises), kept
-    for the session rather than walking every object once more on the way to the first
-    page (0.3 s at 10,000).
-    """
-    if collect:
-        gc.collect()
-    gc.freeze()
-    gc.enable()
-
-
-def run(
-    config: SiteConfig,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    open_browser: bool = False,
-    drafts: bool | None = None,
-) -> int:
-    """Serve ``config``'s site until Ctrl-C; the exit code for the CLI."""
-    server = PreviewServer(config, host=host, port=port, drafts=drafts)
-    try:
-        built = server.start()
-    except OSError as exc:
-        server.stop()
-        log.error("cannot serve on %s:%d: %s", host, port, exc.strerror or exc)
-        return 1
-    settle_heap(collect=not built)
-    log.info("serving %s (Ctrl-C to stop)", server.url)
-    if open_browser:
-        webbrowser.open(server.url)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        log.info("stopping")
-    finally:
-        server.stop()
-    return 0
