@@ -78,6 +78,16 @@ def write_site(root: Path, text: str = "Push through the heels.") -> None:
     (folder / "single-leg-hip-thrust.md").write_text(SINGLE_LEG, "utf-8")
 
 
+def write_broken_muscle_page(root: Path) -> None:
+    """The site of :func:`write_site` with a muscle template that fails as it renders."""
+    write_site(root)
+    (root / "templates").mkdir()
+    (root / "templates" / "muscle.html").write_text(
+        '{% extends "theme/muscle.html" %}{% block content %}{{ no_such_thing }}{% endblock %}\n',
+        "utf-8",
+    )
+
+
 def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body, for error statuses too."""
     request = urllib.request.Request(url, method=method)
@@ -885,33 +895,17 @@ def test_the_preview_frees_garbage_before_freezing_the_heap_only_after_a_failed_
 
 
 def test_the_site_is_served_before_its_templates_are_tried_and_a_broken_one_shows(
-    tmp_path: Path, start: Callable[[Path], PreviewServer], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, start: Callable[[Path], PreviewServer], held_check: threading.Event
 ) -> None:
     """On start there are no last good pages to keep: the pages of each kind are tried
     once the site is served, and a template that fails is reported as after a save."""
-    write_site(tmp_path)
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "muscle.html").write_text(
-        '{% extends "theme/muscle.html" %}{% block content %}{{ no_such_thing }}{% endblock %}\n',
-        "utf-8",
-    )
-    release = threading.Event()
-    checked = PreviewServer._checked
-
-    def held(self: PreviewServer, snapshot: Any, paths: Any) -> Any:
-        assert release.wait(TIMEOUT), "the test never let the check go"
-        return checked(self, snapshot, paths)
-
-    monkeypatch.setattr(PreviewServer, "_checked", held)
+    write_broken_muscle_page(tmp_path)
     server = start(tmp_path)
-    try:
-        status, _, body = fetch(server.url)  # served while the check waits
-        assert status == 200
-        assert b"thrustlib-overlay" not in body
-        assert server.live.errors == ()
-    finally:
-        release.set()
+    status, _, body = fetch(server.url)  # served while the check waits
+    assert status == 200
+    assert b"thrustlib-overlay" not in body
+    assert server.live.errors == ()
+    held_check.set()
     poll(lambda: server.live.errors != (), "the template error")
     assert "muscle.html" in str(server.live.errors[0])
     _, _, body = fetch(server.url)
@@ -993,13 +987,7 @@ def test_the_check_after_start_leaves_the_errors_of_a_rebuild_that_failed_meanwh
 def test_the_check_after_start_tries_the_templates_an_edit_meanwhile_kept(
     tmp_path: Path, start: Callable[[Path], PreviewServer], held_check: threading.Event
 ) -> None:
-    write_site(tmp_path)
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "muscle.html").write_text(
-        '{% extends "theme/muscle.html" %}{% block content %}{{ no_such_thing }}{% endblock %}\n',
-        "utf-8",
-    )
+    write_broken_muscle_page(tmp_path)
     past = time.time() - 60  # not taken for a save made while the site was first read
     for path in tmp_path.rglob("*"):
         os.utime(path, (past, past))
