@@ -120,8 +120,9 @@ def test_unpacking_builds_nothing_but_thrustlib_data(planted: _Call) -> None:
 def test_a_library_holds_entries_and_opens_packed_exercises_when_asked(
     shipped: list[Exercise],
 ) -> None:
-    packed = {e.source.path: packing.dumps(e) for e in shipped}
-    library = build_library([e.entry() for e in shipped], VOCABULARY, Problems())
+    entries = [e.entry() for e in shipped]
+    packed = {id(entry): packing.dumps(e) for entry, e in zip(entries, shipped, strict=True)}
+    library = build_library(entries, VOCABULARY, Problems())
     library = dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
     whole = build_library(shipped, VOCABULARY, Problems())
     assert isinstance(library.contents, packing.PackedContents)

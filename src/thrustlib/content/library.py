@@ -9,6 +9,7 @@ collects problems instead of stopping at the first.
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -103,7 +104,13 @@ def _by_slug(
     order, and the slugs of the drafts left out; duplicate slugs are errors."""
     by_slug: dict[str, Entry] = {}
     hidden: set[str] = set()
-    for exercise in sorted(exercises, key=lambda e: (e.slug, str(e.source.path))):
+    # By slug, then (for the duplicates, an error) by file, so the same file is named
+    # first whatever order the files came in. The files only when needed: the text of
+    # 10,000 freshly unpickled paths was 0.02 s of every build.
+    ordered = sorted(exercises, key=_slug)
+    if len({e.slug for e in ordered}) != len(ordered):
+        ordered.sort(key=lambda e: (e.slug, str(e.source.path)))
+    for exercise in ordered:
         if exercise.draft and not drafts:
             hidden.add(exercise.slug)
             continue
@@ -120,6 +127,9 @@ def _by_slug(
 
     by_slug = dict(sorted(by_slug.items()))
     return by_slug, hidden
+
+
+_slug = operator.attrgetter("slug")
 
 
 def _entries(

@@ -20,7 +20,7 @@ import operator
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
+from pathlib import PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
@@ -194,17 +194,13 @@ class PackedContents:
     held: Contents
 
     @classmethod
-    def of(cls, library: Library, by_path: Mapping[Path, bytes]) -> PackedContents:
+    def of(cls, library: Library, by_entry: Mapping[int, bytes]) -> PackedContents:
         """``library``'s contents with the packed exercises of its entries added, from
-        their bytes by file."""
+        their bytes by the ``id`` of the entry (:func:`~thrustlib.engine.load.
+        take_entries`: the library holds those very entries, alive as long as it is)."""
+        found = ((slug, by_entry.get(id(e))) for slug, e in library.exercises.items())
         return cls(
-            MappingProxyType(
-                {
-                    slug: by_path[e.source.path]
-                    for slug, e in library.exercises.items()
-                    if e.source.path in by_path
-                }
-            ),
+            MappingProxyType({slug: data for slug, data in found if data is not None}),
             library.contents,
         )
 

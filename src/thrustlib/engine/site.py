@@ -248,7 +248,7 @@ class Engine:
             problems.extend(self.problems())
         else:
             problems.extend(self._source_problems())
-            packed: dict[Path, bytes] = {}
+            packed: dict[int, bytes] = {}
             exercises = take_entries(self.entries.values(), problems, packed)
             mark = len(problems.items)
             # Kept indexes help a first read (a build, a preview starting); after an edit
