@@ -121,7 +121,10 @@ def test_a_library_holds_entries_and_opens_packed_exercises_when_asked(
     shipped: list[Exercise],
 ) -> None:
     entries = [e.entry() for e in shipped]
-    packed = {id(entry): packing.dumps(e) for entry, e in zip(entries, shipped, strict=True)}
+    packed = {
+        id(entry): packing.PackedResult(entry, (), packing.dumps(e), None)
+        for entry, e in zip(entries, shipped, strict=True)
+    }
     library = build_library(entries, VOCABULARY, Problems())
     library = dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
     whole = build_library(shipped, VOCABULARY, Problems())

@@ -221,6 +221,7 @@ def _build(
     if inputs is not None:
         # Without the API rendered again, the file and its spans are the last build's.
         spans = done.spans if urls.API_DATA in plan.render else plan.spans
+        search = renderer.search_index_path(library)
         record = content_cache.BuildRecord.of(
             inputs,
             _manifest(target, paths, last, in_place, plan.render),
@@ -234,12 +235,11 @@ def _build(
                 spans,
                 plan.names,
                 previous,
-                renderer.search_index_path(library),
+                search,
             ),
         )
         content_cache.save_build(config, target, record)
-        search = renderer.search_index_path(library)  # for the next preview of these files
-        content_cache.search_names(config, drafts_on).put(library, search)
+        content_cache.search_names(config, drafts_on).put(library, search)  # for the preview
     return BuildResult(
         target,
         pages,

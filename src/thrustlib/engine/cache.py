@@ -90,9 +90,6 @@ FILES = "files.pickle"
 INDEXES = "indexes.pickle"
 """The :class:`IndexCache` of the library, in the cache folder."""
 
-SEARCH = "search.pickle"
-"""The :class:`SearchNames` of the search index, in the cache folder."""
-
 SHARDS = 64
 """Parse results are kept in this many files, by the first byte of their key: a build
 that parsed a few files again rewrites a few small files, not the cache of every file."""
@@ -114,7 +111,7 @@ class ParseCache:
         """The files' digests by their stat, so an unchanged file is not even read."""
         self.indexes = IndexCache(folder / INDEXES)
         """The library's indexes of the last build, by the structure of its exercises."""
-        self.context = code_fingerprint() + repr(vocabulary).encode()
+        self.context = library_context(vocabulary)
         # Hashed once, copied per key: kilobytes (the vocabulary), 0.06 s for 10,000 keys.
         self._keyed = hashlib.sha256(_framed(self.context))
         self.stored: list[dict[bytes, object]] = []
@@ -164,14 +161,17 @@ class ParseCache:
         self.files.save()
 
 
-def library_context(vocabulary: Vocabulary, drafts: bool) -> bytes:
-    """What a library depends on besides its files: thrustlib, the vocabulary, drafts."""
-    return code_fingerprint() + repr(vocabulary).encode() + repr(drafts).encode()
+def library_context(vocabulary: Vocabulary, drafts: bool | None = None) -> bytes:
+    """What a parse (no ``drafts``) or a library depends on besides its files: thrustlib,
+    the vocabulary and, for a library, whether drafts are shown."""
+    found = code_fingerprint() + repr(vocabulary).encode()
+    return found if drafts is None else found + repr(drafts).encode()
 
 
 def search_names(config: SiteConfig, drafts: bool) -> SearchNames:
     """The name kept of the search index of a library of ``config``'s, by its files."""
-    return SearchNames(cache_folder(config) / SEARCH, library_context(config.vocabulary, drafts))
+    path = cache_folder(config) / "search.pickle"
+    return SearchNames(path, library_context(config.vocabulary, drafts))
 
 
 # -- whole builds --------------------------------------------------------------------

@@ -274,15 +274,18 @@ def read_entry(
 
 
 def take_entries(
-    entries: Iterable[Loaded], problems: Problems, packed: dict[int, bytes] | None = None
+    entries: Iterable[Loaded],
+    problems: Problems,
+    packed: dict[int, packing.PackedResult] | None = None,
 ) -> list[Entry]:
     """The exercises of ``entries``, in order, with every problem put in ``problems``.
 
     With ``packed``, an exercise that came from another process or from the cache is
-    returned as its entry, and the whole of it, still packed, is put in ``packed`` by
-    the ``id`` of that entry, which ``entries`` keep alive (see
-    :meth:`thrustlib.engine.packing.PackedContents.of`; hashing 10,000 paths for it was
-    0.03 s); without it, every exercise returned is whole.
+    returned as its entry, and the packed result it came in (the whole exercise still
+    packed, the entry's shape) is put in ``packed`` by the ``id`` of that entry, which
+    ``entries`` keep alive (see :meth:`thrustlib.engine.packing.PackedContents.of`;
+    hashing 10,000 paths for it was 0.03 s); without it, every exercise returned is
+    whole.
     """
     exercises: list[Entry] = []
     for entry in entries:
@@ -297,7 +300,7 @@ def take_entries(
                 exercises.append(entry.exercise)
         elif entry.entry is not None and entry.data is not None:
             if packed is not None:
-                packed[id(entry.entry)] = entry.data
+                packed[id(entry.entry)] = entry
                 exercises.append(entry.entry)
             else:
                 exercises.append(packing.unpack(entry.data))

@@ -194,13 +194,15 @@ class PackedContents:
     held: Contents
 
     @classmethod
-    def of(cls, library: Library, by_entry: Mapping[int, bytes]) -> PackedContents:
+    def of(cls, library: Library, by_entry: Mapping[int, PackedResult]) -> PackedContents:
         """``library``'s contents with the packed exercises of its entries added, from
-        their bytes by the ``id`` of the entry (:func:`~thrustlib.engine.load.
+        their packed results by the ``id`` of the entry (:func:`~thrustlib.engine.load.
         take_entries`: the library holds those very entries, alive as long as it is)."""
         found = ((slug, by_entry.get(id(e))) for slug, e in library.exercises.items())
         return cls(
-            MappingProxyType({slug: data for slug, data in found if data is not None}),
+            MappingProxyType(
+                {slug: r.data for slug, r in found if r is not None and r.data is not None}
+            ),
             library.contents,
         )
 

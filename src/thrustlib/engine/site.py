@@ -248,12 +248,12 @@ class Engine:
             problems.extend(self.problems())
         else:
             problems.extend(self._source_problems())
-            packed: dict[int, bytes] = {}
+            packed: dict[int, packing.PackedResult] = {}
             exercises = take_entries(self.entries.values(), problems, packed)
             mark = len(problems.items)
             # Kept indexes help a first read (a build, a preview starting); after an edit
             # the preview saw, they are another library's: not looked for, nor kept.
-            library = self._indexed(exercises, problems, kept=old is None)
+            library = self._indexed(exercises, problems, packed, kept=old is None)
             if packed:
                 library = dataclasses.replace(
                     library, contents=packing.PackedContents.of(library, packed)
@@ -265,25 +265,30 @@ class Engine:
         self.warnings = tuple(problems.warnings)
         return library, changed
 
-    def _indexed(self, exercises: list[Entry], problems: Problems, *, kept: bool) -> Library:
+    def _indexed(
+        self,
+        exercises: list[Entry],
+        problems: Problems,
+        packed: Mapping[int, packing.PackedResult],
+        *,
+        kept: bool,
+    ) -> Library:
         """:func:`build_library` of ``exercises``, or (with ``kept``) the last build's
         indexes when every exercise has the structure it had then
-        (:mod:`thrustlib.engine.indexes`)."""
+        (:mod:`thrustlib.engine.indexes`). ``packed`` holds the packed results some of
+        them came in (:func:`~thrustlib.engine.load.take_entries`)."""
         vocabulary = self.config.vocabulary
         if self.cache is None or not kept:
             return build_library(exercises, vocabulary, problems, drafts=self.drafts)
         context = content_cache.library_context(self.config.vocabulary, self.drafts)
-        # A packed result carries its entry's shape, taken where it was parsed; the entries
-        # ``take_entries`` gave are those very objects, so they are matched by identity.
-        # Only an exercise parsed whole in this process is hashed here.
-        kept_shapes = {
-            id(entry.entry): entry.shape
-            for entry in self.entries.values()
-            if isinstance(entry, packing.PackedResult) and entry.entry is not None
-        }
-        found = indexes.key(
-            [kept_shapes.get(id(exercise)) or shape(exercise) for exercise in exercises], context
-        )
+
+        # A packed result carries its entry's shape, taken where it was parsed: only an
+        # exercise parsed whole in this process is hashed here.
+        def shape_of(exercise: Entry) -> bytes:
+            result = packed.get(id(exercise))
+            return result.shape if result is not None and result.shape else shape(exercise)
+
+        found = indexes.key(map(shape_of, exercises), context)
         known = self.cache.indexes.get(found)
         if known is not None:
             made, made_problems = known
