@@ -20,6 +20,17 @@ from thrustlib.engine.build import build
 from thrustlib.engine.fileindex import FileIndex
 
 
+_FROG_PUMP = """---
+title: Frog Pump
+description: A glute bridge with the soles together.
+muscles: [glutes]
+---
+
+## Execution
+- **Drive**: Squeeze the glutes.
+"""
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return copy_site(tmp_path)
@@ -194,6 +205,51 @@ def test_a_build_takes_each_file_s_stat_once(
     _edit(site, "Drive through", "Press through")
     assert "Press through" in _build(site)  # a new build, a new stat
     assert len(stats) == 2, stats
+
+
+def test_a_build_walks_the_exercises_folder_once_and_reads_what_it_hashed(
+    site: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing the inputs and reading the files take the same walk: a file added between
+    the two is not half in a build (hashed but not read, or read but not hashed); the
+    next build has it."""
+    _build(site)
+    walks: list[Path] = []
+    real_walk = files.exercise_files
+    added = site / "exercises" / "frog-pump.md"
+
+    def counting(folder: Path, *args: object) -> object:
+        walks.append(folder)
+        found = list(real_walk(folder, *args))  # type: ignore[arg-type]
+        # Saved just after the walk, before the files are read.
+        added.write_text(_FROG_PUMP, "utf-8")
+        return iter(found)
+
+    _edit(site, "Push through", "Drive through")
+    monkeypatch.setattr(fileindex.files, "exercise_files", counting)
+    page = _build(site)
+    assert "Drive through" in page
+    assert walks == [site.absolute() / "exercises"]
+    assert not (site / "_site" / "exercises" / "frog-pump").exists()
+    monkeypatch.undo()
+    _build(site)  # the next build sees it, its inputs having changed
+    assert (site / "_site" / "exercises" / "frog-pump" / "index.html").is_file()
+
+
+def test_a_kept_walk_is_taken_once_and_dropped_on_save(tmp_path: Path) -> None:
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    (folder / "a.md").write_bytes(b"one")
+    boundary = files.Boundary.of(tmp_path)
+    index = FileIndex(None)
+    kept = index.walk(folder, boundary, keep=True)
+    (folder / "b.md").write_bytes(b"two")
+    assert index.walk(folder, boundary) == kept  # taken: the build's one walk
+    assert [path.name for path, _ in index.walk(folder, boundary)[0]] == ["a.md", "b.md"]
+    index.walk(folder, boundary, keep=True)
+    (folder / "c.md").write_bytes(b"three")
+    index.save()  # a build that stopped early leaves nothing for the next one
+    assert len(index.walk(folder, boundary)[0]) == 3
 
 
 def test_what_a_build_looked_up_holds_until_it_is_saved(tmp_path: Path) -> None:

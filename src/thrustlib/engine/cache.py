@@ -38,7 +38,6 @@ from pathlib import Path
 from thrustlib import __version__
 from thrustlib.config import CACHE_DIR, SiteConfig
 from thrustlib.content import files
-from thrustlib.content.files import find_exercise_files
 from thrustlib.content.parse import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing, stored
@@ -267,8 +266,11 @@ def read_inputs(
     try:
         if config.config_path is not None:
             settings.update(_framed(b"config", config.config_path.read_bytes()))
-        folder = config.path(config.exercises_dir)
-        for path in find_exercise_files(folder, boundary, walked):
+        # Absolute, as the engine walks it: the engine reads this very walk (kept).
+        folder = config.path(config.exercises_dir).absolute()
+        found, refused = index.walk(folder, boundary, keep=True)
+        walked.extend([*refused, *(refusal for _, refusal in found if refusal is not None)])
+        for path in (path for path, refusal in found if refusal is None):
             info, digest = index.lookup(path)
             if digest is None:
                 started = now()
@@ -318,8 +320,10 @@ def manifest(folder: Path, names: Iterable[str] | None = None) -> Manifest:
     which is several times faster; a file added or removed anywhere still shows, as the
     mtime of the folder holding it.
     """
-    if names is None:
-        names = (".", *_walk_names(folder))
+    if names is None:  # every file and folder: the folder's state is what it is about
+        start = len(str(folder)) + 1
+        walked = files.walk_names(folder, skip=lambda name: False, folders=True)
+        names = (".", *(path[start:] for path in walked))
     # Strings and os.stat: at tens of thousands of files, pathlib's objects cost more
     # than the system calls.
     root = str(folder)
@@ -354,14 +358,6 @@ def manifest_after(
 def _record_path(config: SiteConfig, output: Path) -> Path:
     key = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:16]
     return cache_folder(config) / f"build-{key}.pickle"
-
-
-def _walk_names(folder: Path) -> Iterator[str]:
-    """Every file and folder below ``folder``, by relative name: all of them, since the
-    output folder's state is what a manifest is about."""
-    start = len(str(folder)) + 1
-    for path in files.walk_names(folder, skip=lambda name: False, folders=True):
-        yield path[start:]
 
 
 # -- files ---------------------------------------------------------------------------

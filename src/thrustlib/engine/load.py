@@ -158,7 +158,11 @@ def read_entries(
     rules = rules or Rules()
     sink = problems if problems is not None else Problems()
     boundary = rules.boundary or Boundary.of(root or folder)
-    found = list(files.exercise_files(folder, boundary, sink))
+    if cache is not None:  # the walk the build hashed its inputs from, if it did
+        found, refused = cache.files.walk(folder, boundary)
+        sink.extend(refused)
+    else:
+        found = list(files.exercise_files(folder, boundary, sink))
     limit = rules.max_file_size
     sizes: list[int] = []
     seen = cache.files if cache is not None else None
