@@ -372,3 +372,70 @@ def test_the_search_index_s_name_is_kept_for_the_same_files_vocabulary_and_draft
     moved = dataclasses.replace(edited, source=dataclasses.replace(edited.source, digest=b"x"))
     other = dataclasses.replace(library, exercises={**library.exercises, moved.slug: moved})
     assert cache.search_names(config, drafts=False).get(other) is None
+
+
+_LOADED = """
+import sys
+from pathlib import Path
+from thrustlib.config import load_config
+{run}
+heavy = ("markdown_it", "yaml", "jinja2", "thrustlib.content.parse")
+print(" ".join(name for name in heavy if name in sys.modules))
+"""
+
+
+def _loaded_after(site: Path, run: str) -> set[str]:
+    """The heavy modules a fresh interpreter has loaded after ``run`` in ``site``."""
+    import subprocess
+    import sys
+
+    code = _LOADED.format(run=run)
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=site, capture_output=True, text=True, check=True
+    )
+    return set(found.stdout.split())
+
+
+def test_a_build_with_nothing_to_do_loads_neither_the_parser_nor_jinja(site: Path) -> None:
+    """Neither is needed to find that nothing changed, and loading them was a large part
+    of such a build; a build after an edit loads them as it parses and renders."""
+    command = "from thrustlib.cli import main\nassert main(['build', '-q']) == 0"
+    assert _loaded_after(site, command) >= {"markdown_it", "yaml", "jinja2"}  # the first
+    assert _loaded_after(site, command) == set()
+    edited = site / "exercises" / "glute-bridge.md"
+    edited.write_text(edited.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    assert _loaded_after(site, command) >= {"markdown_it", "yaml", "jinja2"}
+
+
+def test_a_library_read_from_the_cache_loads_no_parser(site: Path) -> None:
+    """The preview's start from a warm cache parses nothing: it needs no Markdown or YAML."""
+    build(load_config(site), output=site / "_site", cache=True)
+    command = (
+        "from thrustlib.engine.site import Engine\n"
+        "library = Engine(load_config(Path()), cache=True).load()\n"
+        "assert len(library) == 5"
+    )
+    assert _loaded_after(site, command) == set()
+
+
+def test_the_code_fingerprint_covers_the_libraries_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library is known by its ``__init__.py`` (which holds its version), not imported."""
+    import importlib.machinery
+
+    fake = tmp_path / "__init__.py"
+    fake.write_text('__version__ = "1.0"\n', "utf-8")
+
+    def spec(name: str) -> importlib.machinery.ModuleSpec:
+        return importlib.machinery.ModuleSpec(name, None, origin=str(fake))
+
+    monkeypatch.setattr(cache.importlib.util, "find_spec", spec)
+    cache.code_fingerprint.cache_clear()
+    try:
+        first = cache.code_fingerprint()
+        fake.write_text('__version__ = "1.1"\n', "utf-8")
+        cache.code_fingerprint.cache_clear()
+        assert cache.code_fingerprint() != first
+    finally:
+        cache.code_fingerprint.cache_clear()

@@ -19,7 +19,6 @@ from thrustlib.engine import fileindex
 from thrustlib.engine.build import build
 from thrustlib.engine.fileindex import FileIndex
 
-
 _FROG_PUMP = """---
 title: Frog Pump
 description: A glute bridge with the soles together.

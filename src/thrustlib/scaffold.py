@@ -13,9 +13,8 @@ from pathlib import Path
 
 from thrustlib.config import CONFIG_NAME, SiteConfig
 from thrustlib.content.files import find_exercise_files, walk
-from thrustlib.content.front_matter import yaml_scalar
 from thrustlib.content.parse import SLUG_RE
-from thrustlib.content.text import closest, slugify
+from thrustlib.content.text import closest, slugify, yaml_scalar
 from thrustlib.content.vocabulary import equipment_key, level_key, unknown_level
 from thrustlib.engine.load import load_exercises
 from thrustlib.errors import Problem, Problems, ThrustlibError

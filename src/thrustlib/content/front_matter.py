@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -101,22 +100,6 @@ def front_matter_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
 
 
 _YAML_LOADER = front_matter_loader(_BASE_LOADER)
-
-
-# Values YAML reads back as the same plain string: keys, slugs, levels (not the words
-# YAML 1.1 reads as null or true/false).
-_PLAIN_SCALAR = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
-_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
-
-
-def yaml_scalar(value: str, *, text: bool = False) -> str:
-    """``value`` as a YAML scalar that reads back as the same string: plain for a key or
-    slug (unless ``text``), else double-quoted."""
-    if not text and _PLAIN_SCALAR.fullmatch(value) and value not in _YAML_WORDS:
-        return value
-    # A JSON string is a YAML double-quoted one: colons, quotes, '#' and a leading '-'
-    # stay text, and every escape JSON writes means the same in YAML.
-    return json.dumps(value, ensure_ascii=False)
 
 
 def split_front_matter(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -30,26 +29,14 @@ from thrustlib.content.front_matter import (
     split_front_matter,
 )
 from thrustlib.content.model import Exercise, HowToStep, Source
+from thrustlib.content.result import ParseResult as ParseResult
 from thrustlib.content.text import normalize, slugify
 from thrustlib.content.titles import run_together, title_from_description
 from thrustlib.content.video import clock, timed_steps
 from thrustlib.content.vocabulary import Vocabulary, equipment_key, level_key, unknown_level
-from thrustlib.errors import ContentError, Problem, Problems
+from thrustlib.errors import ContentError, Problems
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-@dataclass(slots=True)
-class ParseResult:
-    """What one file gave: the exercise (``None`` when it could not be read) and problems."""
-
-    exercise: Exercise | None
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the file had no errors (warnings allowed)."""
-        return self.exercise is not None and not any(p.severity == "error" for p in self.problems)
 
 
 def title_from_filename(path: Path) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -50,3 +51,20 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate most like ``name``, for 'did you mean' hints, or ``None``."""
     found = difflib.get_close_matches(normalize(name), sorted(set(candidates)), n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+# Values YAML reads back as the same plain string: keys, slugs, levels (not the words
+# YAML 1.1 reads as null or true/false). Here, not beside the YAML reader: what writes
+# exercise files (the importer, `thrustlib new`) needs no YAML library to do it.
+_PLAIN_SCALAR = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
+
+
+def yaml_scalar(value: str, *, text: bool = False) -> str:
+    """``value`` as a YAML scalar that reads back as the same string: plain for a key or
+    slug (unless ``text``), else double-quoted."""
+    if not text and _PLAIN_SCALAR.fullmatch(value) and value not in _YAML_WORDS:
+        return value
+    # A JSON string is a YAML double-quoted one: colons, quotes, '#' and a leading '-'
+    # stay text, and every escape JSON writes means the same in YAML.
+    return json.dumps(value, ensure_ascii=False)

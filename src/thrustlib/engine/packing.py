@@ -38,7 +38,7 @@ from thrustlib.content.model import (
     Source,
     Variation,
 )
-from thrustlib.content.parse import ParseResult
+from thrustlib.content.result import ParseResult
 from thrustlib.errors import Problem
 
 

@@ -29,7 +29,7 @@ from thrustlib.content.files import (
 )
 from thrustlib.content.library import build_library, shape, structure, with_indexes
 from thrustlib.content.model import Entry, Exercise, HeldContents, Library
-from thrustlib.content.parse import ParseResult
+from thrustlib.content.result import ParseResult
 from thrustlib.engine import cache as content_cache
 from thrustlib.engine import indexes, packing
 from thrustlib.engine.fileindex import FileIndex

@@ -28,13 +28,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problem, Problems, ThrustlibError
 from thrustlib.importers import free_exercise_db
 from thrustlib.importers.record import ImportRecord, Origin, SourceRecords
-from thrustlib.importers.write import ExerciseFile, Kept, plan_files, taken_slugs, write_files
+
+if TYPE_CHECKING:
+    from thrustlib.importers.write import ExerciseFile, Kept, plan_files, write_files
+
+_WRITER = frozenset({"ExerciseFile", "Kept", "plan_files", "write_files"})
+"""The names this package gives of :mod:`thrustlib.importers.write`, loaded when first
+asked for (PEP 562): the writer checks what it writes with the parser, and the command
+line, which lists :data:`SOURCES` in its help, must not load Markdown and YAML for every
+command."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _WRITER:
+        from thrustlib.importers import write
+
+        return getattr(write, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SOURCES",
@@ -119,6 +136,8 @@ def import_file(
     Raises :class:`ImportFailed` when nothing can be read from the file (and then writes
     nothing); a record that cannot be imported is an error in the result instead.
     """
+    from thrustlib.importers.write import plan_files, taken_slugs, write_files
+
     started = time.perf_counter()
     importer = SOURCES[source] if isinstance(source, str) else source
     problems = Problems()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from thrustlib.content.front_matter import yaml_scalar
+from thrustlib.content.text import yaml_scalar
 
 FrontValue = str | list[str] | None
 """A front-matter value an import writes: text, a list of names, or null."""
