@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from thrustlib.cli import main
 from thrustlib.config import load_config
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.engine import build as build_module
-from thrustlib.engine import cache, load, stored, templates
+from thrustlib.engine import cache, libraries, load, stored, templates
 from thrustlib.engine import render as engine_render
 from thrustlib.engine.build import build
 from thrustlib.errors import ContentError
@@ -422,15 +423,15 @@ def test_the_code_fingerprint_covers_the_libraries_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A library is known by its ``__init__.py`` (which holds its version), not imported."""
-    import importlib.machinery
+    import importlib.util
 
     fake = tmp_path / "__init__.py"
     fake.write_text('__version__ = "1.0"\n', "utf-8")
 
-    def spec(name: str) -> importlib.machinery.ModuleSpec:
-        return importlib.machinery.ModuleSpec(name, None, origin=str(fake))
+    def spec(name: str) -> object:
+        return importlib.util.spec_from_file_location(name, fake)
 
-    monkeypatch.setattr(cache.importlib.util, "find_spec", spec)
+    monkeypatch.setattr(libraries.importlib.util, "find_spec", spec)
     cache.code_fingerprint.cache_clear()
     try:
         first = cache.code_fingerprint()
@@ -439,3 +440,31 @@ def test_the_code_fingerprint_covers_the_libraries_files(
         assert cache.code_fingerprint() != first
     finally:
         cache.code_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("name", libraries.LIBRARIES)
+def test_each_library_s_version_is_in_the_file_it_is_known_by(name: str) -> None:
+    """Were a release to move its version out of ``__init__.py``, an upgrade could leave
+    its file as it was and stale results in caches: this fails first."""
+    module = importlib.import_module(name)
+    version = module.__version__
+    assert isinstance(version, str) and version
+    assert version.encode() in libraries.init_source(name)
+
+
+def test_a_library_whose_file_cannot_be_read_is_known_by_its_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In a zip or a frozen bundle there may be no file to read: the version it is then."""
+    import importlib.machinery
+    import importlib.util
+
+    def unreadable(name: str) -> object:  # as in a zip: the loader cannot read the path
+        return importlib.util.spec_from_file_location(name, "/nowhere.zip/x/__init__.py")
+
+    def no_loader(name: str) -> object:  # as frozen: no file at all
+        return importlib.machinery.ModuleSpec(name, None, origin="frozen")
+
+    for spec in (unreadable, no_loader):
+        monkeypatch.setattr(libraries.importlib.util, "find_spec", spec)
+        assert libraries.init_source("jinja2") == repr(jinja2.__version__).encode()

@@ -225,7 +225,7 @@ def test_a_build_walks_the_exercises_folder_once_and_reads_what_it_hashed(
         return iter(found)
 
     _edit(site, "Push through", "Drive through")
-    monkeypatch.setattr(fileindex.files, "exercise_files", counting)
+    monkeypatch.setattr(files, "exercise_files", counting)  # as the index walks
     page = _build(site)
     assert "Drive through" in page
     assert walks == [site.absolute() / "exercises"]

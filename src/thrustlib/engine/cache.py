@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import logging
 import os
 import sys
@@ -41,7 +40,7 @@ from thrustlib.config import CACHE_DIR, SiteConfig
 from thrustlib.content import files
 from thrustlib.content.result import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.engine import packing, stored
+from thrustlib.engine import libraries, packing, stored
 from thrustlib.engine.fileindex import FileIndex, now
 from thrustlib.engine.incremental import SiteIndex
 from thrustlib.engine.indexes import IndexCache, SearchNames
@@ -73,11 +72,7 @@ def code_fingerprint() -> bytes:
     """
     digest = hashlib.sha256()
     digest.update(repr((FORMAT, __version__, sys.version)).encode())
-    for library in ("markdown_it", "jinja2", "yaml"):  # what parses and renders
-        spec = importlib.util.find_spec(library)
-        origin = spec.origin if spec is not None else None
-        data = Path(origin).read_bytes() if origin else b""
-        digest.update(_framed(library.encode(), hashlib.sha256(data).digest()))
+    digest.update(libraries.fingerprint())
     for relative, data in _tree(PACKAGE_DIR, skip=("__pycache__",)):
         digest.update(_framed(relative.encode(), hashlib.sha256(data).digest()))
     return digest.digest()

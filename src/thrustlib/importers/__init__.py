@@ -36,21 +36,23 @@ from thrustlib.importers import free_exercise_db
 from thrustlib.importers.record import ImportRecord, Origin, SourceRecords
 
 if TYPE_CHECKING:
-    from thrustlib.importers.write import ExerciseFile, Kept, plan_files, write_files
+    from thrustlib.importers.write import ExerciseFile, Kept, plan_files, taken_slugs, write_files
 
-_WRITER = frozenset({"ExerciseFile", "Kept", "plan_files", "write_files"})
+_WRITER = frozenset({"ExerciseFile", "Kept", "plan_files", "taken_slugs", "write_files"})
 """The names this package gives of :mod:`thrustlib.importers.write`, loaded when first
 asked for (PEP 562): the writer checks what it writes with the parser, and the command
 line, which lists :data:`SOURCES` in its help, must not load Markdown and YAML for every
 command."""
 
 
-def __getattr__(name: str) -> object:
-    if name in _WRITER:
-        from thrustlib.importers import write
+if not TYPE_CHECKING:  # so that a checker sees the real names above, and only them
 
-        return getattr(write, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> object:
+        if name in _WRITER:
+            from thrustlib.importers import write
+
+            return getattr(write, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "SourceRecords",
     "import_file",
     "plan_files",
+    "taken_slugs",
     "write_files",
 ]
 
