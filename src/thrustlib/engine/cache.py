@@ -72,7 +72,9 @@ def code_fingerprint() -> bytes:
     """
     digest = hashlib.sha256()
     digest.update(repr((FORMAT, __version__, sys.version)).encode())
-    digest.update(libraries.fingerprint())
+    for library in libraries.LIBRARIES:
+        source = libraries.init_source(library)
+        digest.update(_framed(library.encode(), hashlib.sha256(source).digest()))
     for relative, data in _tree(PACKAGE_DIR, skip=("__pycache__",)):
         digest.update(_framed(relative.encode(), hashlib.sha256(data).digest()))
     return digest.digest()

@@ -9,23 +9,12 @@ build with nothing to do loads neither Jinja nor the parser (importing them for 
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 
 LIBRARIES = ("markdown_it", "jinja2", "yaml")
 """What parses and renders. A test holds each one's version to its ``__init__.py``: a
 release that moved it out would fail it, not leave stale results in caches."""
-
-
-def fingerprint() -> bytes:
-    """A hash of every library of :data:`LIBRARIES` as installed."""
-    digest = hashlib.sha256()
-    for name in LIBRARIES:
-        source = init_source(name)
-        digest.update(len(name).to_bytes(8, "big") + name.encode())
-        digest.update(hashlib.sha256(source).digest())
-    return digest.digest()
 
 
 def init_source(name: str) -> bytes:
