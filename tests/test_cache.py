@@ -16,7 +16,7 @@ from thrustlib.cli import main
 from thrustlib.config import load_config
 from thrustlib.content.parse import ParseResult, parse_exercise
 from thrustlib.engine import build as build_module
-from thrustlib.engine import cache, libraries, load, stored, templates
+from thrustlib.engine import cache, libraries, load, parsecache, stored, templates
 from thrustlib.engine import render as engine_render
 from thrustlib.engine.build import build
 from thrustlib.errors import ContentError
@@ -104,11 +104,101 @@ def test_a_corrupt_cache_is_ignored(site: Path, parses: list[Path]) -> None:
     assert parses == []
 
 
+def test_a_shard_whose_file_of_whole_exercises_is_not_its_own_is_ignored(
+    site: Path, parses: list[Path]
+) -> None:
+    """A shard keeps its exercises' pages in a file beside its pickle, which names them
+    by offset: a changed file, or one from another build (two builds at once), is never
+    read from, and its results are parsed again."""
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    clean = files_of(out)
+    folder = site / cache.CACHE_DIR / "parse"
+    blobs = sorted(folder.glob("*.blobs"))
+    assert blobs and len(blobs) == len(list(folder.glob("*.pickle")))
+    edited = site / "exercises" / "glute-bridge.md"
+    text = edited.read_text("utf-8")
+    edited.write_text(text + "\nOne more line.\n", "utf-8")
+    before = {path: path.read_bytes() for path in blobs}
+    build(load_config(site), output=out, cache=True)
+    rewritten = [path for path in blobs if path.read_bytes() != before[path]]
+    assert len(rewritten) == 1  # the edited file's shard, and only its shard
+    # The last build's file of that shard back beside this build's pickle: not a pair.
+    rewritten[0].write_bytes(before[rewritten[0]])
+    edited.write_text(text, "utf-8")
+    parses.clear()
+    shutil.rmtree(out)
+    build(load_config(site), output=out, cache=True)
+    assert Path("exercises/glute-bridge.md") in parses
+    assert files_of(out) == clean
+    # One byte changed in every file: every result is parsed again, the pages as before.
+    for path in folder.glob("*.blobs"):
+        data = bytearray(path.read_bytes())
+        if data:  # a shard whose one result went with the edit is left empty
+            data[len(data) // 2] ^= 1
+            path.write_bytes(bytes(data))
+    parses.clear()
+    shutil.rmtree(out)
+    build(load_config(site), output=out, cache=True)
+    assert len(parses) == 5
+    assert files_of(out) == clean
+
+
+def test_the_cache_leaves_whole_exercises_in_their_file_until_opened(site: Path) -> None:
+    """Read from the cache, a result holds where its exercise is, not the bytes; opened,
+    it is the exercise as parsed. Only the cache's own reader resolves those places."""
+    import pickle
+
+    from thrustlib.engine import packing
+
+    build(load_config(site), cache=True)
+    config = load_config(site)
+    parsed = parsecache.ParseCache(site / cache.CACHE_DIR, config.vocabulary)
+    results = [r for shard in parsed.stored for r in shard.values()]
+    assert len(results) == 5
+    for result in results:
+        assert isinstance(result, packing.PackedResult) and result.entry is not None
+        assert isinstance(result.data, packing.Blob)
+        path = site / result.entry.source.path
+        fresh = parse_exercise(result.entry.source.path, path.read_bytes(), config.vocabulary)
+        assert packing.unpack(result.data) == fresh.exercise
+        # Sent to another process, a result carries its bytes.
+        assert packing.loads(packing.dumps(result)) == packing.pack(fresh)
+    shard = sorted((site / cache.CACHE_DIR / "parse").glob("*.pickle"))[0]
+    with pytest.raises(pickle.UnpicklingError, match="stored_blob is not allowed"):
+        packing.loads(shard.read_bytes()[:-32])  # the pickle without its signature
+
+
+def test_a_build_after_an_edit_opens_no_other_exercise(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only pages read whole exercises: after a sentence changed, the edited one is
+    parsed and no other is opened (the cache reads its entries alone)."""
+    from thrustlib.engine import packing
+
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    opened: list[str] = []
+    real = packing.unpack
+
+    def counting(data: packing.Packed) -> object:
+        exercise = real(data)
+        opened.append(exercise.slug)
+        return exercise
+
+    monkeypatch.setattr(packing, "unpack", counting)
+    edited = site / "exercises" / "glute-bridge.md"
+    edited.write_text(edited.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    result = build(load_config(site), output=out, cache=True)
+    assert 0 < result.rendered < result.files
+    assert set(opened) == {"glute-bridge"}  # its page and its piece of the API
+
+
 def test_a_cache_naming_other_code_is_ignored(site: Path, parses: list[Path]) -> None:
     folder = site / cache.CACHE_DIR / "parse"
     folder.mkdir(parents=True)
     # A pickle that would call os.system when loaded by a plain unpickler, in every shard.
-    for shard in range(cache.SHARDS):
+    for shard in range(parsecache.SHARDS):
         (folder / f"{shard:02x}.pickle").write_bytes(b"cos\nsystem\n(S'exit 1'\ntR.")
     build_module.load_library(load_config(site), cache=True)
     assert len(parses) == 5
@@ -340,10 +430,10 @@ def test_a_parse_result_s_key_covers_the_context_the_display_path_and_the_bytes(
 
     from thrustlib.content.vocabulary import Vocabulary
 
-    parsed = cache.ParseCache(tmp_path, Vocabulary())
+    parsed = parsecache.ParseCache(tmp_path, Vocabulary())
     digest = hashlib.sha256(b"text").digest()
     shown = Path("exercises/a.md")
-    whole = cache._framed(parsed.context, b"exercises/a.md", digest)
+    whole = cache.framed(parsed.context, b"exercises/a.md", digest)
     assert parsed.key(shown, digest) == hashlib.sha256(whole).digest()
     assert parsed.key("exercises/a.md", digest) == parsed.key(shown, digest)
     assert parsed.key(Path("exercises/b.md"), digest) != parsed.key(shown, digest)

@@ -11,8 +11,8 @@ from thrustlib.content import files
 from thrustlib.content.files import find_exercise_files
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import workers as parallel
-from thrustlib.engine.cache import ParseCache
 from thrustlib.engine.load import load_exercises
+from thrustlib.engine.parsecache import ParseCache
 from thrustlib.errors import Problems
 
 VOCABULARY = Vocabulary()

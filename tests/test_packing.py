@@ -16,8 +16,8 @@ from thrustlib.content.parse import ParseResult, title_from_filename
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
 from thrustlib.engine.build import load_library
-from thrustlib.engine.cache import ParseCache
 from thrustlib.engine.load import load_exercises
+from thrustlib.engine.parsecache import ParseCache
 from thrustlib.errors import Problems
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -205,21 +205,22 @@ def test_a_planted_cache_is_never_used(
     from dataclasses import replace
     from types import MappingProxyType
 
-    from thrustlib.engine import cache, packing, stored
+    from thrustlib.engine import cache, packing, parsecache, stored
 
     site = _small_site(tmp_path)
     build(load_config(site), jobs=1, cache=True)
     # Poison the stored parse result as a pull request could: its HTML now has a script.
-    folder = site / cache.CACHE_DIR / "parse"
-    for shard in sorted(folder.glob("*.pickle")):
-        entries = cache._read(shard)
-        assert isinstance(entries, dict)
-        for key, packed in list(entries.items()):
+    parsed = parsecache.ParseCache(site / cache.CACHE_DIR, load_config(site).vocabulary)
+    for shard, results in enumerate(parsed.stored):
+        poisoned = {}
+        for key, packed in results.items():
+            assert isinstance(packed, packing.PackedResult) and packed.data is not None
             whole = packing.unpack(packed.data)
             rendered = MappingProxyType({**whole.rendered, "summary": "<script>alert(1)</script>"})
-            poisoned = replace(whole, rendered=rendered, summary="x")
-            entries[key] = replace(packed, data=packing.dumps(poisoned))
-        cache._write(shard, entries)
+            data = packing.dumps(replace(whole, rendered=rendered, summary="x"))
+            poisoned[key] = replace(packed, data=data)
+        if poisoned:
+            assert parsed._write(shard, poisoned)
     page = site / "_site" / "exercises" / "glute-bridge" / "index.html"
     shutil.rmtree(site / "_site")
     build(load_config(site), jobs=1, cache=True)
@@ -260,8 +261,8 @@ def test_a_pipe_in_the_cache_does_not_stop_the_build(tmp_path: Path, machine_key
 
     site = _small_site(tmp_path)
     build(load_config(site), jobs=1, cache=True)
-    for shard in (site / cache.CACHE_DIR / "parse").glob("*.pickle"):
-        shard.unlink()
+    for shard in sorted((site / cache.CACHE_DIR / "parse").iterdir()):
+        shard.unlink()  # the shards' pickles and their files of whole exercises
         os.mkfifo(shard)
     signal.signal(signal.SIGALRM, signal.default_int_handler)
     signal.alarm(20)  # opening a pipe to read would wait for a writer forever

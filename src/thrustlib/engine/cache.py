@@ -4,9 +4,8 @@ Six things are kept, all as signed pickles replaced atomically:
 
 - ``parse/*.pickle``: each file's parse result, packed, by a key of the file's bytes, its
   display path, the vocabulary and thrustlib itself, so an unchanged file is not parsed
-  again. In 64 files by key: loading a few dozen pickles of 10,000 results is several
-  times faster than opening 10,000 small ones, and a build that parsed one file again
-  rewrites two of them, not the whole cache.
+  again (:class:`~thrustlib.engine.parsecache.ParseCache`; the whole exercises in a
+  ``parse/*.blobs`` file beside each).
 - ``files.pickle``: each exercise file's digest by its stat
   (:class:`~thrustlib.engine.fileindex.FileIndex`), so an unchanged file is not even read.
 - ``build-<output>.pickle``: what the last successful build into an output folder read
@@ -38,19 +37,18 @@ from pathlib import Path
 from thrustlib import __version__
 from thrustlib.config import CACHE_DIR, SiteConfig
 from thrustlib.content import files
-from thrustlib.content.result import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import libraries, packing, stored
 from thrustlib.engine.fileindex import FileIndex, now
 from thrustlib.engine.incremental import SiteIndex
-from thrustlib.engine.indexes import IndexCache, SearchNames
+from thrustlib.engine.indexes import SearchNames
 from thrustlib.errors import Problem, Problems
 from thrustlib.site.write import parents
 
 log = logging.getLogger(__name__)
 
 
-FORMAT = 10
+FORMAT = 11
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -74,13 +72,13 @@ def code_fingerprint() -> bytes:
     digest.update(repr((FORMAT, __version__, sys.version)).encode())
     for library in libraries.LIBRARIES:
         source = libraries.init_source(library)
-        digest.update(_framed(library.encode(), hashlib.sha256(source).digest()))
+        digest.update(framed(library.encode(), hashlib.sha256(source).digest()))
     for relative, data in _tree(PACKAGE_DIR, skip=("__pycache__",)):
-        digest.update(_framed(relative.encode(), hashlib.sha256(data).digest()))
+        digest.update(framed(relative.encode(), hashlib.sha256(data).digest()))
     return digest.digest()
 
 
-# -- parse results -------------------------------------------------------------------
+# -- parse results (kept by :mod:`thrustlib.engine.parsecache`) ------------------------
 
 
 FILES = "files.pickle"
@@ -88,76 +86,6 @@ FILES = "files.pickle"
 
 INDEXES = "indexes.pickle"
 """The :class:`IndexCache` of the library, in the cache folder."""
-
-SHARDS = 64
-"""Parse results are kept in this many files, by the first byte of their key: a build
-that parsed a few files again rewrites a few small files, not the cache of every file."""
-
-
-class ParseCache:
-    """Parse results of earlier builds by content key; read once, written once.
-
-    Results are kept packed (:class:`thrustlib.engine.packing.PackedResult`): the entry to
-    build the library from, and the whole exercise as bytes, opened only when its page is
-    rendered. So reading and writing the cache costs little more than the bytes.
-    """
-
-    def __init__(
-        self, folder: Path, vocabulary: Vocabulary, files: FileIndex | None = None
-    ) -> None:
-        self.folder = folder / "parse"
-        self.files = files if files is not None else FileIndex(folder / FILES)
-        """The files' digests by their stat, so an unchanged file is not even read."""
-        self.indexes = IndexCache(folder / INDEXES)
-        """The library's indexes of the last build, by the structure of its exercises."""
-        self.context = library_context(vocabulary)
-        # Hashed once, copied per key: kilobytes (the vocabulary), 0.06 s for 10,000 keys.
-        self._keyed = hashlib.sha256(_framed(self.context))
-        self.stored: list[dict[bytes, object]] = []
-        for shard in range(SHARDS):
-            found = _read(self._path(shard))
-            self.stored.append(found if isinstance(found, dict) else {})
-        self.used: list[dict[bytes, packing.PackedResult]] = [{} for _ in range(SHARDS)]
-        self.fresh: set[int] = set()
-        """The shards a result was put in since they were read."""
-        self.misses = 0
-
-    def _path(self, shard: int) -> Path:
-        return self.folder / f"{shard:02x}.pickle"
-
-    def key(self, shown: Path | str, digest: bytes) -> bytes:
-        """The key of one file: the digest of its bytes (:func:`fileindex.digest`), its
-        display path (problems name it) and the context."""
-        found = self._keyed.copy()  # = sha256(_framed(context, path, digest))
-        found.update(_framed(str(shown).encode(), digest))
-        return found.digest()
-
-    def get(self, key: bytes) -> packing.PackedResult | None:
-        """The stored result for ``key``, or ``None``."""
-        shard = key[0] % SHARDS
-        found = self.stored[shard].get(key)
-        if not isinstance(found, packing.PackedResult):
-            return None
-        self.used[shard][key] = found
-        return found
-
-    def put(self, key: bytes, result: ParseResult | packing.PackedResult) -> None:
-        """Remember a fresh result, packed."""
-        self.misses += 1
-        shard = key[0] % SHARDS
-        self.used[shard][key] = packing.pack(result) if isinstance(result, ParseResult) else result
-        self.fresh.add(shard)
-
-    def save(self) -> None:
-        """Write the shards whose entries changed: only what this build used is kept."""
-        used = sum(len(shard) for shard in self.used)
-        log.debug("cache: %d of %d files parsed again", self.misses, used)
-        for shard, entries in enumerate(self.used):
-            if shard in self.fresh or len(entries) != len(self.stored[shard]):
-                _write(self._path(shard), entries)
-                self.stored[shard] = dict(entries)
-        self.fresh.clear()
-        self.files.save()
 
 
 def library_context(vocabulary: Vocabulary, drafts: bool | None = None) -> bytes:
@@ -257,7 +185,7 @@ def read_inputs(
     warnings are checked against it again.
     """
     index = index if index is not None else FileIndex(None)
-    settings = hashlib.sha256(_framed(code_fingerprint(), repr(config).encode()))
+    settings = hashlib.sha256(framed(code_fingerprint(), repr(config).encode()))
     settings.update(repr((str(output.absolute()), drafts)).encode())
     theme = hashlib.sha256()
     exercises = hashlib.sha256()
@@ -265,7 +193,7 @@ def read_inputs(
     boundary, walked = config.boundary, Problems()
     try:
         if config.config_path is not None:
-            settings.update(_framed(b"config", config.config_path.read_bytes()))
+            settings.update(framed(b"config", config.config_path.read_bytes()))
         # Absolute, as the engine walks it: the engine reads this very walk (kept).
         folder = config.path(config.exercises_dir).absolute()
         found, refused = index.walk(folder, boundary, keep=True)
@@ -278,10 +206,10 @@ def read_inputs(
                 digest = index.record(path, info, data, started)
             elif info.st_size > config.max_file_size:
                 raise files.TooLarge(info.st_size, config.max_file_size)
-            exercises.update(_framed(b"exercise", str(path).encode(), digest))
+            exercises.update(framed(b"exercise", str(path).encode(), digest))
         for name in ("templates_dir", "static_dir"):
             for relative, data in _tree(config.path(getattr(config, name)), boundary, walked):
-                theme.update(_framed(name.encode(), relative.encode(), data))
+                theme.update(framed(name.encode(), relative.encode(), data))
     except (OSError, files.Refused) as exc:
         log.debug("cache: an input cannot be read (%s); building in full", exc)
         return None
@@ -381,7 +309,7 @@ def _tree(
         yield path.relative_to(folder).as_posix(), files.read_file(path)
 
 
-def _framed(*parts: bytes) -> bytes:
+def framed(*parts: bytes) -> bytes:
     """``parts`` joined so that no two different lists of parts give the same bytes."""
     return b"".join(len(p).to_bytes(8, "big") + p for p in parts)
 

@@ -26,7 +26,7 @@ from thrustlib.engine.fileindex import now
 from thrustlib.errors import Problem, Problems
 
 if TYPE_CHECKING:
-    from thrustlib.engine.cache import ParseCache
+    from thrustlib.engine.parsecache import ParseCache
 
 Loaded = ParseResult | packing.PackedResult | Problem
 """What one exercise file gave: its parse result (whole when parsed in this process,

@@ -8,21 +8,29 @@ entry, and the whole exercise pickled, opened only by the process that renders a
 needing it (:class:`PackedContents`). Unpickling every exercise in the main process was
 a serial second of a 10,000-exercise build; this way that work is spread over the
 workers, and mostly skipped. Nothing outside this module sees the pickles.
+
+The cache keeps the packed exercises out of its pickles, in a file beside each
+(:class:`Blob`, :class:`BlobFile`): a build after an edit reads the entries of 10,000
+exercises and opens the whole of one, so the other 40 megabytes are not read at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import datetime as dt
+import functools
 import io
 import operator
+import os
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeAlias
 
 from thrustlib.content.library import shape
 from thrustlib.content.model import (
@@ -42,6 +50,71 @@ from thrustlib.content.result import ParseResult
 from thrustlib.errors import Problem
 
 
+class BlobFile:
+    """An open file of packed exercises, each read by offset when it is opened.
+
+    Read with ``pread``: the file's offset is shared with forked processes, which open
+    exercises of the same file at once. The file stays open as long as an exercise in
+    it may be opened; a file replaced meanwhile (by the next build) is still the one
+    read, whole and as it was when checked.
+    """
+
+    __slots__ = ("_fd", "_lock", "size")
+
+    def __init__(self, fd: int, size: int) -> None:
+        self._fd = fd
+        self._lock = threading.Lock()  # only where there is no pread: one seek at a time
+        self.size = size
+        """The file's size when it was opened."""
+
+    def read(self, offset: int, length: int) -> bytes:
+        """``length`` bytes from ``offset``; ``OSError`` if the file is shorter."""
+        if hasattr(os, "pread"):
+            data = os.pread(self._fd, length, offset)
+        else:  # pragma: no cover (Windows, which never forks)
+            with self._lock:
+                os.lseek(self._fd, offset, os.SEEK_SET)
+                data = os.read(self._fd, length)
+        if len(data) != length:
+            raise OSError(f"a cache file ends early ({len(data)} of {length} bytes)")
+        return data
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+
+
+class Blob:
+    """One packed exercise kept in a :class:`BlobFile`, read when it is opened."""
+
+    __slots__ = ("file", "length", "offset")
+
+    def __init__(self, file: BlobFile, offset: int, length: int) -> None:
+        self.file = file
+        self.offset = offset
+        self.length = length
+
+    def read(self) -> bytes:
+        """The packed exercise's bytes."""
+        return self.file.read(self.offset, self.length)
+
+
+Packed: TypeAlias = bytes | Blob
+"""A packed exercise: its bytes, or where the cache keeps them."""
+
+
+def packed_bytes(data: Packed) -> bytes:
+    """The bytes of the packed exercise ``data``."""
+    return data if isinstance(data, bytes) else data.read()
+
+
+def stored_blob(offset: int, length: int) -> Blob:
+    """What a pickle of the cache names for each packed exercise it keeps in its blob
+    file; an unpickler given that file builds the :class:`Blob` (:class:`Unpickler`'s
+    ``bound``). Any other unpickler refuses the name."""
+    raise pickle.UnpicklingError("a packed exercise outside the cache's file")
+
+
 @dataclass(frozen=True, slots=True)
 class PackedResult:
     """What one file gave, as it crosses between processes or into the cache: the
@@ -53,9 +126,9 @@ class PackedResult:
     problems: tuple[Problem, ...]
     """The file's problems."""
 
-    data: bytes | None
+    data: Packed | None
     """The whole :class:`~thrustlib.content.model.Exercise`, packed (``None`` with no
-    entry)."""
+    entry): the bytes, or where the cache keeps them."""
 
     shape: bytes | None
     """The entry's :func:`~thrustlib.content.library.shape` (``None`` with no entry)."""
@@ -122,10 +195,48 @@ for _cls in _DATA:
     _DISPATCH[_cls] = _by_fields(_cls)
 
 
-def dump(value: object, stream: BinaryIO) -> None:
-    """Pickle ``value`` into ``stream``, read-only mappings (which exercises hold) included."""
+def _reduce_result(result: PackedResult) -> tuple[Any, ...]:
+    # A result the cache kept in its file travels with its bytes.
+    data = result.data
+    data = data.read() if isinstance(data, Blob) else data
+    return PackedResult, (result.entry, result.problems, data, result.shape)
+
+
+_DISPATCH[PackedResult] = _reduce_result
+
+
+def stored_results(spans: Mapping[int, tuple[int, int]]) -> dict[type, Callable[[Any], Any]]:
+    """What :func:`dump` is given to pickle results whose packed exercises were written
+    to a blob file: each result by its ``id`` has its exercise's (offset, length) in
+    ``spans``, pickled as a :func:`stored_blob` of them."""
+
+    def reduce(result: PackedResult) -> tuple[Any, ...]:
+        span = spans.get(id(result))
+        data = _Span(*span) if span is not None else result.data
+        return PackedResult, (result.entry, result.problems, data, result.shape)
+
+    return {PackedResult: reduce, _Span: _reduce_span}
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    offset: int
+    length: int
+
+
+def _reduce_span(span: _Span) -> tuple[Any, ...]:
+    return stored_blob, (span.offset, span.length)
+
+
+def dump(
+    value: object,
+    stream: BinaryIO,
+    dispatch: Mapping[type, Callable[[Any], Any]] | None = None,
+) -> None:
+    """Pickle ``value`` into ``stream``, read-only mappings (which exercises hold) included;
+    ``dispatch`` overrides how some types are pickled (:func:`stored_results`)."""
     pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
+    pickler.dispatch_table = {**_DISPATCH, **dispatch} if dispatch else _DISPATCH
     pickler.dump(value)
 
 
@@ -158,12 +269,19 @@ ALLOWED = _allowed(
 
 
 class Unpickler(pickle.Unpickler):
-    """An unpickler that builds only the classes it is given: :data:`ALLOWED`, and the
-    ``extra`` ones of its caller (the cache's own record)."""
+    """An unpickler that builds only the classes it is given: :data:`ALLOWED`, the
+    ``extra`` ones of its caller (the cache's own record) and, with ``blobs``, the
+    cache's packed exercises in that file (:func:`stored_blob`)."""
 
-    def __init__(self, stream: BinaryIO, extra: Iterable[type] = ()) -> None:
+    def __init__(
+        self, stream: BinaryIO, extra: Iterable[type] = (), blobs: BlobFile | None = None
+    ) -> None:
         super().__init__(stream)
-        self.allowed = {**ALLOWED, **_allowed(*extra)} if extra else ALLOWED
+        self.allowed = {**ALLOWED, **_allowed(*extra)} if extra or blobs else ALLOWED
+        if blobs is not None:
+            self.allowed[(stored_blob.__module__, stored_blob.__qualname__)] = functools.partial(
+                Blob, blobs
+            )
 
     def find_class(self, module: str, name: str) -> Any:
         found = self.allowed.get((module, name))
@@ -177,9 +295,9 @@ def loads(data: bytes) -> Any:
     return Unpickler(io.BytesIO(data)).load()
 
 
-def unpack(data: bytes) -> Exercise:
+def unpack(data: Packed) -> Exercise:
     """An exercise packed with :func:`dumps`; ``TypeError`` if the bytes hold another thing."""
-    exercise = loads(data)
+    exercise = loads(packed_bytes(data))
     if not isinstance(exercise, Exercise):
         raise TypeError(f"packed bytes hold a {type(exercise).__name__}, not an Exercise")
     return exercise
@@ -190,7 +308,7 @@ class PackedContents:
     """Whole exercises kept packed by slug, each opened only when its page needs it, and
     the ones held whole (parsed in this process) in ``held``."""
 
-    packed: Mapping[str, bytes]
+    packed: Mapping[str, Packed]
     held: Contents
 
     @classmethod

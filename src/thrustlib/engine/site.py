@@ -41,6 +41,7 @@ from thrustlib.engine.load import (
     take_entries,
     take_problems,
 )
+from thrustlib.engine.parsecache import ParseCache
 from thrustlib.errors import ContentError, Problem, Problems
 
 
@@ -86,7 +87,7 @@ class Engine:
         """Whether draft exercises are part of the site."""
         self.jobs = jobs
         self.cache = (
-            content_cache.ParseCache(content_cache.cache_folder(config), config.vocabulary, files)
+            ParseCache(content_cache.cache_folder(config), config.vocabulary, files)
             if cache
             else None
         )

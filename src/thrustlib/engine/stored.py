@@ -3,7 +3,9 @@
 The content cache sits in the site folder (:mod:`thrustlib.engine.cache`), where a pull
 request could plant one. Each file is a pickle followed by a keyed hash (HMAC) of it,
 whose key is kept outside the site, in the user's own cache folder: only what this
-machine's builds wrote is ever unpickled and used. (The restricted unpickler keeps a
+machine's builds wrote is ever unpickled and used. A file of packed exercises kept
+beside a pickle (:func:`write_blobs`) has its keyed hash inside that pickle instead, and
+is used only when it matches. (The restricted unpickler keeps a
 planted pickle from running code, and the key keeps it from putting its own results,
 unsanitised, on the site. For compiled templates, which are code, the key is all there
 is: :mod:`thrustlib.engine.templates`.) Files and folders are opened so that a planted
@@ -18,8 +20,9 @@ import os
 import pickle
 import stat
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from thrustlib import __version__
 from thrustlib.config import CACHE_DIR
@@ -88,8 +91,16 @@ class _Signed:
         return self.stream.write(data)
 
 
-def read(path: Path, version: int, *, extra: tuple[type, ...] = ()) -> object:
-    """The object stored at ``path``, or ``None`` when it is missing or not usable."""
+def read(
+    path: Path,
+    version: int,
+    *,
+    extra: tuple[type, ...] = (),
+    blobs: packing.BlobFile | None = None,
+) -> object:
+    """The object stored at ``path``, or ``None`` when it is missing or not usable; its
+    packed exercises kept in ``blobs`` (:func:`write_blobs`), if it names any, are read
+    from there when opened."""
     try:
         if not safe_folder(path.parent):
             log.debug("cache: ignoring %s: its folder is a link", path)
@@ -114,7 +125,7 @@ def read(path: Path, version: int, *, extra: tuple[type, ...] = ()) -> object:
                 log.debug("cache: ignoring %s: not written by this machine's builds", path)
                 return None
             stream.seek(0)
-            header, found = packing.Unpickler(stream, extra=extra).load()
+            header, found = packing.Unpickler(stream, extra=extra, blobs=blobs).load()
     except FileNotFoundError:
         return None
     except Exception as exc:  # a corrupt or foreign cache is rebuilt, never an error
@@ -126,18 +137,109 @@ def read(path: Path, version: int, *, extra: tuple[type, ...] = ()) -> object:
     return found
 
 
-def write(path: Path, version: int, value: object) -> None:
-    """Store ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
+def write(
+    path: Path,
+    version: int,
+    value: object,
+    dispatch: Mapping[type, Callable[[Any], Any]] | None = None,
+) -> bool:
+    """Store ``value`` at ``path`` atomically (pickled with ``dispatch``, as
+    :func:`~thrustlib.engine.packing.dump` says); a cache that cannot be written is
+    skipped. True when it was written."""
+
+    def fill(stream: BinaryIO) -> None:
+        # Straight to the file: the cache of a large site is tens of megabytes, which a
+        # copy in memory would add to the build's peak.
+        signed = _Signed(stream)
+        packing.dump(((version, __version__), value), signed, dispatch)  # type: ignore[arg-type]
+        stream.write(signed.mac.digest())
+
+    return _replace(path, fill)
+
+
+def write_blobs(path: Path, chunks: Iterable[bytes]) -> tuple[bytes, int] | None:
+    """Store ``chunks`` one after another at ``path`` atomically, as they are: the packed
+    exercises of a pickle written next (:func:`write`, naming each by offset). Returns
+    their keyed hash and size, for that pickle to hold (:func:`blobs_match` checks the
+    file against them); ``None`` when the file cannot be written."""
+    mac = _blob_mac()
+    size = 0
+
+    def fill(stream: BinaryIO) -> None:
+        nonlocal size
+        for chunk in chunks:
+            mac.update(chunk)
+            stream.write(chunk)
+            size += len(chunk)
+
+    return (mac.digest(), size) if _replace(path, fill) else None
+
+
+def open_blobs(path: Path) -> packing.BlobFile | None:
+    """The file of packed exercises at ``path`` opened for reading by offset, or ``None``
+    when it is missing or not a plain file. Open it before reading the pickle naming
+    its contents, then check it against that pickle (:func:`blobs_match`): a build that
+    replaced both meanwhile leaves a pair that does not match, never a wrong one."""
+    try:
+        if not safe_folder(path.parent):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return None
+    return packing.BlobFile(fd, info.st_size)
+
+
+def blobs_match(blobs: packing.BlobFile, mac: bytes, size: int) -> bool:
+    """True when ``blobs`` holds exactly what :func:`write_blobs` wrote with that keyed
+    hash and size (so neither another build's file nor a planted one).
+
+    Checked whole as it is opened, so that a page is never rendered from bytes no build
+    of this machine wrote; the file is then read by offset, its bytes never all in
+    memory at once.
+    """
+    if blobs.size != size or not isinstance(mac, bytes):
+        return False
+    found = _blob_mac()
+    offset = 0
+    try:
+        while offset < size:
+            chunk = blobs.read(offset, min(size - offset, 1 << 20))
+            found.update(chunk)
+            offset += len(chunk)
+    except OSError as exc:
+        log.debug("cache: ignoring a blob file: %s", exc)
+        return False
+    return hmac.compare_digest(found.digest(), mac)
+
+
+def _blob_mac() -> hmac.HMAC:
+    # Told apart from a pickle's own hash: a blob file with its hash appended is not a
+    # signed pickle.
+    mac = hmac.new(_key(), digestmod="sha256")
+    mac.update(b"thrustlib blobs\0")
+    return mac
+
+
+def _replace(path: Path, fill: Callable[[BinaryIO], None]) -> bool:
+    """Write ``path`` atomically by ``fill``-ing a temporary file in its folder."""
     try:
         # Checked before the folder is made (a link would have it made elsewhere) and
         # after (it may have appeared meanwhile).
         if not safe_folder(path.parent):
             log.debug("cache: not writing %s: its folder is a link", path)
-            return
+            return False
         path.parent.mkdir(parents=True, exist_ok=True)
         if not safe_folder(path.parent):
             log.debug("cache: not writing %s: its folder is a link", path)
-            return
+            return False
         try:
             # Like pytest's and ruff's caches: never committed, whatever the site ignores.
             # Never through a link planted in its place.
@@ -149,14 +251,12 @@ def write(path: Path, version: int, value: object) -> None:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as stream:
-                # Straight to the file: the cache of a large site is tens of megabytes,
-                # which a copy in memory would add to the build's peak.
-                signed = _Signed(stream)
-                packing.dump(((version, __version__), value), signed)  # type: ignore[arg-type]
-                stream.write(signed.mac.digest())
+                fill(stream)
             Path(temp).replace(path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
     except (OSError, pickle.PicklingError) as exc:
         log.debug("cache: cannot write %s: %s", path, exc)
+        return False
+    return True
