@@ -235,6 +235,32 @@ def test_a_build_walks_the_exercises_folder_once_and_reads_what_it_hashed(
     assert (site / "_site" / "exercises" / "frog-pump" / "index.html").is_file()
 
 
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_file_removed_after_the_walk_is_left_out_as_a_walk_then_would(
+    site: Path, settled: None, monkeypatch: pytest.MonkeyPatch, cache: bool
+) -> None:
+    """A file the walk found and a checkout removed before it was read is not an error:
+    the build goes on without it, as one started a moment later would; the next build
+    agrees."""
+    _build(site)
+    removed = site / "exercises" / "romanian-deadlift.md"  # no other exercise names it
+    text = removed.read_text("utf-8")
+    removed.write_text(text.replace("Stand tall", "Stand up tall"), "utf-8")  # unread yet
+    real_walk = files.exercise_files
+
+    def walk_then_remove(folder: Path, *args: object) -> object:
+        found = list(real_walk(folder, *args))  # type: ignore[arg-type]
+        removed.unlink()
+        return iter(found)
+
+    monkeypatch.setattr(files, "exercise_files", walk_then_remove)
+    result = build(load_config(site), output=site / "_site", cache=cache)
+    assert result.exercises == 4
+    assert not (site / "_site" / "exercises" / "romanian-deadlift").exists()
+    monkeypatch.undo()
+    assert build(load_config(site), output=site / "_site", cache=cache).exercises == 4
+
+
 def test_a_kept_walk_is_taken_once_and_dropped_on_save(tmp_path: Path) -> None:
     folder = tmp_path / "exercises"
     folder.mkdir()

@@ -7,6 +7,7 @@ parsed them.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from thrustlib.errors import Problem, Problems
 
 if TYPE_CHECKING:
     from thrustlib.engine.parsecache import ParseCache
+
+log = logging.getLogger(__name__)
 
 Loaded = ParseResult | packing.PackedResult | Problem
 """What one exercise file gave: its parse result (whole when parsed in this process,
@@ -190,7 +193,7 @@ def read_entries(
         return []
     paths: list[Path] = []
     # One entry per file, in walk order: its parse result, or why it could not be read.
-    entries: list[Loaded] = []
+    entries: list[Loaded | None] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
     unparsed: list[tuple[Path, bytes | Path]] = []
     # A file the cache has under the bytes the index knows needs its display path only as
@@ -229,7 +232,7 @@ def read_entries(
         if digest is None:  # changed since the index saw it, or new
             started = now()
             read = _read(shown, path, limit)  # checked above, and again as it is read
-            if isinstance(read, Problem):
+            if read is None or isinstance(read, Problem):
                 entries.append(read)
                 continue
             data = read
@@ -246,7 +249,7 @@ def read_entries(
             data = data if data is not None else cache.files.take(path)
             if data is None:
                 read = _read(shown, path, limit)
-                if isinstance(read, Problem):
+                if read is None or isinstance(read, Problem):
                     entries.append(read)
                     continue
                 data = read
@@ -257,10 +260,11 @@ def read_entries(
         entries.append(cached)
     fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None, limit=limit)
     for (index, key), parsed in zip(misses, fresh, strict=True):
-        if cache is not None and not isinstance(parsed, Problem):
+        if cache is not None and parsed is not None and not isinstance(parsed, Problem):
             cache.put(key, parsed)
         entries[index] = parsed
-    return list(zip(paths, entries, strict=True))
+    # A file removed since the walk is left out (``None``), as a walk now would leave it.
+    return [(path, e) for path, e in zip(paths, entries, strict=True) if e is not None]
 
 
 def parse_exercise(shown: Path, data: bytes, vocabulary: Vocabulary) -> ParseResult:
@@ -277,11 +281,12 @@ def read_entry(
     source: bytes | Path,
     vocabulary: Vocabulary,
     limit: int | None = None,
-) -> ParseResult | Problem:
+) -> ParseResult | Problem | None:
     """What one file (its bytes, or the file to read them from, if at most ``limit``
-    bytes: ``None`` when its size was checked already) gives, parsed here."""
+    bytes: ``None`` when its size was checked already) gives, parsed here; ``None`` when
+    the file is no longer there."""
     data = _read(shown, source, limit) if isinstance(source, Path) else source
-    if isinstance(data, Problem):
+    if data is None or isinstance(data, Problem):
         return data
     return parse_exercise(shown, data, vocabulary)
 
@@ -336,12 +341,18 @@ def _refused(shown: Path, exc: files.Refused) -> Problem:
     return Problem(shown, None, exc.message + (hint if isinstance(exc, files.TooLarge) else ""))
 
 
-def _read(shown: Path, path: Path, limit: int | None) -> bytes | Problem:
+def _read(shown: Path, path: Path, limit: int | None) -> bytes | Problem | None:
+    """The bytes of ``path``, why it cannot be read, or ``None`` when it is gone: removed
+    since the walk found it (a checkout, say), it is left out as the walk would leave it
+    a moment later, rather than failing the build."""
     try:
         # Told by its size as it is opened (not a byte read), and refused if it grows.
         return files.read_file(path, limit=limit)
     except files.Refused as exc:
         return _refused(shown, exc)
+    except FileNotFoundError:
+        log.debug("%s was removed since the walk found it; left out", shown)
+        return None
     except OSError as exc:
         return Problem(shown, None, f"cannot read the file: {exc.strerror or exc}")
 
@@ -353,7 +364,7 @@ def _parse(
     *,
     pack_here: bool,
     limit: int | None = None,
-) -> list[Loaded]:
+) -> list[Loaded | None]:
     """``parse_exercise`` of each (display path, bytes or the file to read them from),
     shared among processes if worth it.
 
@@ -362,11 +373,11 @@ def _parse(
     store): packing them here is shared work, packing them at the end would not be.
     """
 
-    def parse_one(file: tuple[Path, bytes | Path]) -> Loaded:
+    def parse_one(file: tuple[Path, bytes | Path]) -> Loaded | None:
         # Sizes were checked by the walk; a file that grew since is refused as it is read.
         return read_entry(*file, vocabulary, limit)
 
-    def packed(entry: Loaded) -> Loaded:
+    def packed(entry: Loaded | None) -> Loaded | None:
         return packing.pack(entry) if isinstance(entry, ParseResult) else entry
 
     count = parallel.processes(jobs, len(files))

@@ -200,9 +200,11 @@ class Engine:
                 shown = display_path(path, self.root)
                 limit = self.rules.max_file_size
                 entry = refusal or read_entry(shown, path, self.config.vocabulary, limit)
-                self.entries[path] = entry
-            else:
-                self.entries.pop(path, None)
+                if entry is not None:
+                    self.entries[path] = entry
+                    continue
+            # Gone, or removed since it was seen (its deletion is reported next).
+            self.entries.pop(path, None)
         if added:  # problems and exercises come in the order a fresh walk gives them
             order = sorted(self.entries, key=lambda path: walk_order(path, self.folder))
             self.entries = {path: self.entries[path] for path in order}
