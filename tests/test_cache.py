@@ -260,6 +260,23 @@ def test_strict_still_fails_on_warnings_from_the_cache(
         build(load_config(site), strict=True, cache=True)
 
 
+def test_a_strict_build_with_nothing_changed_fails_on_the_same_problems_as_a_full_one(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warnings only --strict reports (a video without its upload date) are kept in
+    the record apart from the others; read back, they are the problems a full build finds."""
+    with_video = UNDESCRIBED.replace("title:", 'video: "Ab3_dE6-gH9"\ntitle:', 1)
+    (site / "exercises" / "frog-pump.md").write_text(with_video, "utf-8")
+    build(load_config(site), cache=True)
+    with pytest.raises(ContentError) as full:
+        build(load_config(site), strict=True, cache=False)
+    assert any(p.key == "video_uploaded" for p in full.value.problems)
+    no_rendering(monkeypatch)
+    with pytest.raises(ContentError) as kept:
+        build(load_config(site), strict=True, cache=True)
+    assert kept.value.problems == full.value.problems
+
+
 @pytest.mark.parametrize("tamper", ["delete", "edit", "add"])
 def test_a_changed_output_folder_is_built_again(
     site: Path, monkeypatch: pytest.MonkeyPatch, tamper: str

@@ -167,9 +167,9 @@ def _build(
             index.save()  # files that were too fresh to trust last time may be now
         # Nothing changed: the folder holds what this build would write. Its warnings
         # are reported again, and fail it again under --strict.
-        warned, strictly = last.warnings()
-        if strict and (warned or strictly):
-            raise ContentError([*warned, *strictly])
+        warned = last.warnings()
+        if strict and (failing := [*warned, *last.strict_warnings()]):
+            raise ContentError(failing)
         seconds = time.perf_counter() - started
         return BuildResult(
             target, last.pages, last.files, last.exercises, warned, seconds, rendered=0
