@@ -253,17 +253,28 @@ def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(
     assert list(elsewhere.iterdir()) == []
 
 
-def test_a_pipe_in_the_cache_does_not_stop_the_build(tmp_path: Path, machine_key: None) -> None:
+def test_a_pipe_in_the_cache_does_not_stop_the_build(
+    tmp_path: Path, machine_key: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
     import signal
 
-    from thrustlib.engine import cache
+    from thrustlib.engine import cache, stored
 
     site = _small_site(tmp_path)
     build(load_config(site), jobs=1, cache=True)
     for shard in sorted((site / cache.CACHE_DIR / "parse").iterdir()):
         shard.unlink()  # the shards' pickles and their files of whole exercises
         os.mkfifo(shard)
+    shutil.rmtree(site / "_site")  # so that the build reads the parse cache, not the record
+    opened: list[Path] = []
+    real_open = stored.open_blobs
+
+    def counting(path: Path) -> object:
+        opened.append(path)
+        return real_open(path)
+
+    monkeypatch.setattr(stored, "open_blobs", counting)
     signal.signal(signal.SIGALRM, signal.default_int_handler)
     signal.alarm(20)  # opening a pipe to read would wait for a writer forever
     try:
@@ -271,3 +282,4 @@ def test_a_pipe_in_the_cache_does_not_stop_the_build(tmp_path: Path, machine_key
     finally:
         signal.alarm(0)
     assert (site / "_site" / "exercises" / "glute-bridge" / "index.html").is_file()
+    assert opened  # the pipes in place of the shards' files were looked at

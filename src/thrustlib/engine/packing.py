@@ -11,7 +11,8 @@ workers, and mostly skipped. Nothing outside this module sees the pickles.
 
 The cache keeps the packed exercises out of its pickles, in a file beside each
 (:class:`Blob`, :class:`BlobFile`): a build after an edit reads the entries of 10,000
-exercises and opens the whole of one, so the other 40 megabytes are not read at all.
+exercises and opens the whole of one, so the other 40 megabytes are only hashed (as each
+file is checked) and never held in memory.
 """
 
 from __future__ import annotations
