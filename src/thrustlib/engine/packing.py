@@ -112,7 +112,7 @@ def packed_bytes(data: Packed) -> bytes:
 def stored_blob(offset: int, length: int) -> Blob:
     """What a pickle of the cache names for each packed exercise it keeps in its blob
     file; an unpickler given that file builds the :class:`Blob` (:class:`Unpickler`'s
-    ``bound``). Any other unpickler refuses the name."""
+    ``blobs``). Any other unpickler refuses the name."""
     raise pickle.UnpicklingError("a packed exercise outside the cache's file")
 
 
@@ -198,8 +198,7 @@ for _cls in _DATA:
 
 def _reduce_result(result: PackedResult) -> tuple[Any, ...]:
     # A result the cache kept in its file travels with its bytes.
-    data = result.data
-    data = data.read() if isinstance(data, Blob) else data
+    data = None if result.data is None else packed_bytes(result.data)
     return PackedResult, (result.entry, result.problems, data, result.shape)
 
 

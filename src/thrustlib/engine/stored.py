@@ -102,15 +102,13 @@ def read(
     packed exercises kept in ``blobs`` (:func:`write_blobs`), if it names any, are read
     from there when opened."""
     try:
-        if not safe_folder(path.parent):
-            log.debug("cache: ignoring %s: its folder is a link", path)
+        opened = _open_plain(path)
+        if opened is None:
             return None
-        # Not through a link, and never waiting on a pipe planted in its place.
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd, info = opened
         with os.fdopen(fd, "rb") as stream:
-            info = os.fstat(fd)
             size = info.st_size
-            if not stat.S_ISREG(info.st_mode) or size < _TAG:
+            if size < _TAG:
                 log.debug("cache: ignoring %s: not a cache file", path)
                 return None
             mac = hmac.new(_key(), digestmod="sha256")
@@ -181,20 +179,33 @@ def open_blobs(path: Path) -> packing.BlobFile | None:
     its contents, then check it against that pickle (:func:`blobs_match`): a build that
     replaced both meanwhile leaves a pair that does not match, never a wrong one."""
     try:
-        if not safe_folder(path.parent):
-            return None
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        opened = _open_plain(path)
     except OSError:
         return None
+    if opened is None:
+        return None
+    fd, info = opened
+    return packing.BlobFile(fd, info.st_size)
+
+
+def _open_plain(path: Path) -> tuple[int, os.stat_result] | None:
+    """``path`` opened for reading, with its stat, if it is a plain file in a real folder
+    (``None`` if not); ``OSError`` if it cannot be opened. Not through a link, and never
+    waiting on a pipe planted in its place."""
+    if not safe_folder(path.parent):
+        log.debug("cache: ignoring %s: its folder is a link", path)
+        return None
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         info = os.fstat(fd)
-    except OSError:
+    except BaseException:
         os.close(fd)
-        return None
+        raise
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
+        log.debug("cache: ignoring %s: not a plain file", path)
         return None
-    return packing.BlobFile(fd, info.st_size)
+    return fd, info
 
 
 def blobs_match(blobs: packing.BlobFile, mac: bytes, size: int) -> bool:
