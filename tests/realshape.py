@@ -533,7 +533,9 @@ def _family(words: tuple[str, ...], db_equipment: str | None) -> _Family | None:
     return _Family(words, found) if found else None
 
 
-def _families() -> list[_Family]:
+def families() -> list[_Family]:
+    """The exercise families names are drawn from: the Free Exercise DB's when it is
+    there, a short built-in list otherwise."""
     found: list[_Family] = []
     path = _database()
     if path is not None:
@@ -1001,25 +1003,25 @@ def _resize(draft: _Draft, rng: random.Random, seed_text: str) -> str:
 def generate(count: int, seed: int = 0) -> list[GeneratedFile]:
     """``count`` real-shaped exercise files with unique names, the same for one seed."""
     rng = random.Random(seed)
-    families = _families()
-    rng.shuffle(families)
+    pool = families()
+    rng.shuffle(pool)
     videos: dict[_Family, str | None] = {}
     used: list[_Family] = []
     stems: set[str] = set()
     titles: set[str] = set()
     files: list[GeneratedFile] = []
-    fresh = iter(families)
+    fresh = iter(pool)
     attempts = 0
     while len(files) < count:
         attempts += 1
         if attempts > 50 * count + 1000:
-            raise ValueError(f"cannot make {count} distinct names from {len(families)} movements")
+            raise ValueError(f"cannot make {count} distinct names from {len(pool)} movements")
         family = next(fresh, None) if not (used and _maybe(rng, 0.25)) else None
         words: tuple[str, ...]
         if family is not None:
             equipment, words = family.equipment, family.words
         else:
-            family = rng.choice(used) if used else rng.choice(families)
+            family = rng.choice(used) if used else rng.choice(pool)
             equipment = family.equipment if _maybe(rng, 0.5) else rng.choice(sorted(_EQUIPMENT))
             modifier = tuple(rng.choice(_MODIFIERS).split())
             if set(modifier) & set(family.words):

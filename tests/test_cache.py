@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -116,27 +118,42 @@ def test_a_shard_whose_file_of_whole_exercises_is_not_its_own_is_ignored(
     folder = site / cache.CACHE_DIR / "parse"
     blobs = sorted(folder.glob("*.blobs"))
     assert blobs and len(blobs) == len(list(folder.glob("*.pickle")))
+    before = {path.name: path.read_bytes() for path in blobs}
     edited = site / "exercises" / "glute-bridge.md"
     text = edited.read_text("utf-8")
     edited.write_text(text + "\nOne more line.\n", "utf-8")
-    before = {path: path.read_bytes() for path in blobs}
     build(load_config(site), output=out, cache=True)
-    rewritten = [path for path in blobs if path.read_bytes() != before[path]]
-    assert len(rewritten) == 1  # the edited file's shard, and only its shard
-    # The last build's file of that shard back beside this build's pickle: not a pair.
-    rewritten[0].write_bytes(before[rewritten[0]])
-    edited.write_text(text, "utf-8")
+    config = load_config(site)
+    shards = parsecache.ParseCache(site / cache.CACHE_DIR, config.vocabulary).stored
+    (shard,) = [
+        n
+        for n, results in enumerate(shards)
+        for r in results.values()
+        if r.entry.source.path == Path("exercises/glute-bridge.md")  # type: ignore[attr-defined]
+    ]
+    # The last build's file of that shard (or of another) beside this build's pickle:
+    # not a pair.
+    target = folder / f"{shard:02x}.blobs"
+    stale = before.get(target.name) or next(iter(before.values()))
+    assert stale != target.read_bytes()
+    target.write_bytes(stale)
     parses.clear()
     shutil.rmtree(out)
     build(load_config(site), output=out, cache=True)
-    assert Path("exercises/glute-bridge.md") in parses
+    # That shard's files alone: the pair is told apart as it is opened, not as it is read.
+    in_shard = {r.entry.source.path for r in shards[shard].values()}  # type: ignore[attr-defined]
+    assert Path("exercises/glute-bridge.md") in in_shard and set(parses) == in_shard
+    build(load_config(site), output=site / "fresh", cache=False)
+    assert files_of(out) == files_of(site / "fresh")
+    shutil.rmtree(site / "fresh")
+    edited.write_text(text, "utf-8")
+    build(load_config(site), output=out, cache=True)
     assert files_of(out) == clean
     # One byte changed in every file: every result is parsed again, the pages as before.
     for path in folder.glob("*.blobs"):
         data = bytearray(path.read_bytes())
-        if data:  # a shard whose one result went with the edit is left empty
-            data[len(data) // 2] ^= 1
-            path.write_bytes(bytes(data))
+        data[len(data) // 2] ^= 1
+        path.write_bytes(bytes(data))
     parses.clear()
     shutil.rmtree(out)
     build(load_config(site), output=out, cache=True)
@@ -144,11 +161,28 @@ def test_a_shard_whose_file_of_whole_exercises_is_not_its_own_is_ignored(
     assert files_of(out) == clean
 
 
+def test_a_blob_file_of_the_same_size_from_another_build_is_not_a_pair(
+    site: Path, parses: list[Path], caplog: Any
+) -> None:
+    """Two builds that wrote a shard at once can leave files of the same size: the random
+    tag at the head of the blob file tells them apart, before anything is read."""
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True)
+    clean = files_of(out)
+    (first, *_) = sorted((site / cache.CACHE_DIR / "parse").glob("*.blobs"))
+    _flip_in_place(first, 0)  # another tag, the same size and exercises
+    shutil.rmtree(out)
+    parses.clear()
+    with caplog.at_level("WARNING"):
+        build(load_config(site), output=out, cache=True)
+    assert 0 < len(parses) < 5  # that shard's files alone
+    assert not any("changed while it was read" in r.message for r in caplog.records)
+    assert files_of(out) == clean
+
+
 def test_the_cache_leaves_whole_exercises_in_their_file_until_opened(site: Path) -> None:
     """Read from the cache, a result holds where its exercise is, not the bytes; opened,
     it is the exercise as parsed. Only the cache's own reader resolves those places."""
-    import pickle
-
     from thrustlib.engine import packing
 
     build(load_config(site), cache=True)
@@ -167,6 +201,104 @@ def test_the_cache_leaves_whole_exercises_in_their_file_until_opened(site: Path)
     shard = sorted((site / cache.CACHE_DIR / "parse").glob("*.pickle"))[0]
     with pytest.raises(pickle.UnpicklingError, match="stored_blob is not allowed"):
         packing.loads(shard.read_bytes()[:-32])  # the pickle without its signature
+
+
+def _flip_in_place(path: Path, at: int | None = None) -> None:
+    """One byte of ``path`` changed in place (the same file, as ``cp`` over it writes)."""
+    with path.open("r+b") as stream:
+        offset = path.stat().st_size // 2 if at is None else at
+        stream.seek(offset)
+        byte = stream.read(1)
+        stream.seek(offset)
+        stream.write(bytes([byte[0] ^ 1]))
+
+
+@pytest.mark.parametrize(
+    ("how", "why"), [("byte changed", "not the ones written"), ("cut short", "ends early")]
+)
+def test_an_exercise_changed_in_its_file_after_the_check_is_never_read(
+    site: Path, how: str, why: str
+) -> None:
+    """The blob file is checked when it is opened and read for as long as the build (or
+    the preview) runs: written into in place meanwhile, each exercise read from it is
+    checked again, and one whose bytes changed is refused, never rendered."""
+    from thrustlib.engine import packing
+    from thrustlib.errors import CacheChanged
+
+    build(load_config(site), cache=True)
+    config = load_config(site)
+    parsed = parsecache.ParseCache(site / cache.CACHE_DIR, config.vocabulary)
+    results = [r for shard in parsed.stored for r in shard.values()]
+    blobs = [r.data for r in results if isinstance(r, packing.PackedResult)]
+    assert len(blobs) == 5 and all(isinstance(b, packing.Blob) for b in blobs)
+    victim = blobs[0]
+    assert isinstance(victim, packing.Blob)
+    path = Path(victim.file.path)
+    assert path.parent == site / cache.CACHE_DIR / "parse"
+    if how == "byte changed":
+        _flip_in_place(path, victim.offset + victim.length // 2)
+    else:
+        os.truncate(path, victim.offset + victim.length - 1)
+    with pytest.raises(CacheChanged, match=rf"changed while it was read \(.*{why}") as raised:
+        packing.unpack(victim)
+    assert str(path) in str(raised.value) and "run the command again" in str(raised.value)
+    # It leaves a worker process as it is, to be reported there.
+    again = pickle.loads(pickle.dumps(raised.value))
+    assert isinstance(again, CacheChanged) and again.reason == raised.value.reason
+
+
+def test_a_build_whose_cache_changes_under_it_builds_again_without_it(
+    site: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """A cache file written into in place right after it was checked: the build notices
+    as it reads the exercise, says so, and builds again from the files, giving the site a
+    clean build gives; the next build has a sound cache again."""
+    out = site / "_site"
+    build(load_config(site), output=out, cache=True, jobs=1)
+    clean = files_of(out)
+    real = stored.blobs_match
+    spoiled: list[Path] = []
+
+    def then_spoiled(blobs: Any, mac: bytes, size: int) -> bool:
+        matched = real(blobs, mac, size)
+        if matched and not spoiled:
+            spoiled.append(Path(blobs.path))
+            _flip_in_place(Path(blobs.path))  # after the check, before any read
+        return matched
+
+    monkeypatch.setattr(stored, "blobs_match", then_spoiled)
+    shutil.rmtree(out)  # every page rendered again, from the cache's exercises
+    parses.clear()
+    with caplog.at_level("WARNING", logger="thrustlib.engine.build"):
+        result = build(load_config(site), output=out, cache=True, jobs=1)
+    assert spoiled and result.exercises == 5
+    assert any("building again without the parse cache" in r.message for r in caplog.records)
+    assert len(parses) == 5  # the second time, every file from itself
+    assert files_of(out) == clean
+    monkeypatch.setattr(stored, "blobs_match", real)
+    shutil.rmtree(out)
+    parses.clear()
+    build(load_config(site), output=out, cache=True, jobs=1)
+    assert parses == [] and files_of(out) == clean
+
+
+def test_a_shard_left_without_results_is_removed(site: Path) -> None:
+    """A shard whose last file went (deleted, or edited into another shard) leaves no
+    files behind, rather than an empty pair."""
+    config = load_config(site)
+    folder = site / cache.CACHE_DIR
+    path = site / "exercises" / "glute-bridge.md"
+    parsed = parse_exercise(Path("exercises/glute-bridge.md"), path.read_bytes(), config.vocabulary)
+    first = parsecache.ParseCache(folder, config.vocabulary)
+    first.put(bytes([5]) + bytes(31), parsed)
+    first.save()
+    pair = {folder / "parse" / "05.pickle", folder / "parse" / "05.blobs"}
+    assert pair <= set((folder / "parse").iterdir())
+    second = parsecache.ParseCache(folder, config.vocabulary)
+    assert len(second.stored[5]) == 1
+    second.save()  # this build used nothing of it
+    assert not pair & set((folder / "parse").iterdir())
+    assert parsecache.ParseCache(folder, config.vocabulary).stored[5] == {}
 
 
 def test_a_build_after_an_edit_opens_no_other_exercise(

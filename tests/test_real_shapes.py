@@ -1037,7 +1037,10 @@ def test_generator_mix_follows_format_md(generated: list[GeneratedFile]) -> None
     fronts = Counter(f.expected.shape.front_matter for f in generated)
     assert fronts["plain"] > n / 2 and fronts["block"] > 0 and fronts["flow"] > 0
     videos = Counter(f.expected.shape.video for f in generated if f.expected.shape.video)
-    assert max(videos.values()) >= 2 and len(videos) > n / 2
+    # Variants share their family's video; there are as many families as names to draw
+    # from: hundreds from the Free Exercise DB, a few dozen built in when it is absent.
+    families = len(realshape.families())
+    assert max(videos.values()) >= 2 and len(videos) > min(n / 2, families * 0.8)
     assert all(3 <= len(f.expected.howto) <= 5 for f in generated)
     assert all(f.expected.summary for f in generated)
 

@@ -283,3 +283,54 @@ def test_a_pipe_in_the_cache_does_not_stop_the_build(
         signal.alarm(0)
     assert (site / "_site" / "exercises" / "glute-bridge" / "index.html").is_file()
     assert opened  # the pipes in place of the shards' files were looked at
+
+
+def test_a_link_in_place_of_a_blob_file_is_not_followed(
+    tmp_path: Path, machine_key: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard's file of whole exercises replaced by a link, even to an exact copy of
+    itself: never read through, so the shard's files are parsed again."""
+    from thrustlib.content.parse import parse_exercise
+    from thrustlib.engine import cache, load
+
+    site = _small_site(tmp_path)
+    build(load_config(site), jobs=1, cache=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (blobs,) = (site / cache.CACHE_DIR / "parse").glob("*.blobs")
+    shutil.copy(blobs, elsewhere / blobs.name)
+    blobs.unlink()
+    blobs.symlink_to(elsewhere / blobs.name)
+    shutil.rmtree(site / "_site")  # so that the build reads the parse cache, not the record
+    parsed: list[Path] = []
+
+    def counting(path: Path, data: bytes | str, vocabulary: Any) -> Any:
+        parsed.append(path)
+        return parse_exercise(path, data, vocabulary)
+
+    monkeypatch.setattr(load, "parse_exercise", counting)
+    build(load_config(site), jobs=1, cache=True)
+    assert parsed == [Path("exercises/glute-bridge.md")]
+    assert (site / "_site" / "exercises" / "glute-bridge" / "index.html").is_file()
+
+
+def test_a_planted_blob_file_is_never_rendered_from(
+    tmp_path: Path, machine_key: None, caplog: Any
+) -> None:
+    """A shard's file of whole exercises replaced by one that passes the pairing check
+    (its tag and size copied) but holds other text: the exercise is checked as it is
+    read, refused, and the site built again from the files."""
+    from thrustlib.engine import cache
+
+    site = _small_site(tmp_path)
+    build(load_config(site), jobs=1, cache=True)
+    (blobs,) = (site / cache.CACHE_DIR / "parse").glob("*.blobs")
+    real = blobs.read_bytes()
+    assert real.count(b"glute") > 0
+    blobs.write_bytes(real.replace(b"glute", b"PWNED"))  # the same size, valid pickles
+    shutil.rmtree(site / "_site")  # so that the build reads the parse cache, not the record
+    with caplog.at_level("WARNING"):
+        build(load_config(site), jobs=1, cache=True)
+    assert any("changed while it was read" in r.message for r in caplog.records)
+    pages = list((site / "_site").rglob("*.*"))
+    assert pages and not any(b"PWNED" in p.read_bytes() for p in pages if p.is_file())

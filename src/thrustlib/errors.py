@@ -138,5 +138,21 @@ class ConfigError(ThrustlibError):
     """A site.toml that cannot be used."""
 
 
+class CacheChanged(ThrustlibError):
+    """A file of the content cache changed while a build was reading it: another program
+    wrote into it in place. Nothing is rendered from it; a build that meets it builds
+    again without the parse cache (:func:`thrustlib.engine.build.build`)."""
+
+    def __init__(self, path: str, why: str) -> None:
+        self.path = path
+        self.why = why
+        self.reason = f"the cache file {path or '(unnamed)'} changed while it was read ({why})"
+        """What happened, without the advice of the message."""
+        super().__init__(f"{self.reason}; nothing was rendered from it: run the command again")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # to leave a worker process
+        return CacheChanged, (self.path, self.why)
+
+
 class ThemeError(ThrustlibError):
     """A template that does not load or render."""

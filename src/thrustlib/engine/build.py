@@ -10,6 +10,7 @@ stops before rendering.
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,8 +23,10 @@ from thrustlib.engine import cache as content_cache
 from thrustlib.engine.cache import Manifest
 from thrustlib.engine.fileindex import FileIndex
 from thrustlib.engine.site import Engine
-from thrustlib.errors import ContentError, Problem, Problems
+from thrustlib.errors import CacheChanged, ContentError, Problem, Problems
 from thrustlib.site import urls
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a long stage runs."""
@@ -124,7 +127,18 @@ def build(
     process alone), again with the same output.
     """
     with _collector_paused():
-        return _build(config, output, drafts, strict, progress, cache, jobs)
+        try:
+            return _build(config, output, drafts, strict, progress, cache, jobs)
+        except CacheChanged as exc:
+            if not cache:
+                raise
+            # Another program wrote into the cache while this build read it; nothing was
+            # written. Built again from the files alone, the site is what it should be.
+            log.warning("%s: building again without the parse cache", exc.reason)
+            from thrustlib.engine import parsecache
+
+            parsecache.forget(content_cache.cache_folder(config))
+            return _build(config, output, drafts, strict, progress, cache, jobs)
 
 
 @contextmanager

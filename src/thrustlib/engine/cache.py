@@ -49,7 +49,7 @@ from thrustlib.site.write import parents
 log = logging.getLogger(__name__)
 
 
-FORMAT = 11
+FORMAT = 12
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent

@@ -11,8 +11,7 @@ workers, and mostly skipped. Nothing outside this module sees the pickles.
 
 The cache keeps the packed exercises out of its pickles, in a file beside each
 (:class:`Blob`, :class:`BlobFile`): a build after an edit reads the entries of 10,000
-exercises and opens the whole of one, so the other 40 megabytes are only hashed (as each
-file is checked) and never held in memory.
+exercises and opens the whole of one, so the other 40 megabytes are never read at all.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ import copyreg
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import io
 import operator
 import os
@@ -48,7 +48,13 @@ from thrustlib.content.model import (
     Variation,
 )
 from thrustlib.content.result import ParseResult
-from thrustlib.errors import Problem
+from thrustlib.errors import CacheChanged, Problem
+
+
+def blob_digest(data: bytes) -> bytes:
+    """The digest a cache's pickle keeps of each packed exercise in its blob file, which
+    is checked against it every time the exercise is read (:meth:`Blob.read`)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class BlobFile:
@@ -60,16 +66,19 @@ class BlobFile:
     read, whole and as it was when checked.
     """
 
-    __slots__ = ("_fd", "_lock", "size")
+    __slots__ = ("_fd", "_lock", "path", "size")
 
-    def __init__(self, fd: int, size: int) -> None:
+    def __init__(self, fd: int, size: int, path: str = "") -> None:
         self._fd = fd
         self._lock = threading.Lock()  # only where there is no pread: one seek at a time
         self.size = size
         """The file's size when it was opened."""
+        self.path = path
+        """The file's path, for the message when it changed while open."""
 
     def read(self, offset: int, length: int) -> bytes:
-        """``length`` bytes from ``offset``; ``OSError`` if the file is shorter."""
+        """``length`` bytes from ``offset``; :class:`~thrustlib.errors.CacheChanged` if the
+        file is shorter (cut since it was checked)."""
         if hasattr(os, "pread"):
             data = os.pread(self._fd, length, offset)
         else:  # pragma: no cover (Windows, which never forks)
@@ -77,7 +86,7 @@ class BlobFile:
                 os.lseek(self._fd, offset, os.SEEK_SET)
                 data = os.read(self._fd, length)
         if len(data) != length:
-            raise OSError(f"a cache file ends early ({len(data)} of {length} bytes)")
+            raise CacheChanged(self.path, f"it ends early ({len(data)} of {length} bytes)")
         return data
 
     def __del__(self) -> None:
@@ -86,18 +95,31 @@ class BlobFile:
 
 
 class Blob:
-    """One packed exercise kept in a :class:`BlobFile`, read when it is opened."""
+    """One packed exercise kept in a :class:`BlobFile`, read when it is opened.
 
-    __slots__ = ("file", "length", "offset")
+    The file is not hashed whole when it is opened (only its tag is checked, to pair it
+    with its pickle), and it stays open for the rest of the build or of the preview,
+    where a program writing into it in place (``cp`` or ``rsync --inplace`` over the
+    cache) changes what a later read returns. So every read is checked against the
+    digest the signed pickle holds: a page is never rendered from bytes no build of this
+    machine wrote.
+    """
 
-    def __init__(self, file: BlobFile, offset: int, length: int) -> None:
+    __slots__ = ("digest", "file", "length", "offset")
+
+    def __init__(self, file: BlobFile, offset: int, length: int, digest: bytes) -> None:
         self.file = file
         self.offset = offset
         self.length = length
+        self.digest = digest
 
     def read(self) -> bytes:
-        """The packed exercise's bytes."""
-        return self.file.read(self.offset, self.length)
+        """The packed exercise's bytes; :class:`~thrustlib.errors.CacheChanged` when they
+        are not the ones written."""
+        data = self.file.read(self.offset, self.length)
+        if blob_digest(data) != self.digest:
+            raise CacheChanged(self.file.path, "its bytes are not the ones written")
+        return data
 
 
 Packed: TypeAlias = bytes | Blob
@@ -109,7 +131,7 @@ def packed_bytes(data: Packed) -> bytes:
     return data if isinstance(data, bytes) else data.read()
 
 
-def stored_blob(offset: int, length: int) -> Blob:
+def stored_blob(offset: int, length: int, digest: bytes) -> Blob:
     """What a pickle of the cache names for each packed exercise it keeps in its blob
     file; an unpickler given that file builds the :class:`Blob` (:class:`Unpickler`'s
     ``blobs``). Any other unpickler refuses the name."""
@@ -205,10 +227,12 @@ def _reduce_result(result: PackedResult) -> tuple[Any, ...]:
 _DISPATCH[PackedResult] = _reduce_result
 
 
-def stored_results(spans: Mapping[int, tuple[int, int]]) -> dict[type, Callable[[Any], Any]]:
+def stored_results(
+    spans: Mapping[int, tuple[int, int, bytes]],
+) -> dict[type, Callable[[Any], Any]]:
     """What :func:`dump` is given to pickle results whose packed exercises were written
-    to a blob file: each result by its ``id`` has its exercise's (offset, length) in
-    ``spans``, pickled as a :func:`stored_blob` of them."""
+    to a blob file: each result by its ``id`` has its exercise's (offset, length,
+    :func:`blob_digest`) in ``spans``, pickled as a :func:`stored_blob` of them."""
 
     def reduce(result: PackedResult) -> tuple[Any, ...]:
         span = spans.get(id(result))
@@ -222,10 +246,11 @@ def stored_results(spans: Mapping[int, tuple[int, int]]) -> dict[type, Callable[
 class _Span:
     offset: int
     length: int
+    digest: bytes
 
 
 def _reduce_span(span: _Span) -> tuple[Any, ...]:
-    return stored_blob, (span.offset, span.length)
+    return stored_blob, (span.offset, span.length, span.digest)
 
 
 def dump(

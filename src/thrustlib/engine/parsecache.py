@@ -9,10 +9,10 @@ cache of every file.
 
 A shard's pickle holds the entries, problems and shapes, which every build with the
 cache reads; the whole exercises, which only the pages rendered need, are in a file
-beside it (``parse/NN.blobs``), checked as it is opened and then read by offset
-(:func:`thrustlib.engine.stored.open_blobs`). A build after an edit of one file of
-10,000 so unpickles 7 of the cache's 48 megabytes and only hashes the rest: 33 MiB less
-at its peak, and 5-8 % faster.
+beside it (``parse/NN.blobs``), read by offset and checked against its digest in the
+pickle as each is opened (:func:`thrustlib.engine.stored.open_blobs`). A build after an
+edit of one file of 10,000 so unpickles 7 of the cache's 48 megabytes and reads one
+exercise of the rest.
 """
 
 from __future__ import annotations
@@ -62,23 +62,24 @@ class ParseCache:
         self.misses = 0
 
     def _path(self, shard: int) -> Path:
-        return self.folder / f"{shard:02x}.pickle"
+        return _paths(self.folder, shard)[0]
 
     def _blobs_path(self, shard: int) -> Path:
-        return self.folder / f"{shard:02x}.blobs"
+        return _paths(self.folder, shard)[1]
 
     def _load(self, shard: int) -> dict[bytes, object]:
         """The results of one shard, or none when its two files are not a pair this
-        machine wrote (missing, planted, or one of them replaced by another build)."""
+        machine wrote (missing, planted, or one of them replaced by another build; the
+        exercises in the blob file are checked one by one as they are read)."""
         blobs = stored.open_blobs(self._blobs_path(shard))  # before the pickle naming it
         found = stored.read(self._path(shard), FORMAT, blobs=blobs)
         if not isinstance(found, tuple) or len(found) != 3:
             return {}
-        mac, size, results = found
+        tag, size, results = found
         if (
             blobs is None
             or not isinstance(results, dict)
-            or not stored.blobs_match(blobs, mac, size)
+            or not stored.blobs_match(blobs, tag, size)
         ):
             return {}
         return results
@@ -112,28 +113,59 @@ class ParseCache:
         log.debug("cache: %d of %d files parsed again", self.misses, used)
         for shard, results in enumerate(self.used):
             changed = shard in self.fresh or len(results) != len(self.stored[shard])
-            if changed and self._write(shard, results):
+            if not changed:
+                continue
+            if not results:
+                self._remove(shard)  # its last file went: nothing to keep
+                self.stored[shard] = {}
+            elif self._write(shard, results):
                 self.stored[shard] = dict(results)
         self.fresh.clear()
         self.files.save()
 
+    def _remove(self, shard: int) -> None:
+        _remove_pair(self._path(shard), self._blobs_path(shard))
+
     def _write(self, shard: int, results: dict[bytes, packing.PackedResult]) -> bool:
         """Write one shard: its whole exercises into its blob file, then its pickle
         naming each by offset (so a pickle never names a file not yet written)."""
-        spans: dict[int, tuple[int, int]] = {}
+        spans: dict[int, tuple[int, int, bytes]] = {}
 
         def chunks() -> Iterator[bytes]:
-            offset = 0
+            offset = stored.TAG_SIZE
             for result in results.values():
                 if result.data is not None:
                     data = packing.packed_bytes(result.data)
-                    spans[id(result)] = (offset, len(data))
+                    spans[id(result)] = (offset, len(data), packing.blob_digest(data))
                     offset += len(data)
                     yield data
 
         written = stored.write_blobs(self._blobs_path(shard), chunks())
         if written is None:
             return False
-        mac, size = written
-        value = (mac, size, results)
+        tag, size = written
+        value = (tag, size, results)
         return stored.write(self._path(shard), FORMAT, value, packing.stored_results(spans))
+
+
+def forget(folder: Path) -> None:
+    """Remove every shard of the parse cache in the cache ``folder``: what a build does
+    when one changed while the build read it (:class:`~thrustlib.errors.CacheChanged`),
+    before it builds again."""
+    for shard in range(SHARDS):
+        _remove_pair(*_paths(folder / "parse", shard))
+
+
+def _paths(folder: Path, shard: int) -> tuple[Path, Path]:
+    """A shard's pickle and blob file in the parse cache's ``folder``."""
+    return folder / f"{shard:02x}.pickle", folder / f"{shard:02x}.blobs"
+
+
+def _remove_pair(pickled: Path, blobs: Path) -> None:
+    # The pickle first: a blob file whose pickle is gone is never read.
+    for path in (pickled, blobs):
+        try:
+            if stored.safe_folder(path.parent):
+                path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug("cache: cannot remove %s: %s", path, exc)

@@ -4,8 +4,9 @@ The content cache sits in the site folder (:mod:`thrustlib.engine.cache`), where
 request could plant one. Each file is a pickle followed by a keyed hash (HMAC) of it,
 whose key is kept outside the site, in the user's own cache folder: only what this
 machine's builds wrote is ever unpickled and used. A file of packed exercises kept
-beside a pickle (:func:`write_blobs`) has its keyed hash inside that pickle instead, and
-is used only when it matches. (The restricted unpickler keeps a
+beside a pickle (:func:`write_blobs`) has the digest of each exercise in it inside that
+pickle instead, checked as the exercise is read
+(:class:`~thrustlib.engine.packing.Blob`). (The restricted unpickler keeps a
 planted pickle from running code, and the key keeps it from putting its own results,
 unsanitised, on the site. For compiled templates, which are code, the key is all there
 is: :mod:`thrustlib.engine.templates`.) Files and folders are opened so that a planted
@@ -28,6 +29,7 @@ from thrustlib import __version__
 from thrustlib.config import CACHE_DIR
 from thrustlib.content import files
 from thrustlib.engine import packing
+from thrustlib.errors import ThrustlibError
 
 log = logging.getLogger(__name__)
 
@@ -155,22 +157,28 @@ def write(
     return _replace(path, fill)
 
 
+TAG_SIZE = 16
+"""The bytes of the random tag a blob file starts with (:func:`write_blobs`)."""
+
+
 def write_blobs(path: Path, chunks: Iterable[bytes]) -> tuple[bytes, int] | None:
-    """Store ``chunks`` one after another at ``path`` atomically, as they are: the packed
-    exercises of a pickle written next (:func:`write`, naming each by offset). Returns
-    their keyed hash and size, for that pickle to hold (:func:`blobs_match` checks the
-    file against them); ``None`` when the file cannot be written."""
-    mac = _blob_mac()
+    """Store ``chunks`` one after another at ``path`` atomically, as they are, after a
+    random tag of :data:`TAG_SIZE` bytes: the packed exercises of a pickle written next
+    (:func:`write`, naming each by offset and digest). Returns the tag and the file's
+    size, for that pickle to hold (:func:`blobs_match` checks the file against them);
+    ``None`` when the file cannot be written."""
+    tag = os.urandom(TAG_SIZE)
     size = 0
 
     def fill(stream: BinaryIO) -> None:
         nonlocal size
+        stream.write(tag)
+        size = TAG_SIZE
         for chunk in chunks:
-            mac.update(chunk)
             stream.write(chunk)
             size += len(chunk)
 
-    return (mac.digest(), size) if _replace(path, fill) else None
+    return (tag, size) if _replace(path, fill) else None
 
 
 def open_blobs(path: Path) -> packing.BlobFile | None:
@@ -185,7 +193,7 @@ def open_blobs(path: Path) -> packing.BlobFile | None:
     if opened is None:
         return None
     fd, info = opened
-    return packing.BlobFile(fd, info.st_size)
+    return packing.BlobFile(fd, info.st_size, str(path))
 
 
 def _open_plain(path: Path) -> tuple[int, os.stat_result] | None:
@@ -208,35 +216,22 @@ def _open_plain(path: Path) -> tuple[int, os.stat_result] | None:
     return fd, info
 
 
-def blobs_match(blobs: packing.BlobFile, mac: bytes, size: int) -> bool:
-    """True when ``blobs`` holds exactly what :func:`write_blobs` wrote with that keyed
-    hash and size (so neither another build's file nor a planted one).
+def blobs_match(blobs: packing.BlobFile, tag: bytes, size: int) -> bool:
+    """True when ``blobs`` is the file :func:`write_blobs` wrote with that tag and size:
+    a pickle and a blob file written by two builds at once are never used together.
 
-    Checked whole as it is opened, so that a page is never rendered from bytes no build
-    of this machine wrote; the file is then read by offset, its bytes never all in
-    memory at once.
+    Only the tag is read: each exercise is checked against the digest the signed pickle
+    holds as it is read (:class:`~thrustlib.engine.packing.Blob`), so a planted or changed
+    file is never rendered from, and the file's 40 megabytes at 10,000 exercises are
+    never hashed whole.
     """
-    if blobs.size != size or not isinstance(mac, bytes):
+    if blobs.size != size or not isinstance(tag, bytes) or len(tag) != TAG_SIZE:
         return False
-    found = _blob_mac()
-    offset = 0
     try:
-        while offset < size:
-            chunk = blobs.read(offset, min(size - offset, 1 << 20))
-            found.update(chunk)
-            offset += len(chunk)
-    except OSError as exc:
+        return hmac.compare_digest(blobs.read(0, TAG_SIZE), tag)
+    except (OSError, ThrustlibError) as exc:
         log.debug("cache: ignoring a blob file: %s", exc)
         return False
-    return hmac.compare_digest(found.digest(), mac)
-
-
-def _blob_mac() -> hmac.HMAC:
-    # Told apart from a pickle's own hash: a blob file with its hash appended is not a
-    # signed pickle.
-    mac = hmac.new(_key(), digestmod="sha256")
-    mac.update(b"thrustlib blobs\0")
-    return mac
 
 
 def _replace(path: Path, fill: Callable[[BinaryIO], None]) -> bool:
