@@ -241,3 +241,35 @@ def test_the_jobs_option(site: Path, forks: list[int], capsys: pytest.CaptureFix
     assert len(forks) == 2
     assert main(["build", "--jobs", "0", "--config", config]) == 2
     assert "1 or more" in capsys.readouterr().err
+
+
+def test_a_check_in_the_background_answers_as_it_would_here(forks: list[int]) -> None:
+    parent = os.getpid()
+    elsewhere = parallel.in_background(lambda: os.getpid() != parent)
+    assert elsewhere() is True  # it ran in a child
+    assert elsewhere() is True  # and is waited for once
+    assert parallel.in_background(lambda: False)() is False
+
+    def fails() -> bool:
+        raise OSError("the folder went away")
+
+    assert parallel.in_background(fails)() is False  # nothing raised into this process
+    assert len(forks) == 3
+    assert parallel.in_background(lambda: os.getpid() == parent, fork=False)() is True
+    assert len(forks) == 3
+
+
+def test_the_last_output_is_checked_in_a_second_process(site: Path, forks: list[int]) -> None:
+    config = load_config(site)
+    build(config, jobs=2, cache=True)
+    forks.clear()
+    unchanged = build(config, jobs=2, cache=True)
+    assert unchanged.rendered == 0
+    assert len(forks) == 1  # the check alone: nothing parsed or rendered
+    (site / "_site" / "index.html").write_text("tampered", "utf-8")
+    forks.clear()
+    again = build(config, jobs=2, cache=True)
+    assert again.rendered == again.files  # the output is not what its record says
+    assert len(forks) == 2  # the check, then a share of the rendering
+    build(config, output=site.parent / "clean", jobs=1)
+    assert files_of(site / "_site") == files_of(site.parent / "clean")

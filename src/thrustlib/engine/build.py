@@ -175,94 +175,103 @@ def _build(
     inputs = (
         content_cache.read_inputs(config, target, drafts=drafts_on, index=index) if cache else None
     )
-    last = content_cache.previous_build(config, target) if inputs is not None else None
-    if last is not None and inputs is not None and last.inputs == inputs:
-        if index is not None:
-            index.save()  # files that were too fresh to trust last time may be now
-        # Nothing changed: the folder holds what this build would write. Its warnings
-        # are reported again, and fail it again under --strict.
-        warned = last.warnings()
-        if strict and (failing := [*warned, *last.strict_warnings()]):
-            raise ContentError(failing)
-        seconds = time.perf_counter() - started
-        return BuildResult(
-            target, last.pages, last.files, last.exercises, warned, seconds, rendered=0
-        )
-    # Loaded only now: a build that finds nothing changed needs neither Jinja nor the
-    # renderer.
-    from thrustlib.engine import incremental
-    from thrustlib.engine.render import render_into
-    from thrustlib.engine.templates import template_cache
-    from thrustlib.site.render import Renderer
-    from thrustlib.site.write import OutputWriter
+    # The last output is checked against its record while the library is read (a stat of
+    # each of its files, in a second process where there is a core for it).
+    recorded = content_cache.last_build(config, target, jobs=jobs) if inputs is not None else None
+    try:
+        last = recorded.record if recorded is not None else None
+        if last is not None and recorded is not None and last.inputs == inputs and recorded.holds():
+            if index is not None:
+                index.save()  # files that were too fresh to trust last time may be now
+            # Nothing changed: the folder holds what this build would write. Its warnings
+            # are reported again, and fail it again under --strict.
+            warned = last.warnings()
+            if strict and (failing := [*warned, *last.strict_warnings()]):
+                raise ContentError(failing)
+            seconds = time.perf_counter() - started
+            return BuildResult(
+                target, last.pages, last.files, last.exercises, warned, seconds, rendered=0
+            )
+        # Loaded only now: a build that finds nothing changed needs neither Jinja nor the
+        # renderer.
+        from thrustlib.engine import incremental
+        from thrustlib.engine.render import render_into
+        from thrustlib.engine.templates import template_cache
+        from thrustlib.site.render import Renderer
+        from thrustlib.site.write import OutputWriter
 
-    # Only exercise files or the theme changed: the last output's other files are kept.
-    previous, theme_changed = None, False
-    if last is not None and inputs is not None and last.inputs.settings == inputs.settings:
-        previous, theme_changed = last.site, last.inputs.theme != inputs.theme
-    library, problems = load_library(
-        config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
-    )
-    renderer = Renderer(config, compiled=template_cache(config) if cache else None)
-    found = None
-    if previous is not None:
-        found = incremental.edits(previous, library)
-        if (named := incremental.search_index_of(previous, found)) is not None:
-            renderer.name_search_index(library, named)  # not made only to be named
-    paths = renderer.page_paths(library)
-    plan = incremental.plan(
-        renderer, library, paths, previous, target, theme_changed=theme_changed, found=found
-    )
-    # Each page is written as soon as it is rendered: the site is never whole in memory.
-    # A few files of a large site go straight into the last output; more, and the
-    # kept files are linked into a new folder swapped in whole.
-    few = previous is not None and len(plan.render) <= len(paths) * IN_PLACE_SHARE
-    in_place = previous.paths if few and previous is not None else None
-    with OutputWriter(target, in_place=in_place) as out:
-        for path in plan.keep:
-            out.keep(path)
-        done = render_into(
-            renderer,
-            library,
-            out,
-            paths=plan.render,
-            parts=plan.parts,
-            jobs=jobs,
-            progress=progress,
+        library, problems = load_library(
+            config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
         )
-    pages = sum(1 for path in paths if path.endswith(".html"))
-    warnings = tuple(problems.warnings)
-    if inputs is not None:
-        # Without the API rendered again, the file and its spans are the last build's.
-        spans = done.spans if urls.API_DATA in plan.render else plan.spans
-        search = renderer.search_index_path(library)
-        record = content_cache.BuildRecord.of(
-            inputs,
-            _manifest(target, paths, last, in_place, plan.render),
-            (pages, len(paths), len(library)),
-            warnings,
-            strict_warnings(config, library),
-            incremental.SiteIndex.of(
+        if recorded is not None and not recorded.holds():
+            last = None  # the output changed since: nothing of it is known
+        # Only exercise files or the theme changed: the last output's other files are kept.
+        previous, theme_changed = None, False
+        if last is not None and inputs is not None and last.inputs.settings == inputs.settings:
+            previous, theme_changed = last.site, last.inputs.theme != inputs.theme
+        renderer = Renderer(config, compiled=template_cache(config) if cache else None)
+        found = None
+        if previous is not None:
+            found = incremental.edits(previous, library)
+            if (named := incremental.search_index_of(previous, found)) is not None:
+                renderer.name_search_index(library, named)  # not made only to be named
+        paths = renderer.page_paths(library)
+        plan = incremental.plan(
+            renderer, library, paths, previous, target, theme_changed=theme_changed, found=found
+        )
+        # Each page is written as soon as it is rendered: the site is never whole in memory.
+        # A few files of a large site go straight into the last output; more, and the
+        # kept files are linked into a new folder swapped in whole.
+        few = previous is not None and len(plan.render) <= len(paths) * IN_PLACE_SHARE
+        in_place = previous.paths if few and previous is not None else None
+        with OutputWriter(target, in_place=in_place) as out:
+            for path in plan.keep:
+                out.keep(path)
+            done = render_into(
+                renderer,
                 library,
-                renderer.related(library),
-                paths,
-                spans,
-                plan.names,
-                previous,
-                search,
-            ),
+                out,
+                paths=plan.render,
+                parts=plan.parts,
+                jobs=jobs,
+                progress=progress,
+            )
+        pages = sum(1 for path in paths if path.endswith(".html"))
+        warnings = tuple(problems.warnings)
+        if inputs is not None:
+            # Without the API rendered again, the file and its spans are the last build's.
+            spans = done.spans if urls.API_DATA in plan.render else plan.spans
+            search = renderer.search_index_path(library)
+            record = content_cache.BuildRecord.of(
+                inputs,
+                _manifest(target, paths, last, in_place, plan.render),
+                (pages, len(paths), len(library)),
+                warnings,
+                strict_warnings(config, library),
+                incremental.SiteIndex.of(
+                    library,
+                    renderer.related(library),
+                    paths,
+                    spans,
+                    plan.names,
+                    previous,
+                    search,
+                ),
+            )
+            content_cache.save_build(config, target, record)
+            content_cache.search_names(config, drafts_on).put(library, search)  # for the preview
+        return BuildResult(
+            target,
+            pages,
+            len(paths),
+            len(library),
+            warnings,
+            time.perf_counter() - started,
+            rendered=done.files,
         )
-        content_cache.save_build(config, target, record)
-        content_cache.search_names(config, drafts_on).put(library, search)  # for the preview
-    return BuildResult(
-        target,
-        pages,
-        len(paths),
-        len(library),
-        warnings,
-        time.perf_counter() - started,
-        rendered=done.files,
-    )
+    finally:
+        if recorded is not None:
+            recorded.holds()  # its process is waited for, whatever happened
 
 
 def _manifest(

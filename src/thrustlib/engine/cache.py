@@ -31,7 +31,7 @@ import logging
 import marshal
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,7 @@ from thrustlib import __version__
 from thrustlib.config import CACHE_DIR, SiteConfig
 from thrustlib.content import files
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.engine import libraries, packing, stored
+from thrustlib.engine import libraries, packing, stored, workers
 from thrustlib.engine.fileindex import FileIndex, now
 from thrustlib.engine.incremental import SiteIndex
 from thrustlib.engine.indexes import SearchNames
@@ -239,19 +239,44 @@ def read_inputs(
     return Inputs(settings.digest(), theme.digest(), exercises.digest())
 
 
-def previous_build(config: SiteConfig, output: Path) -> BuildRecord | None:
-    """The record of the last build into ``output`` if the folder is still exactly as it
-    left it; ``None`` when there is none to go by."""
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """The record of the last build into an output folder, and whether the folder is
+    still exactly as it left it: ``holds()``, which may still be being checked."""
+
+    record: BuildRecord
+    holds: Callable[[], bool]
+
+
+def last_build(config: SiteConfig, output: Path, *, jobs: int | None = 1) -> LastBuild | None:
+    """The record of the last build into ``output``, or ``None`` when there is none to
+    go by; its folder is checked against it in a second process when ``jobs`` allows
+    one and the folder is large (the check takes a stat of every file: 0.05 s at 20,000,
+    which a build after an edit spends reading the parse cache meanwhile)."""
     record = _read(_record_path(config, output))
     if not isinstance(record, BuildRecord):
         return None
     # An empty manifest is a build that could not take one (an entry vanished): nothing
     # is known of the folder, not "a folder of nothing".
+    if not record.manifest:
+        return LastBuild(record, lambda: False)
     names = [entry[0] for entry in record.manifest]
-    if not record.manifest or manifest(output, names) != record.manifest:
-        log.debug("cache: %s changed since it was built; building in full", output)
+
+    def unchanged() -> bool:
+        return manifest(output, names) == record.manifest
+
+    apart = workers.processes(jobs, len(names)) > 1
+    return LastBuild(record, workers.in_background(unchanged, fork=apart))
+
+
+def previous_build(config: SiteConfig, output: Path) -> BuildRecord | None:
+    """The record of the last build into ``output`` if the folder is still exactly as it
+    left it; ``None`` when there is none to go by."""
+    last = last_build(config, output)
+    if last is None or not last.holds():
+        log.debug("cache: no record of %s as it is; building in full", output)
         return None
-    return record
+    return last.record
 
 
 def save_build(config: SiteConfig, output: Path, record: BuildRecord) -> None:

@@ -136,6 +136,36 @@ def map_items(
     return out
 
 
+def in_background(check: Callable[[], bool], *, fork: bool = True) -> Callable[[], bool]:
+    """``check()`` run in a forked child while this process goes on; the function
+    returned waits for the child (at its first call) and gives ``check``'s answer.
+
+    For a check whose answer is one bit and that only reads (a build's look at its last
+    output while the parse cache is read): the answer crosses back as the child's exit
+    status, so nothing is pickled. Without ``fork``, or where forking is not safe, the
+    check runs here and now; a check that fails in the child answers ``False``, as an
+    exception here would be raised.
+    """
+    if not (fork and can_fork()):
+        answer = check()
+        return lambda: answer
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        code = 2
+        try:
+            code = 0 if check() else 1
+        finally:
+            os._exit(code)  # never back into the parent's code, its exit handlers or buffers
+    status: list[int] = []
+
+    def wait() -> bool:
+        if not status:
+            status.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        return status[0] == 0
+
+    return wait
+
+
 def _everywhere(work: Callable[[], R], count: int) -> list[R]:
     """``work()`` run in ``count`` processes: here, and in ``count - 1`` forked children.
 
