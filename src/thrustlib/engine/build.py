@@ -179,18 +179,18 @@ def _build(
     # each of its files, in a second process where there is a core for it).
     recorded = content_cache.last_build(config, target, jobs=jobs) if inputs is not None else None
     try:
-        last = recorded.record if recorded is not None else None
-        if last is not None and recorded is not None and last.inputs == inputs and recorded.holds():
+        if recorded is not None and recorded.record.inputs == inputs and recorded.holds():
+            kept = recorded.record
             if index is not None:
                 index.save()  # files that were too fresh to trust last time may be now
             # Nothing changed: the folder holds what this build would write. Its warnings
             # are reported again, and fail it again under --strict.
-            warned = last.warnings()
-            if strict and (failing := [*warned, *last.strict_warnings()]):
+            warned = kept.warnings()
+            if strict and (failing := [*warned, *kept.strict_warnings()]):
                 raise ContentError(failing)
             seconds = time.perf_counter() - started
             return BuildResult(
-                target, last.pages, last.files, last.exercises, warned, seconds, rendered=0
+                target, kept.pages, kept.files, kept.exercises, warned, seconds, rendered=0
             )
         # Loaded only now: a build that finds nothing changed needs neither Jinja nor the
         # renderer.
@@ -203,8 +203,9 @@ def _build(
         library, problems = load_library(
             config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
         )
-        if recorded is not None and not recorded.holds():
-            last = None  # the output changed since: nothing of it is known
+        last = recorded.record if recorded is not None and recorded.holds() else None
+        if recorded is not None and last is None:
+            log.debug("cache: %s changed since it was built; building in full", target)
         # Only exercise files or the theme changed: the last output's other files are kept.
         previous, theme_changed = None, False
         if last is not None and inputs is not None and last.inputs.settings == inputs.settings:

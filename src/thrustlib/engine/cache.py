@@ -269,16 +269,6 @@ def last_build(config: SiteConfig, output: Path, *, jobs: int | None = 1) -> Las
     return LastBuild(record, workers.in_background(unchanged, fork=apart))
 
 
-def previous_build(config: SiteConfig, output: Path) -> BuildRecord | None:
-    """The record of the last build into ``output`` if the folder is still exactly as it
-    left it; ``None`` when there is none to go by."""
-    last = last_build(config, output)
-    if last is None or not last.holds():
-        log.debug("cache: no record of %s as it is; building in full", output)
-        return None
-    return last.record
-
-
 def save_build(config: SiteConfig, output: Path, record: BuildRecord) -> None:
     """Record a successful build (its manifest taken from the folder as it now is)."""
     _write(_record_path(config, output), record)

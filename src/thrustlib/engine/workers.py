@@ -143,8 +143,8 @@ def in_background(check: Callable[[], bool], *, fork: bool = True) -> Callable[[
     For a check whose answer is one bit and that only reads (a build's look at its last
     output while the parse cache is read): the answer crosses back as the child's exit
     status, so nothing is pickled. Without ``fork``, or where forking is not safe, the
-    check runs here and now; a check that fails in the child answers ``False``, as an
-    exception here would be raised.
+    check runs here and now; a check that raises answers ``False`` in a child (and
+    raises when run here).
     """
     if not (fork and can_fork()):
         answer = check()
