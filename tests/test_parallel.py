@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -12,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from thrustlib.config import load_config
+from thrustlib.engine import stored
 from thrustlib.engine import workers as parallel
 from thrustlib.engine.build import build
+from thrustlib.engine.site import Engine
 from thrustlib.errors import ContentError, Problem, ThemeError, ThrustlibError
 from thrustlib.site.render import Renderer
 
@@ -120,7 +123,9 @@ def test_cache_hits_are_read_here_and_misses_parsed_in_children(
     edited.write_text(edited.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     forks.clear()
     build(load_config(site), output=site / "warm", jobs=2, cache=True)
-    assert len(forks) == 1  # four hits and one miss: too few to parse in two processes
+    # Four hits and one miss: too few to parse in two processes. The render is shared,
+    # and the one shard parsed again is written by a second process.
+    assert len(forks) == 2
     assert files_of(site / "cold") == files_of(site / "serial")
     assert b"One more line." in files_of(site / "warm")["exercises/glute-bridge/index.html"]
 
@@ -273,3 +278,29 @@ def test_the_last_output_is_checked_in_a_second_process(site: Path, forks: list[
     assert len(forks) == 2  # the check, then a share of the rendering
     build(config, output=site.parent / "clean", jobs=1)
     assert files_of(site / "_site") == files_of(site.parent / "clean")
+
+
+def test_the_parse_cache_is_written_in_a_second_process(site: Path, forks: list[int]) -> None:
+    config = load_config(site)
+    build(config, jobs=2, cache=True)
+    assert len(forks) == 3  # a share of the parsing, the parse cache's writing, the rendering
+    shutil.rmtree(site / "_site")
+    engine = Engine(load_config(site), cache=True)
+    engine.load()
+    assert engine.cache is not None
+    assert engine.cache.misses == 0  # every file is read from what the second process wrote
+    assert sum(map(len, engine.cache.used)) == len(list((site / "exercises").glob("*.md")))
+
+
+def test_a_parse_cache_not_written_apart_leaves_the_build_whole(
+    site: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(stored, "write_blobs", lambda path, chunks: None)  # a full disk, say
+    caplog.set_level(logging.DEBUG, logger="thrustlib")
+    build(load_config(site), jobs=2, cache=True)
+    assert "the parse cache was not written in full" in caplog.text
+    build(load_config(site), output=site.parent / "clean", jobs=1)
+    assert files_of(site / "_site") == files_of(site.parent / "clean")
+    engine = Engine(load_config(site), cache=True)
+    engine.load()
+    assert engine.cache is not None and engine.cache.misses > 0  # nothing was kept

@@ -101,7 +101,14 @@ def load_library(
     cache's index of the files, when the caller has read it already.
     """
     engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=files)
-    library = engine.load()
+    return _checked(engine, engine.load(), config, strict)
+
+
+def _checked(
+    engine: Engine, library: Library, config: SiteConfig, strict: bool
+) -> tuple[Library, Problems]:
+    """``library``, read by ``engine``, and its warnings; :class:`ContentError` when
+    ``strict`` finds any."""
     if strict and (found := [*engine.warnings, *strict_warnings(config, library)]):
         raise ContentError(found)
     problems = Problems()
@@ -178,6 +185,7 @@ def _build(
     # The last output is checked against its record while the library is read (a stat of
     # each of its files, in a second process where there is a core for it).
     recorded = content_cache.last_build(config, target, jobs=jobs) if inputs is not None else None
+    engine: Engine | None = None
     try:
         if recorded is not None and recorded.record.inputs == inputs and recorded.holds():
             kept = recorded.record
@@ -200,9 +208,9 @@ def _build(
         from thrustlib.site.render import Renderer
         from thrustlib.site.write import OutputWriter
 
-        library, problems = load_library(
-            config, drafts=drafts, strict=strict, cache=cache, jobs=jobs, files=index
-        )
+        engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=index)
+        # The parse cache is written by a second process while this one goes on.
+        library, problems = _checked(engine, engine.load(save_apart=True), config, strict)
         last = recorded.record if recorded is not None and recorded.holds() else None
         if recorded is not None and last is None:
             log.debug("cache: %s changed since it was built; building in full", target)
@@ -271,8 +279,11 @@ def _build(
             rendered=done.files,
         )
     finally:
+        # Their processes are waited for, whatever happened.
         if recorded is not None:
-            recorded.holds()  # its process is waited for, whatever happened
+            recorded.holds()
+        if engine is not None and not engine.saved():
+            log.debug("cache: the parse cache was not written in full")
 
 
 def _manifest(

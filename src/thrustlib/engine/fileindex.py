@@ -123,8 +123,23 @@ class FileIndex:
     def save(self) -> None:
         """Keep the entries this build used (a file no longer walked is dropped), and
         forget what it looked up: the next build stats every file again."""
-        if self.path is not None and (self.changed or len(self.seen) != len(self.entries)):
+        self.write()
+        self.saved()
+
+    @property
+    def unsaved(self) -> bool:
+        """True when :meth:`write` has something to write."""
+        return self.path is not None and (self.changed or len(self.seen) != len(self.entries))
+
+    def write(self) -> None:
+        """Write the entries this build used, if they changed; :meth:`saved` after."""
+        if self.unsaved:
+            assert self.path is not None
             stored.write(self.path, FORMAT, self.seen)
+
+    def saved(self) -> None:
+        """Forget what this build looked up, its entries kept (written by :meth:`write`,
+        here or in another process)."""
         self.entries, self.seen, self.changed = dict(self.seen), {}, False
         self.read.clear()
         self.looked.clear()

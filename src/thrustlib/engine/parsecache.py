@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from thrustlib.content.result import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.engine import packing, stored
+from thrustlib.engine import packing, stored, workers
 from thrustlib.engine.cache import FILES, FORMAT, INDEXES, framed, library_context
 from thrustlib.engine.fileindex import FileIndex
 from thrustlib.engine.indexes import IndexCache
@@ -107,21 +107,49 @@ class ParseCache:
         self.used[shard][key] = packing.pack(result) if isinstance(result, ParseResult) else result
         self.fresh.add(shard)
 
-    def save(self) -> None:
-        """Write the shards whose entries changed: only what this build used is kept."""
+    def save(self, *, apart: bool = False) -> Callable[[], bool]:
+        """Write the shards whose entries changed: only what this build used is kept.
+
+        Returns a function that tells whether everything was written. With ``apart``, and
+        as many files parsed again as are worth two processes, the files are written by a
+        forked process while this one goes on (a build, whose other core is idle while it
+        puts the library together), and the function waits for it: call it before the
+        process ends. This cache then holds what it would
+        hold had every file been written, so ``apart`` is for a cache saved once.
+        """
         used = sum(len(shard) for shard in self.used)
         log.debug("cache: %d of %d files parsed again", self.misses, used)
-        for shard, results in enumerate(self.used):
-            changed = shard in self.fresh or len(results) != len(self.stored[shard])
-            if not changed:
-                continue
-            if not results:
-                self._remove(shard)  # its last file went: nothing to keep
-                self.stored[shard] = {}
-            elif self._write(shard, results):
-                self.stored[shard] = dict(results)
+        changed = [
+            shard
+            for shard, results in enumerate(self.used)
+            if shard in self.fresh or len(results) != len(self.stored[shard])
+        ]
+        # Only many files parsed again are worth a process: a few make a shard or two.
+        if apart and self.misses >= workers.MIN_ITEMS and (changed or self.files.unsaved):
+            done = workers.in_background(lambda: self._write_all(changed) == changed)
+            written = changed
+        else:
+            written = self._write_all(changed)
+            done = lambda: written == changed  # noqa: E731 (the answer, as apart gives it)
+        for shard in written:
+            self.stored[shard] = dict(self.used[shard])
         self.fresh.clear()
-        self.files.save()
+        self.files.saved()
+        return done
+
+    def _write_all(self, changed: list[int]) -> list[int]:
+        """Write (or remove, when empty) the ``changed`` shards and the file index; the
+        shards written, in order."""
+        written = []
+        for shard in changed:
+            if results := self.used[shard]:
+                if self._write(shard, results):
+                    written.append(shard)
+            else:
+                self._remove(shard)  # its last file went: nothing to keep
+                written.append(shard)
+        self.files.write()
+        return written
 
     def _remove(self, shard: int) -> None:
         _remove_pair(self._path(shard), self._blobs_path(shard))

@@ -12,7 +12,7 @@ and a preview can never disagree about a site's problems or pages.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
@@ -107,6 +107,8 @@ class Engine:
         """True when ``entries`` are exactly what the last library given out came from."""
         self.warnings: tuple[Problem, ...] = ()
         """The warnings of the last library given out."""
+        self.saved: Callable[[], bool] = lambda: True
+        """Whether the parse cache was written: waits for the process writing it, if any."""
 
     @property
     def folder(self) -> Path:
@@ -120,9 +122,13 @@ class Engine:
 
     # -- reading ----------------------------------------------------------------------
 
-    def load(self) -> Library:
+    def load(self, *, save_apart: bool = False) -> Library:
         """Read every exercise file and build the library; :class:`ContentError` with
-        every problem when any is an error."""
+        every problem when any is an error.
+
+        With ``save_apart`` the parse cache is written by a second process while the
+        library is put together (:meth:`ParseCache.save`): :attr:`saved` waits for it.
+        """
         self.entries.clear()
         self.good = False
         self._check_folder()
@@ -142,7 +148,8 @@ class Engine:
             self.walk_problems = walked.items
             self.entries.update(found)
             if self.cache is not None:
-                self.cache.save()  # content errors are the files' problem; results stay valid
+                # Content errors are the files' problem; the results stay valid.
+                self.saved = self.cache.save(apart=save_apart and self.jobs != 1)
         library, _ = self.library(None, {})
         return library
 
