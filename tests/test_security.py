@@ -9,6 +9,7 @@ test_limits.py, random site trees in test_build_fuzz.py.)
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -151,7 +152,23 @@ def test_a_build_opens_nothing_outside_the_site_and_asks_nothing_of_the_network(
     audited.clear()  # the copy above read the repository's own files
     # One process: the events of parsing processes would not reach this hook.
     build(load_config(site), jobs=1, cache=True)
-    build(load_config(site), jobs=1, cache=True)  # and once more, from the cache
+    # Once more, from the cache: without the output, every page is rendered from the
+    # parse results and exercises the first build left in the cache.
+    first = len(audited)
+    shutil.rmtree(site / "_site")
+    del audited[first:]  # the removal's own (by descriptor: names relative to their folder)
+    build(load_config(site), jobs=1, cache=True)
+    cache = site.resolve() / ".thrustlib-cache" / "parse"
+    read = {
+        Path(os.fsdecode(args[0])).name
+        for event, args in audited[first:]
+        if event == "open"
+        and not isinstance(args[0], int)
+        and Path(os.fsdecode(args[0])).parent == cache
+    }
+    assert any(name.endswith(".blobs") for name in read) and any(
+        name.endswith(".pickle") for name in read
+    )
     allowed = [
         site.resolve(),
         Path(thrustlib.__file__).resolve().parent,  # the theme and schema it ships
