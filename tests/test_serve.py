@@ -697,6 +697,32 @@ def test_the_first_read_uses_the_cache_and_every_core(
     assert not [t for t in threads if "thrustlib-" in t or "Observer" in t or "Emitter" in t]
 
 
+def test_a_cache_file_written_into_in_place_is_read_again_from_the_files(
+    site: Path, start: Callable[[Path], PreviewServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    load_library(load_config(site), cache=True)  # a build left a warm cache
+    server = start(site)
+    assert server.wait_checked()
+    assert server.site.cache is not None and not server.site.cache.misses
+    # A program writes into the cache's files in place (cp or rsync --inplace over it):
+    # the open files the preview reads exercises from now hold other bytes.
+    for blobs in (site / ".thrustlib-cache" / "parse").glob("*.blobs"):
+        data = blobs.read_bytes()
+        with blobs.open("r+b") as stream:
+            stream.seek(16)  # past the tag, which was checked on start
+            stream.write(bytes(byte ^ 0x55 for byte in data[16:]))
+    rendered = server.live.snapshot._pages if server.live.snapshot is not None else {}
+    pages = {"hip-thrust": "Push through the heels.", "single-leg-hip-thrust": "one heel"}
+    slug = next(slug for slug in pages if f"exercises/{slug}/index.html" not in rendered)
+    status, _, body = fetch(server.url + f"exercises/{slug}/")
+    assert status == 200
+    assert pages[slug].encode() in body  # rendered from the file, not from the cache
+    assert "reading every exercise again without the parse cache" in caplog.text
+    assert not server.live.errors
+    for other in pages:  # and the other pages are read from the files too
+        assert pages[other].encode() in fetch(server.url + f"exercises/{other}/")[2]
+
+
 # -- connections: limits, clients that go away, the bound -------------------------------
 
 

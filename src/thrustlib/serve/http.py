@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from thrustlib.config import SiteConfig
-from thrustlib.errors import Problem, ThrustlibError
+from thrustlib.errors import CacheChanged, Problem, ThrustlibError
 from thrustlib.serve import inject
 from thrustlib.serve.connections import ConnectionServer
 from thrustlib.serve.heads import HeadReader
@@ -94,6 +94,10 @@ class Preview(Protocol):
 
     def long_poll(self, generation: int) -> tuple[Live, bool]:
         """The next build after ``generation``; ``(live, False)`` when too many wait."""
+        ...
+
+    def cache_changed(self, seen: Live, exc: CacheChanged) -> None:
+        """A page of ``seen`` met a parse cache changed under it: read the files again."""
         ...
 
 
@@ -216,9 +220,20 @@ class _Handler(HeadReader):
         rel = path[len(base) :]
         if rel == "" or rel.endswith("/"):
             rel += urls.INDEX
+        snapshot = live.snapshot
         try:
-            data = live.snapshot.page(rel)
-            if data is None and live.snapshot.page(f"{rel}/{urls.INDEX}") is not None:
+            try:
+                data = snapshot.page(rel)
+            except CacheChanged as exc:
+                # The exercise it needs came from a cache file something wrote into: the
+                # site is read again from its files, and the page rendered from those.
+                preview.cache_changed(live, exc)
+                live = preview.live
+                if live.snapshot is None:
+                    raise
+                snapshot = live.snapshot
+                data = snapshot.page(rel)
+            if data is None and snapshot.page(f"{rel}/{urls.INDEX}") is not None:
                 # A folder without its slash: relative links only resolve from inside it.
                 query = f"?{target.query}" if target.query else ""
                 self._redirect(path + "/" + query, head=head)
@@ -226,7 +241,7 @@ class _Handler(HeadReader):
             status = HTTPStatus.OK
             if data is None:
                 status = HTTPStatus.NOT_FOUND
-                data = live.snapshot.page(urls.NOT_FOUND)
+                data = snapshot.page(urls.NOT_FOUND)
                 rel = urls.NOT_FOUND
                 if data is None:
                     self._send(status, b"Not found\n", "text/plain", head=head)

@@ -19,10 +19,11 @@ from pathlib import Path
 from thrustlib.config import SiteConfig, load_config
 from thrustlib.content.model import Library
 from thrustlib.engine import cache as content_cache
+from thrustlib.engine import parsecache
 from thrustlib.engine.incremental import Edits, differences, listing, stale_pages
 from thrustlib.engine.site import Engine
 from thrustlib.engine.templates import template_cache
-from thrustlib.errors import Problem, ThrustlibError
+from thrustlib.errors import CacheChanged, Problem, ThrustlibError
 from thrustlib.serve.http import PreviewHTTPServer
 from thrustlib.serve.snapshot import Live, Snapshot, sample
 from thrustlib.serve.watch import Changes, Folders, Kind, Watcher, changed_since, describe
@@ -196,6 +197,19 @@ class PreviewServer:
             return self.wait_for(generation, LONG_POLL_SECONDS), True
         finally:
             self._polls.release()
+
+    def cache_changed(self, seen: Live, exc: CacheChanged) -> None:
+        """What a page request does when a file of the parse cache changed under it (a
+        program wrote into it in place): the cache is dropped and every exercise read
+        again from its file, as a build that meets it does, unless another request did
+        so since ``seen``."""
+        with self._build_lock:
+            if self._stopping or self._live.generation != seen.generation:
+                return
+            log.warning("%s: reading every exercise again without the parse cache", exc.reason)
+            parsecache.forget(content_cache.cache_folder(self.config))
+            self.site = Engine(self.config, drafts=self._drafts, cache=True)
+            self._attempt(self._fresh, "the site again")
 
     # -- building ---------------------------------------------------------------------
 
