@@ -697,6 +697,26 @@ def test_the_first_read_uses_the_cache_and_every_core(
     assert not [t for t in threads if "thrustlib-" in t or "Observer" in t or "Emitter" in t]
 
 
+def _write_into_the_cache(site: Path) -> None:
+    """What a program writing into the cache's files in place (cp or rsync --inplace over
+    it) does to the open files the preview reads exercises from: other bytes."""
+    for blobs in (site / ".thrustlib-cache" / "parse").glob("*.blobs"):
+        data = blobs.read_bytes()
+        with blobs.open("r+b") as stream:
+            stream.seek(16)  # past the tag, which was checked on start
+            stream.write(bytes(byte ^ 0x55 for byte in data[16:]))
+
+
+PAGES = {"hip-thrust": "Push through the heels.", "single-leg-hip-thrust": "one heel"}
+
+
+def _unrendered(server: PreviewServer) -> list[str]:
+    """The slugs of :data:`PAGES` whose pages the preview has not rendered yet."""
+    snapshot = server.live.snapshot
+    rendered = snapshot._pages if snapshot is not None else {}
+    return [slug for slug in PAGES if f"exercises/{slug}/index.html" not in rendered]
+
+
 def test_a_cache_file_written_into_in_place_is_read_again_from_the_files(
     site: Path, start: Callable[[Path], PreviewServer], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -704,23 +724,40 @@ def test_a_cache_file_written_into_in_place_is_read_again_from_the_files(
     server = start(site)
     assert server.wait_checked()
     assert server.site.cache is not None and not server.site.cache.misses
-    # A program writes into the cache's files in place (cp or rsync --inplace over it):
-    # the open files the preview reads exercises from now hold other bytes.
-    for blobs in (site / ".thrustlib-cache" / "parse").glob("*.blobs"):
-        data = blobs.read_bytes()
-        with blobs.open("r+b") as stream:
-            stream.seek(16)  # past the tag, which was checked on start
-            stream.write(bytes(byte ^ 0x55 for byte in data[16:]))
-    rendered = server.live.snapshot._pages if server.live.snapshot is not None else {}
-    pages = {"hip-thrust": "Push through the heels.", "single-leg-hip-thrust": "one heel"}
-    slug = next(slug for slug in pages if f"exercises/{slug}/index.html" not in rendered)
+    _write_into_the_cache(site)
+    slug = _unrendered(server)[0]
+    # Without its slash: the lookup that finds the folder meets the change first.
+    status, headers, _ = fetch(server.url + f"exercises/{slug}")
+    assert status in (301, 302) and headers["Location"] == f"/exercises/{slug}/"
     status, _, body = fetch(server.url + f"exercises/{slug}/")
     assert status == 200
-    assert pages[slug].encode() in body  # rendered from the file, not from the cache
-    assert "reading every exercise again without the parse cache" in caplog.text
+    assert PAGES[slug].encode() in body  # rendered from the file, not from the cache
+    assert caplog.text.count("reading every exercise again without the parse cache") == 1
     assert not server.live.errors
-    for other in pages:  # and the other pages are read from the files too
-        assert pages[other].encode() in fetch(server.url + f"exercises/{other}/")[2]
+    for other in PAGES:  # and the other pages are read from the files too
+        assert PAGES[other].encode() in fetch(server.url + f"exercises/{other}/")[2]
+
+
+def test_a_changed_cache_is_read_again_once_while_the_site_has_errors(
+    site: Path, start: Callable[[Path], PreviewServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    load_library(load_config(site), cache=True)
+    server = start(site)
+    assert server.wait_checked()
+    broken = site / "exercises" / "empty.md"
+    broken.write_text("", "utf-8")
+    poll(lambda: server.live.errors != (), "the content error")
+    _write_into_the_cache(site)
+    slugs = _unrendered(server)
+    assert slugs
+    for _ in range(3):  # each request shows the errors; the site is read again once
+        status, _, body = fetch(server.url + f"exercises/{slugs[0]}/")
+        assert status == 500 and b"exercises/empty.md:1" in body
+    assert caplog.text.count("reading every exercise again without the parse cache") == 1
+    broken.unlink()  # mended: the next build is of the files, the cache's bytes unused
+    poll(lambda: server.live.errors == (), "the mended site")
+    for slug in PAGES:
+        assert PAGES[slug].encode() in fetch(server.url + f"exercises/{slug}/")[2]
 
 
 # -- connections: limits, clients that go away, the bound -------------------------------

@@ -245,6 +245,8 @@ def _build(
                 jobs=jobs,
                 progress=progress,
             )
+        if not engine.saved():  # waited for here, so that the time reported includes it
+            log.debug("cache: the parse cache was not written in full")
         pages = sum(1 for path in paths if path.endswith(".html"))
         warnings = tuple(problems.warnings)
         if inputs is not None:
@@ -282,8 +284,8 @@ def _build(
         # Their processes are waited for, whatever happened.
         if recorded is not None:
             recorded.holds()
-        if engine is not None and not engine.saved():
-            log.debug("cache: the parse cache was not written in full")
+        if engine is not None:
+            engine.saved()
 
 
 def _manifest(

@@ -28,6 +28,7 @@ from thrustlib.engine import packing, stored, workers
 from thrustlib.engine.cache import FILES, FORMAT, INDEXES, framed, library_context
 from thrustlib.engine.fileindex import FileIndex
 from thrustlib.engine.indexes import IndexCache
+from thrustlib.errors import CacheChanged
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +108,17 @@ class ParseCache:
         self.used[shard][key] = packing.pack(result) if isinstance(result, ParseResult) else result
         self.fresh.add(shard)
 
-    def save(self, *, apart: bool = False) -> Callable[[], bool]:
+    def save(self, *, jobs: int | None = 1) -> Callable[[], bool]:
         """Write the shards whose entries changed: only what this build used is kept.
 
-        Returns a function that tells whether everything was written. With ``apart``, and
-        as many files parsed again as are worth two processes, the files are written by a
-        forked process while this one goes on (a build, whose other core is idle while it
-        puts the library together), and the function waits for it: call it before the
-        process ends. This cache then holds what it would
-        hold had every file been written, so ``apart`` is for a cache saved once.
+        Returns a function that tells whether everything was written. When ``jobs``
+        (``None``: one per core) would share this many files parsed again among
+        processes, the files are written by a forked process while this one goes on (a
+        build, whose other core is idle while it puts the library together), and the
+        function waits for it: call it before the process ends. This cache then holds
+        what it would hold had every file been written, so that is for a cache saved
+        once. Written here, a shard that changed while it was read raises
+        :class:`~thrustlib.errors.CacheChanged` (after the others are written).
         """
         used = sum(len(shard) for shard in self.used)
         log.debug("cache: %d of %d files parsed again", self.misses, used)
@@ -125,11 +128,12 @@ class ParseCache:
             if shard in self.fresh or len(results) != len(self.stored[shard])
         ]
         # Only many files parsed again are worth a process: a few make a shard or two.
-        if apart and self.misses >= workers.MIN_ITEMS and (changed or self.files.unsaved):
-            done = workers.in_background(lambda: self._write_all(changed) == changed)
+        if (changed or self.files.unsaved) and workers.processes(jobs, self.misses) > 1:
+            stored.signing_key()  # made here, not by two processes at once on a first build
+            done = workers.in_background(lambda: self._write_all(changed, raising=False) == changed)
             written = changed
         else:
-            written = self._write_all(changed)
+            written = self._write_all(changed, raising=True)
             done = lambda: written == changed  # noqa: E731 (the answer, as apart gives it)
         for shard in written:
             self.stored[shard] = dict(self.used[shard])
@@ -137,18 +141,28 @@ class ParseCache:
         self.files.saved()
         return done
 
-    def _write_all(self, changed: list[int]) -> list[int]:
+    def _write_all(self, changed: list[int], *, raising: bool) -> list[int]:
         """Write (or remove, when empty) the ``changed`` shards and the file index; the
-        shards written, in order."""
+        shards written, in order. A shard holding an exercise whose cache file changed
+        while it was read is removed; with ``raising``, the error is raised after."""
         written = []
-        for shard in changed:
-            if results := self.used[shard]:
-                if self._write(shard, results):
-                    written.append(shard)
-            else:
-                self._remove(shard)  # its last file went: nothing to keep
-                written.append(shard)
-        self.files.write()
+        met: CacheChanged | None = None
+        try:
+            for shard in changed:
+                results = self.used[shard]
+                try:
+                    if not results:
+                        self._remove(shard)  # its last file went: nothing to keep
+                        written.append(shard)
+                    elif self._write(shard, results):
+                        written.append(shard)
+                except CacheChanged as exc:
+                    self._remove(shard)  # never left naming a file that is not what it was
+                    met = exc
+        finally:
+            self.files.write()
+        if met is not None and raising:
+            raise met
         return written
 
     def _remove(self, shard: int) -> None:

@@ -149,7 +149,7 @@ class Engine:
             self.entries.update(found)
             if self.cache is not None:
                 # Content errors are the files' problem; the results stay valid.
-                self.saved = self.cache.save(apart=save_apart and self.jobs != 1)
+                self.saved = self.cache.save(jobs=self.jobs if save_apart else 1)
         library, _ = self.library(None, {})
         return library
 

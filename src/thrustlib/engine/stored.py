@@ -38,7 +38,7 @@ _KEY_FILE = "key"
 _key_of_process: bytes | None = None
 
 
-def _key() -> bytes:
+def signing_key() -> bytes:
     """This machine's cache key: made once in ``$XDG_CACHE_HOME/thrustlib`` (or
     ``~/.cache/thrustlib``); a key for this process alone where that cannot be written
     (then a later build finds the cache written by this one unusable, and makes it again)."""
@@ -86,7 +86,7 @@ class _Signed:
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
-        self.mac = hmac.new(_key(), digestmod="sha256")
+        self.mac = hmac.new(signing_key(), digestmod="sha256")
 
     def write(self, data: bytes) -> int:
         self.mac.update(data)
@@ -113,7 +113,7 @@ def read(
             if size < _TAG:
                 log.debug("cache: ignoring %s: not a cache file", path)
                 return None
-            mac = hmac.new(_key(), digestmod="sha256")
+            mac = hmac.new(signing_key(), digestmod="sha256")
             left = size - _TAG
             while left > 0:
                 chunk = stream.read(min(left, 1 << 20))

@@ -24,7 +24,7 @@ from thrustlib.errors import CacheChanged, Problem, ThrustlibError
 from thrustlib.serve import inject
 from thrustlib.serve.connections import ConnectionServer
 from thrustlib.serve.heads import HeadReader
-from thrustlib.serve.snapshot import Live
+from thrustlib.serve.snapshot import Live, Snapshot
 from thrustlib.site import urls
 
 log = logging.getLogger(__name__)
@@ -220,29 +220,25 @@ class _Handler(HeadReader):
         rel = path[len(base) :]
         if rel == "" or rel.endswith("/"):
             rel += urls.INDEX
-        snapshot = live.snapshot
         try:
             try:
-                data = snapshot.page(rel)
+                data, folder, missing = _lookup(live.snapshot, rel)
             except CacheChanged as exc:
-                # The exercise it needs came from a cache file something wrote into: the
+                # An exercise it needs came from a cache file something wrote into: the
                 # site is read again from its files, and the page rendered from those.
                 preview.cache_changed(live, exc)
                 live = preview.live
                 if live.snapshot is None:
                     raise
-                snapshot = live.snapshot
-                data = snapshot.page(rel)
-            if data is None and snapshot.page(f"{rel}/{urls.INDEX}") is not None:
+                data, folder, missing = _lookup(live.snapshot, rel)
+            if folder:
                 # A folder without its slash: relative links only resolve from inside it.
                 query = f"?{target.query}" if target.query else ""
                 self._redirect(path + "/" + query, head=head)
                 return
             status = HTTPStatus.OK
             if data is None:
-                status = HTTPStatus.NOT_FOUND
-                data = snapshot.page(urls.NOT_FOUND)
-                rel = urls.NOT_FOUND
+                status, data, rel = HTTPStatus.NOT_FOUND, missing, urls.NOT_FOUND
                 if data is None:
                     self._send(status, b"Not found\n", "text/plain", head=head)
                     return
@@ -280,3 +276,15 @@ class _Handler(HeadReader):
             state["busy"] = True  # the page pauses before it asks again
         body = json.dumps(state).encode()
         self._send(HTTPStatus.OK, body, CONTENT_TYPES[".json"], head=head)
+
+
+def _lookup(snapshot: Snapshot, rel: str) -> tuple[bytes | None, bool, bytes | None]:
+    """The page at ``rel`` of ``snapshot``; else whether it is a folder asked for without
+    its slash, and the not-found page. Each is rendered on first use, so any of them
+    may meet a changed cache file (:class:`~thrustlib.errors.CacheChanged`)."""
+    data = snapshot.page(rel)
+    if data is not None:
+        return data, False, None
+    if snapshot.page(f"{rel}/{urls.INDEX}") is not None:
+        return None, True, None
+    return None, False, snapshot.page(urls.NOT_FOUND)

@@ -81,6 +81,8 @@ class PreviewServer:
         self._thread: threading.Thread | None = None
         self._checker: threading.Thread | None = None
         self._check_failed = False
+        self._reread: Snapshot | None = None
+        """The snapshot whose cache files changed and that the site was read again for."""
         window = {} if debounce is None else {"window": debounce}
         self.watcher = Watcher(Folders.of(config), self._rebuild, **window)
 
@@ -201,11 +203,17 @@ class PreviewServer:
     def cache_changed(self, seen: Live, exc: CacheChanged) -> None:
         """What a page request does when a file of the parse cache changed under it (a
         program wrote into it in place): the cache is dropped and every exercise read
-        again from its file, as a build that meets it does, unless another request did
-        so since ``seen``."""
+        again from its file, as a build that meets it does, once for the snapshot
+        ``seen`` shows. If the site no longer builds, its errors are shown over the last
+        good pages, as after a save, until an edit mends it."""
         with self._build_lock:
-            if self._stopping or self._live.generation != seen.generation:
+            # Read again once per snapshot: another request did it already, or it failed
+            # (a content error) and the snapshot kept is the one that met the change.
+            if self._stopping or seen.snapshot is not self._live.snapshot:
                 return
+            if seen.snapshot is None or seen.snapshot is self._reread:
+                return
+            self._reread = seen.snapshot
             log.warning("%s: reading every exercise again without the parse cache", exc.reason)
             parsecache.forget(content_cache.cache_folder(self.config))
             self.site = Engine(self.config, drafts=self._drafts, cache=True)
