@@ -209,7 +209,7 @@ def _build(
         from thrustlib.site.write import OutputWriter
 
         engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=index)
-        # The parse cache is written by a second process while this one goes on.
+        # A parse cache of many files parsed again is written by a second process meanwhile.
         library, problems = _checked(engine, engine.load(save_apart=True), config, strict)
         last = recorded.record if recorded is not None and recorded.holds() else None
         if recorded is not None and last is None:
