@@ -126,8 +126,9 @@ class Engine:
         """Read every exercise file and build the library; :class:`ContentError` with
         every problem when any is an error.
 
-        With ``save_apart`` the parse cache is written by a second process while the
-        library is put together (:meth:`ParseCache.save`): :attr:`saved` waits for it.
+        With ``save_apart``, a parse cache of many files parsed again is written by a
+        second process while the library is put together (:meth:`ParseCache.save`, as
+        ``jobs`` allows): :attr:`saved` waits for it.
         """
         self.entries.clear()
         self.good = False

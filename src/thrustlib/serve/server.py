@@ -209,9 +209,8 @@ class PreviewServer:
         with self._build_lock:
             # Read again once per snapshot: another request did it already, or it failed
             # (a content error) and the snapshot kept is the one that met the change.
-            if self._stopping or seen.snapshot is not self._live.snapshot:
-                return
-            if seen.snapshot is None or seen.snapshot is self._reread:
+            current = self._live.snapshot
+            if self._stopping or seen.snapshot is not current or current is self._reread:
                 return
             self._reread = seen.snapshot
             log.warning("%s: reading every exercise again without the parse cache", exc.reason)
