@@ -9,6 +9,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
+from thrustlib.engine.stored import TAG_SIZE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS = settings(
@@ -31,3 +33,14 @@ def copy_site(tmp_path: Path, name: str = "basic") -> Path:
     copy = tmp_path / "site"
     shutil.copytree(ROOT / "tests" / "sites" / name, copy)
     return copy
+
+
+def write_into_blobs(site: Path) -> None:
+    """What a program writing into the parse cache's files in place (``cp`` or ``rsync
+    --inplace`` over them) does to its files of whole exercises: the same files, the same
+    sizes and tags (checked when a file is opened), other bytes after the tag."""
+    for blobs in (site / ".thrustlib-cache" / "parse").glob("*.blobs"):
+        data = blobs.read_bytes()
+        with blobs.open("r+b") as stream:
+            stream.seek(TAG_SIZE)
+            stream.write(bytes(byte ^ 0x55 for byte in data[TAG_SIZE:]))

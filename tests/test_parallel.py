@@ -9,9 +9,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.shared import write_into_blobs
 from thrustlib.config import load_config
 from thrustlib.engine import stored
 from thrustlib.engine import workers as parallel
@@ -90,6 +92,71 @@ def test_map_items_raises_what_a_child_raised(forks: list[int]) -> None:
     with pytest.raises(ValueError, match=r"item \d+ failed") as caught:
         parallel.map_items(work, range(500), 2)
     assert "raised in a worker process" in "".join(caught.value.__notes__)
+
+
+def test_meanwhile_runs_here_once_while_the_children_take_the_items(
+    forks: list[int], tmp_path: Path
+) -> None:
+    """``meanwhile`` is this process's own work, done after the fork: a child is taking
+    items while it runs (it waits for one to say so), and it runs once, here alone."""
+    parent = os.getpid()
+    started = tmp_path / "a child started"
+    ran: list[int] = []
+
+    def work(item: int) -> int:
+        if os.getpid() != parent:
+            started.touch()
+        return item * 2
+
+    def meanwhile() -> None:
+        deadline = time.monotonic() + 30
+        while not started.exists():  # never, were it run before the fork
+            assert time.monotonic() < deadline, "no child took an item meanwhile"
+            time.sleep(0.001)
+        ran.append(os.getpid())
+
+    assert parallel.map_items(work, range(500), 2, meanwhile=meanwhile) == [
+        n * 2 for n in range(500)
+    ]
+    assert ran == [parent]
+    order: list[str] = []  # in one process, before the items
+    parallel.map_items(order.append, ["item"], 1, meanwhile=lambda: order.append("meanwhile"))
+    assert order == ["meanwhile", "item"]
+    parallel.map_items(order.append, [], 2, meanwhile=lambda: order.append("no items"))
+    assert order[-1] == "no items"
+
+
+def test_a_build_makes_its_renderer_while_the_files_are_parsed(
+    site: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renderer (its templates compiled) is made once, by the parent while a child
+    parses (``Engine.load``'s meanwhile), by ``build`` and ``check`` alike."""
+    from thrustlib.cli import main
+
+    made: list[bool] = []
+    loading = False
+    real_init, real_load = Renderer.__init__, Engine.load
+
+    def init(self: Renderer, *args: Any, **kwargs: Any) -> None:
+        made.append(loading)
+        real_init(self, *args, **kwargs)
+
+    def load(self: Engine, *args: Any, **kwargs: Any) -> Any:
+        nonlocal loading
+        loading = True
+        try:
+            return real_load(self, *args, **kwargs)
+        finally:
+            loading = False
+
+    monkeypatch.setattr(Renderer, "__init__", init)
+    monkeypatch.setattr(Engine, "load", load)
+    build(load_config(site), output=site / "out", jobs=2)
+    assert made == [True]
+    assert len(forks) == 2  # one to parse, one to render
+    made.clear()
+    assert main(["check", "-q", "--jobs", "2", "--config", str(site / "site.toml")]) == 0
+    assert made == [True]
 
 
 def test_small_sites_and_one_job_stay_in_one_process(forks: list[int]) -> None:
@@ -317,9 +384,7 @@ def test_a_shard_whose_file_changed_while_read_is_removed_as_the_cache_is_saved(
     saved = engine.cache
     assert saved is not None and saved.misses == 0
     folder = site / ".thrustlib-cache" / "parse"
-    for blobs in folder.glob("*.blobs"):  # written into in place, as cp over it does
-        data = blobs.read_bytes()
-        blobs.write_bytes(data[:16] + bytes(byte ^ 0x55 for byte in data[16:]))
+    write_into_blobs(site)
     (site / ".thrustlib-cache" / "files.pickle").unlink()
     saved.fresh = set(range(parsecache.SHARDS))  # every shard written again, from its blobs
     saved.misses = 10  # as many parsed again as are worth a second process

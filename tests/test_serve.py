@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests.shared import write_into_blobs
 from thrustlib.config import load_config
 from thrustlib.engine.build import load_library
 from thrustlib.engine.site import Engine
@@ -697,16 +698,6 @@ def test_the_first_read_uses_the_cache_and_every_core(
     assert not [t for t in threads if "thrustlib-" in t or "Observer" in t or "Emitter" in t]
 
 
-def _write_into_the_cache(site: Path) -> None:
-    """What a program writing into the cache's files in place (cp or rsync --inplace over
-    it) does to the open files the preview reads exercises from: other bytes."""
-    for blobs in (site / ".thrustlib-cache" / "parse").glob("*.blobs"):
-        data = blobs.read_bytes()
-        with blobs.open("r+b") as stream:
-            stream.seek(16)  # past the tag, which was checked on start
-            stream.write(bytes(byte ^ 0x55 for byte in data[16:]))
-
-
 PAGES = {"hip-thrust": "Push through the heels.", "single-leg-hip-thrust": "one heel"}
 
 
@@ -724,7 +715,7 @@ def test_a_cache_file_written_into_in_place_is_read_again_from_the_files(
     server = start(site)
     assert server.wait_checked()
     assert server.site.cache is not None and not server.site.cache.misses
-    _write_into_the_cache(site)
+    write_into_blobs(site)
     slug = _unrendered(server)[0]
     # Without its slash: the lookup that finds the folder meets the change first.
     status, headers, _ = fetch(server.url + f"exercises/{slug}")
@@ -747,7 +738,7 @@ def test_a_changed_cache_is_read_again_once_while_the_site_has_errors(
     broken = site / "exercises" / "empty.md"
     broken.write_text("", "utf-8")
     poll(lambda: server.live.errors != (), "the content error")
-    _write_into_the_cache(site)
+    write_into_blobs(site)
     slugs = _unrendered(server)
     assert slugs
     for _ in range(3):  # each request shows the errors; the site is read again once

@@ -102,17 +102,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
     started = time.perf_counter()
+    renderer = build.LazyRenderer(config, cache=not args.no_cache)  # made as a build does
     library, problems = build.load_library(
-        config, strict=args.strict, cache=not args.no_cache, jobs=args.jobs
+        config, strict=args.strict, cache=not args.no_cache, jobs=args.jobs, meanwhile=renderer.make
     )
     from thrustlib.engine.render import Discard, render_into  # Jinja loads for this only
-    from thrustlib.engine.templates import template_cache
-    from thrustlib.site.render import Renderer
 
     # Every page is rendered (and dropped), so template errors surface as in a build.
-    compiled = None if args.no_cache else template_cache(config)
-    renderer = Renderer(config, compiled=compiled)
-    pages = render_into(renderer, library, Discard(), jobs=args.jobs).pages
+    pages = render_into(renderer.get(), library, Discard(), jobs=args.jobs).pages
     report.problems(problems.warnings)
     if not args.quiet:
         seconds = time.perf_counter() - started

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
@@ -25,6 +26,9 @@ from thrustlib.engine.fileindex import FileIndex
 from thrustlib.engine.site import Engine
 from thrustlib.errors import CacheChanged, ContentError, Problem, Problems
 from thrustlib.site import urls
+
+if TYPE_CHECKING:  # loaded by the builds that render, when they render
+    from thrustlib.site.render import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +95,7 @@ def load_library(
     cache: bool = False,
     jobs: int | None = 1,
     files: FileIndex | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Library, Problems]:
     """Read and check every exercise file; raise :class:`ContentError` on any error.
 
@@ -98,10 +103,11 @@ def load_library(
     :func:`strict_warnings` are looked for too. With
     ``cache``, parse results are read from and saved to the site's cache folder. Up to
     ``jobs`` processes (``None``: one per core) parse a large library; ``files`` is the
-    cache's index of the files, when the caller has read it already.
+    cache's index of the files, when the caller has read it already. ``meanwhile()`` is
+    run while other processes parse (:meth:`Engine.load`).
     """
     engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=files)
-    return _checked(engine, engine.load(), config, strict)
+    return _checked(engine, engine.load(meanwhile=meanwhile), config, strict)
 
 
 def _checked(
@@ -200,17 +206,20 @@ def _build(
             return BuildResult(
                 target, kept.pages, kept.files, kept.exercises, warned, seconds, rendered=0
             )
+        engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=index)
+        renderer_of = LazyRenderer(config, cache=cache)
+        # A parse cache of many files parsed again is written by a second process while
+        # the library is put together. The renderer is made here while the other
+        # processes parse, which then parse more of the files.
+        loaded = engine.load(save_apart=True, meanwhile=renderer_of.make)
+        library, problems = _checked(engine, loaded, config, strict)
         # Loaded only now: a build that finds nothing changed needs neither Jinja nor the
         # renderer.
         from thrustlib.engine import incremental
         from thrustlib.engine.render import render_into
-        from thrustlib.engine.templates import template_cache
-        from thrustlib.site.render import Renderer
         from thrustlib.site.write import OutputWriter
 
-        engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=index)
-        # A parse cache of many files parsed again is written by a second process meanwhile.
-        library, problems = _checked(engine, engine.load(save_apart=True), config, strict)
+        renderer = renderer_of.get()
         last = recorded.record if recorded is not None and recorded.holds() else None
         if recorded is not None and last is None:
             log.debug("cache: %s changed since it was built; building in full", target)
@@ -218,7 +227,6 @@ def _build(
         previous, theme_changed = None, False
         if last is not None and inputs is not None and last.inputs.settings == inputs.settings:
             previous, theme_changed = last.site, last.inputs.theme != inputs.theme
-        renderer = Renderer(config, compiled=template_cache(config) if cache else None)
         found = None
         if previous is not None:
             found = incremental.edits(previous, library)
@@ -286,6 +294,33 @@ def _build(
             recorded.holds()
         if engine is not None:
             engine.saved()
+
+
+class LazyRenderer:
+    """The site's renderer (Jinja loaded, every template compiled, with the compiled
+    templates the cache keeps if ``cache``), made once: by :meth:`make` where a process
+    has time for it (as the ``meanwhile`` of :meth:`Engine.load`, while others parse),
+    else when :meth:`get` first needs it."""
+
+    def __init__(self, config: SiteConfig, *, cache: bool) -> None:
+        self.config = config
+        self.cache = cache
+        self._made: Renderer | None = None
+
+    def make(self) -> None:
+        """Make the renderer now, if it is not made yet."""
+        if self._made is None:
+            from thrustlib.engine.templates import template_cache
+            from thrustlib.site.render import Renderer
+
+            compiled = template_cache(self.config) if self.cache else None
+            self._made = Renderer(self.config, compiled=compiled)
+
+    def get(self) -> Renderer:
+        """The renderer, made now if it was not."""
+        self.make()
+        assert self._made is not None
+        return self._made
 
 
 def _manifest(

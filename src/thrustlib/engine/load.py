@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,6 +146,7 @@ def read_entries(
     jobs: int | None = 1,
     rules: Rules | None = None,
     problems: Problems | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[tuple[Path, Loaded]]:
     """``(file, entry)`` for every exercise file in ``folder``, in walk order.
 
@@ -157,6 +158,8 @@ def read_entries(
     the same vocabulary and thrustlib) gives the stored result instead of being parsed
     again. The files left to parse may be shared among ``jobs`` processes (``None``: one
     per core); the results are the same, in the same order, however many ran.
+    ``meanwhile()`` runs here while other processes start on the files to parse
+    (:func:`~thrustlib.engine.workers.map_items`); never for a library too large.
     """
     rules = rules or Rules()
     sink = problems if problems is not None else Problems()
@@ -258,7 +261,9 @@ def read_entries(
             unparsed.append((shown, data))
             cached = Problem(shown, None, "not parsed")  # replaced below
         entries.append(cached)
-    fresh = _parse(unparsed, vocabulary, jobs, pack_here=cache is not None, limit=limit)
+    fresh = _parse(
+        unparsed, vocabulary, jobs, pack_here=cache is not None, limit=limit, meanwhile=meanwhile
+    )
     for (index, key), parsed in zip(misses, fresh, strict=True):
         if cache is not None and parsed is not None and not isinstance(parsed, Problem):
             cache.put(key, parsed)
@@ -364,9 +369,10 @@ def _parse(
     *,
     pack_here: bool,
     limit: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Loaded | None]:
     """``parse_exercise`` of each (display path, bytes or the file to read them from),
-    shared among processes if worth it.
+    shared among processes if worth it (``meanwhile``: see :func:`read_entries`).
 
     Results parsed in another process come back packed (the entry to unpickle now, the
     rest as bytes). This process's own stay whole, unless ``pack_here`` (for the cache to
@@ -385,5 +391,10 @@ def _parse(
         # Loaded before any fork, so that the processes share it instead of each loading it.
         import thrustlib.content.parse  # noqa: F401
     return parallel.map_items(
-        parse_one, files, count, sent=packed, kept=packed if pack_here else None
+        parse_one,
+        files,
+        count,
+        sent=packed,
+        kept=packed if pack_here else None,
+        meanwhile=meanwhile,
     )

@@ -122,13 +122,17 @@ class Engine:
 
     # -- reading ----------------------------------------------------------------------
 
-    def load(self, *, save_apart: bool = False) -> Library:
+    def load(
+        self, *, save_apart: bool = False, meanwhile: Callable[[], None] | None = None
+    ) -> Library:
         """Read every exercise file and build the library; :class:`ContentError` with
         every problem when any is an error.
 
         With ``save_apart``, a parse cache of many files parsed again is written by a
         second process while the library is put together (:meth:`ParseCache.save`, as
-        ``jobs`` allows): :attr:`saved` waits for it.
+        ``jobs`` allows): :attr:`saved` waits for it. ``meanwhile()`` is run by this
+        process while others parse the files (:func:`~thrustlib.engine.load.
+        read_entries`), if the folder can be read.
         """
         self.entries.clear()
         self.good = False
@@ -145,6 +149,7 @@ class Engine:
                 jobs=self.jobs,
                 rules=self.rules,
                 problems=walked,
+                meanwhile=meanwhile,
             )
             self.walk_problems = walked.items
             self.entries.update(found)

@@ -73,13 +73,17 @@ def map_items(
     sent: Callable[[R], R] | None = None,
     kept: Callable[[R], R] | None = None,
     done: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """``[work(item) for item in items]``, shared among ``count`` processes.
 
     ``sent`` is what a result is turned into to cross back from a child (a parse result
     packed, an exception made portable), ``kept`` what it is turned into where it stays;
     ``done(n)`` is told, in this process alone, of every ``n`` items finished here (for
-    progress). The work itself never needs to know where it runs.
+    progress). The work itself never needs to know where it runs. ``meanwhile()`` is
+    run once, in this process, before it takes any items: the children start on them
+    in the meantime and take more of them (work this process needs next that the items
+    do not, such as a build's templates compiled while its files are parsed).
 
     Items go out in small chunks, each to whichever process is free: the pages of a site
     differ in cost by a hundred times, and fixed shares left one process idle while the
@@ -87,6 +91,8 @@ def map_items(
     fork, which needs no lock and cannot be left locked by a process that dies.
     """
     if count <= 1 or len(items) <= 1:
+        if meanwhile is not None:
+            meanwhile()
         here = []
         for item in items:
             result = work(item)
@@ -123,7 +129,7 @@ def map_items(
         return finished
 
     try:
-        results = _everywhere(worker, min(count, len(chunks)))
+        results = _everywhere(worker, min(count, len(chunks)), meanwhile)
     finally:
         os.close(read)
     merged: dict[int, list[R] | bytes] = {}
@@ -166,8 +172,11 @@ def in_background(check: Callable[[], bool], *, fork: bool = True) -> Callable[[
     return wait
 
 
-def _everywhere(work: Callable[[], R], count: int) -> list[R]:
-    """``work()`` run in ``count`` processes: here, and in ``count - 1`` forked children.
+def _everywhere(
+    work: Callable[[], R], count: int, first: Callable[[], None] | None = None
+) -> list[R]:
+    """``work()`` run in ``count`` processes: here (after ``first()``, if given), and in
+    ``count - 1`` forked children.
 
     An exception in a child is raised here, as it was raised there (with the child's
     traceback as a note); a child that dies without a word is a :class:`ThrustlibError`.
@@ -186,6 +195,8 @@ def _everywhere(work: Callable[[], R], count: int) -> list[R]:
                 _child(work, write)
             os.close(write)
             children.append((pid, read))
+        if first is not None:
+            first()
         results = [work()]
         while children:
             pid, read = children.pop(0)
