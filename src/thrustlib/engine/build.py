@@ -298,9 +298,9 @@ def _build(
 
 class LazyRenderer:
     """The site's renderer (Jinja loaded, every template compiled, with the compiled
-    templates the cache keeps if ``cache``), made once: by :meth:`make` where a process
-    has time for it (as the ``meanwhile`` of :meth:`Engine.load`, while others parse),
-    else when :meth:`get` first needs it."""
+    templates the cache keeps if ``cache``, and the static files read), made once: by
+    :meth:`make` where a process has time for it (as the ``meanwhile`` of
+    :meth:`Engine.load`, while others parse), else when :meth:`get` first needs it."""
 
     def __init__(self, config: SiteConfig, *, cache: bool) -> None:
         self.config = config
@@ -315,6 +315,7 @@ class LazyRenderer:
 
             compiled = template_cache(self.config) if self.cache else None
             self._made = Renderer(self.config, compiled=compiled)
+            self._made.warm()  # the static files, which every build's pages link to
 
     def get(self) -> Renderer:
         """The renderer, made now if it was not."""
