@@ -159,6 +159,32 @@ def test_a_build_makes_its_renderer_while_the_files_are_parsed(
     assert made == [True]
 
 
+def test_a_renderer_that_cannot_be_made_meanwhile_waits_for_the_library_problems(
+    site: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every problem in one run: a renderer that fails while the files are parsed does
+    not stop the build before the library's own errors are reported; with none, its
+    error is the build's."""
+    calls: list[int] = []
+
+    def failing(self: Renderer, *args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        raise ThemeError([Problem(Path("templates/base.html"), 1, "cannot be compiled")])
+
+    monkeypatch.setattr(Renderer, "__init__", failing)
+    broken = site / "exercises" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\n", "utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(load_config(site), output=site / "out", jobs=2)
+    assert any(p.path == Path("exercises/broken.md") for p in caught.value.problems)
+    assert calls == [1]  # tried while the files were parsed
+    broken.unlink()
+    with pytest.raises(ThemeError, match="cannot be compiled"):
+        build(load_config(site), output=site / "out", jobs=2)
+    assert len(calls) == 3  # tried meanwhile, and again when the pages needed it
+    assert not (site / "out").exists()
+
+
 def test_small_sites_and_one_job_stay_in_one_process(forks: list[int]) -> None:
     assert parallel.processes(1, 10_000) == 1
     assert parallel.processes(None, 10_000) == 2

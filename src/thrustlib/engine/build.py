@@ -9,6 +9,7 @@ stops before rendering.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import time
@@ -298,9 +299,9 @@ def _build(
 
 class LazyRenderer:
     """The site's renderer (Jinja loaded, every template compiled, with the compiled
-    templates the cache keeps if ``cache``, and the static files read), made once: by
-    :meth:`make` where a process has time for it (as the ``meanwhile`` of
-    :meth:`Engine.load`, while others parse), else when :meth:`get` first needs it."""
+    templates the cache keeps if ``cache``), made once: by :meth:`make` where a process
+    has time for it (as the ``meanwhile`` of :meth:`Engine.load`, while others parse),
+    else when :meth:`get` first needs it."""
 
     def __init__(self, config: SiteConfig, *, cache: bool) -> None:
         self.config = config
@@ -308,20 +309,25 @@ class LazyRenderer:
         self._made: Renderer | None = None
 
     def make(self) -> None:
-        """Make the renderer now, if it is not made yet."""
+        """Make the renderer now, if it is not made yet. One that cannot be made is
+        left to :meth:`get`, which raises why: a build reports every problem of the
+        library first, in one run, and its files are still being parsed here."""
         if self._made is None:
-            from thrustlib.engine.templates import template_cache
-            from thrustlib.site.render import Renderer
-
-            compiled = template_cache(self.config) if self.cache else None
-            self._made = Renderer(self.config, compiled=compiled)
-            self._made.warm()  # the static files, which every build's pages link to
+            with contextlib.suppress(Exception):
+                self._made = self._new()
 
     def get(self) -> Renderer:
         """The renderer, made now if it was not."""
-        self.make()
-        assert self._made is not None
+        if self._made is None:
+            self._made = self._new()
         return self._made
+
+    def _new(self) -> Renderer:
+        from thrustlib.engine.templates import template_cache
+        from thrustlib.site.render import Renderer
+
+        compiled = template_cache(self.config) if self.cache else None
+        return Renderer(self.config, compiled=compiled)
 
 
 def _manifest(
