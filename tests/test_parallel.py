@@ -109,7 +109,7 @@ def test_meanwhile_runs_here_once_while_the_children_take_the_items(
         return item * 2
 
     def meanwhile() -> None:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 10
         while not started.exists():  # never, were it run before the fork
             assert time.monotonic() < deadline, "no child took an item meanwhile"
             time.sleep(0.001)
@@ -124,6 +124,39 @@ def test_meanwhile_runs_here_once_while_the_children_take_the_items(
     assert order == ["meanwhile", "item"]
     parallel.map_items(order.append, [], 2, meanwhile=lambda: order.append("no items"))
     assert order[-1] == "no items"
+
+
+def test_what_meanwhile_raises_is_raised_with_the_children_stopped(
+    forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error (or Ctrl-C) in ``meanwhile`` while the children work: raised here, and
+    every child killed and reaped, none left running or a zombie."""
+    children: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+
+    def slow(item: int) -> int:
+        time.sleep(0.01)
+        return item
+
+    for raised in (RuntimeError("the renderer broke"), KeyboardInterrupt()):
+
+        def meanwhile(raised: BaseException = raised) -> None:
+            raise raised
+
+        with pytest.raises(type(raised)):
+            parallel.map_items(slow, range(400), 2, meanwhile=meanwhile)
+    assert len(children) == 2
+    for pid in children:
+        with pytest.raises(ChildProcessError):  # reaped already
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_build_makes_its_renderer_while_the_files_are_parsed(

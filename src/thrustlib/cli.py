@@ -106,7 +106,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     library, problems = build.load_library(
         config, strict=args.strict, cache=not args.no_cache, jobs=args.jobs, meanwhile=renderer.make
     )
-    from thrustlib.engine.render import Discard, render_into  # Jinja loads for this only
+    from thrustlib.engine.render import Discard, render_into
 
     # Every page is rendered (and dropped), so template errors surface as in a build.
     pages = render_into(renderer.get(), library, Discard(), jobs=args.jobs).pages

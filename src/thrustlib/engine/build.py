@@ -9,7 +9,6 @@ stops before rendering.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import time
@@ -214,8 +213,8 @@ def _build(
         # processes parse, which then parse more of the files.
         loaded = engine.load(save_apart=True, meanwhile=renderer_of.make)
         library, problems = _checked(engine, loaded, config, strict)
-        # Loaded only now: a build that finds nothing changed needs neither Jinja nor the
-        # renderer.
+        # Loaded only past the early return: a build that finds nothing changed needs
+        # neither the renderer nor Jinja (loaded by the renderer, made in the load).
         from thrustlib.engine import incremental
         from thrustlib.engine.render import render_into
         from thrustlib.site.write import OutputWriter
@@ -301,7 +300,8 @@ class LazyRenderer:
     """The site's renderer (Jinja loaded, every template compiled, with the compiled
     templates the cache keeps if ``cache``), made once: by :meth:`make` where a process
     has time for it (as the ``meanwhile`` of :meth:`Engine.load`, while others parse),
-    else when :meth:`get` first needs it."""
+    else when :meth:`get` first needs it; one :meth:`make` could not make is tried
+    again by :meth:`get`."""
 
     def __init__(self, config: SiteConfig, *, cache: bool) -> None:
         self.config = config
@@ -313,8 +313,10 @@ class LazyRenderer:
         left to :meth:`get`, which raises why: a build reports every problem of the
         library first, in one run, and its files are still being parsed here."""
         if self._made is None:
-            with contextlib.suppress(Exception):
+            try:
                 self._made = self._new()
+            except Exception:
+                log.debug("renderer: not made while parsing; made again after", exc_info=True)
 
     def get(self) -> Renderer:
         """The renderer, made now if it was not."""

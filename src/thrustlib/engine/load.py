@@ -158,8 +158,8 @@ def read_entries(
     the same vocabulary and thrustlib) gives the stored result instead of being parsed
     again. The files left to parse may be shared among ``jobs`` processes (``None``: one
     per core); the results are the same, in the same order, however many ran.
-    ``meanwhile()`` runs here while other processes start on the files to parse
-    (:func:`~thrustlib.engine.workers.map_items`); never for a library too large.
+    ``meanwhile()`` runs here, while other processes start on the files to parse or
+    first (:func:`~thrustlib.engine.workers.map_items`); never for a library too large.
     """
     rules = rules or Rules()
     sink = problems if problems is not None else Problems()

@@ -131,8 +131,9 @@ class Engine:
         With ``save_apart``, a parse cache of many files parsed again is written by a
         second process while the library is put together (:meth:`ParseCache.save`, as
         ``jobs`` allows): :attr:`saved` waits for it. ``meanwhile()`` is run by this
-        process while others parse the files (:func:`~thrustlib.engine.load.
-        read_entries`), if the folder can be read.
+        process while others parse the files, or before the parse when this process
+        parses them alone; not when the folder is missing or the library too large
+        (see :func:`~thrustlib.engine.load.read_entries`).
         """
         self.entries.clear()
         self.good = False
