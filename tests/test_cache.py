@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import marshal
 import os
 import pickle
 import shutil
@@ -736,3 +737,33 @@ def test_a_library_whose_file_cannot_be_read_is_known_by_its_version(
     for spec in (unreadable, no_loader):
         monkeypatch.setattr(libraries.importlib.util, "find_spec", spec)
         assert libraries.init_source("jinja2") == repr(jinja2.__version__).encode()
+
+
+def test_the_record_of_a_build_is_read_back_as_it_was_written(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record is kept as plain values, marshalled and signed: read back, it equals
+    the one the build made (rows, places in families, spans, manifest, warnings); one
+    of another shape, or marshalled by another interpreter, is no record at all."""
+    made: list[cache.BuildRecord] = []
+    real_save = cache.save_build
+
+    def saving(config: Any, output: Path, record: cache.BuildRecord) -> None:
+        made.append(record)
+        real_save(config, output, record)
+
+    monkeypatch.setattr(cache, "save_build", saving)
+    config = load_config(site)
+    out = site / "_site"
+    build(config, output=out, cache=True)
+    (record,) = made
+    assert record.site is not None and record.site.variations and record.site.spans
+    found = cache.last_build(config, out)
+    assert found is not None and found.holds()
+    assert found.record == record
+    path = next((site / cache.CACHE_DIR).glob("build-*.pickle"))
+    stored.write(path, cache.FORMAT, (cache._PLAIN, marshal.dumps((1, 2))))
+    assert cache.last_build(config, out) is None
+    cache._write(path, record)
+    monkeypatch.setattr(cache, "_PLAIN", "another-interpreter")
+    assert cache.last_build(config, out) is None

@@ -49,7 +49,7 @@ from thrustlib.site.write import parents
 log = logging.getLogger(__name__)
 
 
-FORMAT = 12
+FORMAT = 13
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -348,11 +348,49 @@ def framed(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(8, "big") + p for p in parts)
 
 
-def _read(path: Path) -> object:
-    """The object stored at ``path``, or ``None`` when it is missing or not usable."""
-    return stored.read(path, FORMAT, extra=(BuildRecord, Inputs, SiteIndex))
+_PLAIN = sys.implementation.cache_tag
+"""What a record's plain values are marshalled by: marshal's format is the interpreter's."""
 
 
-def _write(path: Path, value: object) -> None:
-    """Store ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
-    stored.write(path, FORMAT, value)
+def _read(path: Path) -> BuildRecord | None:
+    """The record stored at ``path``, or ``None`` when it is missing or not usable."""
+    found = stored.read(path, FORMAT)
+    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == _PLAIN):
+        return None
+    try:
+        inputs, listed, (pages, written, exercises), warned, strict, site = marshal.loads(found[1])
+        index = None if site is None else SiteIndex(*site)
+        return BuildRecord(
+            Inputs(*inputs), listed, pages, written, exercises, warned, strict, index
+        )
+    except (TypeError, ValueError, EOFError) as exc:
+        log.debug("cache: ignoring %s: %s", path, exc)
+        return None
+
+
+def _write(path: Path, record: BuildRecord) -> None:
+    """Store ``record`` at ``path`` atomically; a cache that cannot be written is skipped.
+
+    As plain values, marshalled (signed like every cache file): a record of 10,000
+    exercises, rows and places of tuples and strings, is written in half the time a
+    pickle takes and read in half, with no object made for each place in a family.
+    """
+    inputs, site = record.inputs, record.site
+    values = (
+        (inputs.settings, inputs.theme, inputs.exercises),
+        record.manifest,
+        (record.pages, record.files, record.exercises),
+        record.packed_warnings,
+        record.packed_strict,
+        None
+        if site is None
+        else (
+            dict(site.rows),
+            dict(site.variations),
+            site.families,
+            site.paths,
+            dict(site.spans),
+            site.search_index,
+        ),
+    )
+    stored.write(path, FORMAT, (_PLAIN, marshal.dumps(values)))

@@ -52,6 +52,22 @@ the muscles, equipment and level whose pages list it, and the exercises its page
 as substitutes, easier and harder (:func:`named`)."""
 
 
+Place = tuple[str | None, tuple[str, ...], str, int, bool]
+"""An exercise's place in its family as plain values (a :class:`Variation`'s fields in
+order), as the record keeps it: compared and stored without making 10,000 objects."""
+
+
+def place(variation: Variation) -> Place:
+    """``variation`` as a :data:`Place`."""
+    return (
+        variation.parent,
+        variation.children,
+        variation.root,
+        variation.depth,
+        variation.inferred,
+    )
+
+
 def listing(entry: Entry) -> bytes:
     """A hash of what pages other than its own show of ``entry``: cards, links, the
     search index, substitutes and redirects read these fields and nothing else of it. Two versions
@@ -102,7 +118,7 @@ class SiteIndex:
     rows: Mapping[str, Row]
     """Each exercise's :data:`Row`, by slug."""
 
-    variations: Mapping[str, Variation]
+    variations: Mapping[str, Place]
     """Each exercise's place in its family."""
 
     families: tuple[str, ...]
@@ -144,7 +160,7 @@ class SiteIndex:
                 rows[slug] = row(entry, names_now)
         return cls(
             rows,
-            dict(library.variations),
+            {slug: place(variation) for slug, variation in library.variations.items()},
             library.families,
             tuple(sorted(paths)),
             dict(spans),
@@ -170,9 +186,8 @@ class SiteIndex:
                     equipment=equipment,
                     level=level,
                 )
-        return Library(
-            entries, like.vocabulary, {}, variations=self.variations, families=self.families
-        )
+        variations = {slug: Variation(*found) for slug, found in self.variations.items()}
+        return Library(entries, like.vocabulary, {}, variations=variations, families=self.families)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +237,7 @@ def search_index_of(previous: SiteIndex, found: Edits) -> str | None:
 def differences(old: Library, new: Library) -> Edits:
     """How ``new`` differs from ``old``, as the preview sees an edit."""
     old_rows = {slug: _compared(entry) for slug, entry in old.exercises.items()}
-    return _compare(old_rows, old.variations, new)
+    return _compare(old_rows, {slug: place(v) for slug, v in old.variations.items()}, new)
 
 
 def _compared(entry: Entry) -> tuple[str, bytes, bytes]:
@@ -237,11 +252,11 @@ def _same_file(path: str, digest: bytes, source: Source) -> bool:
 
 
 def _compare(
-    rows: Mapping[str, tuple[str, bytes, bytes]], variations: Mapping[str, Variation], new: Library
+    rows: Mapping[str, tuple[str, bytes, bytes]], places: Mapping[str, Place], new: Library
 ) -> Edits:
     """What differs in ``new`` from ``rows`` (file, text hash and listing of each
-    exercise) and ``variations``. Equal files with equal text give the same entry, so
-    the build and the preview compare the same way."""
+    exercise) and ``places`` (each one's place in its family). Equal files with equal
+    text give the same entry, so the build and the preview compare the same way."""
     edited, moved = set(), set()
     for slug in rows.keys() | new.exercises.keys():
         entry = new.exercises.get(slug)
@@ -252,10 +267,11 @@ def _compare(
             now = was  # the same bytes at the same path: the same entry (see the module)
         else:
             now = _compared(entry)
-        place = variations.get(slug) != new.variations.get(slug)
-        if was != now or place:
+        variation = new.variations.get(slug)
+        elsewhere = places.get(slug) != (None if variation is None else place(variation))
+        if was != now or elsewhere:
             edited.add(slug)
-            if was is None or now is None or was[0] != now[0] or was[2] != now[2] or place:
+            if was is None or now is None or was[0] != now[0] or was[2] != now[2] or elsewhere:
                 moved.add(slug)
     return Edits(edited, moved)
 
