@@ -39,7 +39,8 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Take the parallel path for any site on two processes; lists the forks made."""
+    """Take the parallel path for any site on two processes; lists the children this
+    process forked, by pid."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     # Other tests in the same run leave idle server threads behind (the browser tests'
@@ -50,9 +51,10 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     parent = os.getpid()
 
     def fork() -> int:
-        if os.getpid() == parent:
-            made.append(1)
-        return real()
+        pid = real()
+        if pid and os.getpid() == parent:
+            made.append(pid)
+        return pid
 
     monkeypatch.setattr(os, "fork", fork)
     return made
@@ -126,21 +128,9 @@ def test_meanwhile_runs_here_once_while_the_children_take_the_items(
     assert order[-1] == "no items"
 
 
-def test_what_meanwhile_raises_is_raised_with_the_children_stopped(
-    forks: list[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_what_meanwhile_raises_is_raised_with_the_children_stopped(forks: list[int]) -> None:
     """An error (or Ctrl-C) in ``meanwhile`` while the children work: raised here, and
     every child killed and reaped, none left running or a zombie."""
-    children: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
 
     def slow(item: int) -> int:
         time.sleep(0.01)
@@ -153,8 +143,8 @@ def test_what_meanwhile_raises_is_raised_with_the_children_stopped(
 
         with pytest.raises(type(raised)):
             parallel.map_items(slow, range(400), 2, meanwhile=meanwhile)
-    assert len(children) == 2
-    for pid in children:
+    assert len(forks) == 2
+    for pid in forks:
         with pytest.raises(ChildProcessError):  # reaped already
             os.waitpid(pid, os.WNOHANG)
 

@@ -22,8 +22,9 @@ come from the same file and give the same page: comparing entries is comparing s
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,15 +58,14 @@ Place = tuple[str | None, tuple[str, ...], str, int, bool]
 order), as the record keeps it: compared and stored without making 10,000 objects."""
 
 
+_PLACE = operator.attrgetter(*(f.name for f in fields(Variation)))
+
+
 def place(variation: Variation) -> Place:
-    """``variation`` as a :data:`Place`."""
-    return (
-        variation.parent,
-        variation.children,
-        variation.root,
-        variation.depth,
-        variation.inferred,
-    )
+    """``variation`` as a :data:`Place`: its fields in order, as ``Variation(*found)``
+    takes them back (in :meth:`SiteIndex.library`)."""
+    found: Place = _PLACE(variation)
+    return found
 
 
 def listing(entry: Entry) -> bytes:
