@@ -7,12 +7,16 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thrustlib.config import load_config
-from thrustlib.engine import cache, workers
+from thrustlib.engine import cache, textedit, workers
 from thrustlib.engine.build import BuildResult, build
+from thrustlib.errors import ContentError
 from thrustlib.site import urls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -383,3 +387,170 @@ def test_an_output_that_could_not_be_recorded_is_built_whole_next_time(
     shutil.rmtree(out)  # then the output is deleted by hand
     result = _both(site)
     assert result.rendered == result.files  # nothing taken on trust
+
+
+# -- edits of text alone: the edited pages, nothing else read ----------------------------
+
+
+def _add_a_tip(path: Path, words: str = "One more word.") -> None:
+    path.write_text(path.read_text().replace("\n## Tips\n", f"\n## Tips\n\n{words}\n", 1))
+
+
+SECOND_SETUP = "\n## Setup\n\n- Set up again.\n"
+"""A second Setup section, before the Tips: a warning of its own."""
+
+
+def _warn(path: Path, *, on: bool = True) -> None:
+    text = path.read_text()
+    if on:
+        path.write_text(text.replace("\n## Tips\n", SECOND_SETUP + "\n## Tips\n", 1))
+    else:
+        path.write_text(text.replace(SECOND_SETUP, "", 1))
+
+
+def test_a_text_edit_reads_no_other_file_nor_the_library(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thrustlib.content import files
+    from thrustlib.engine import fileindex
+    from thrustlib.engine import site as engine_site
+
+    # Files count as old enough to trust once written (a real one ages two seconds).
+    monkeypatch.setattr(fileindex, "RACY_NS", 0)
+    _both(site)
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the whole library was read")
+
+    read: list[str] = []
+    real_read = files.read_file
+
+    def reading(path: Path, **kwargs: Any) -> bytes:
+        read.append(path.name)
+        return real_read(path, **kwargs)
+
+    monkeypatch.setattr(engine_site.Engine, "load", refused)
+    monkeypatch.setattr(files, "read_file", reading)
+    _add_a_tip(site / "exercises" / "frog-pump.md")
+    _add_a_tip(site / "exercises" / "glute-bridge.md", "And another.")
+    result = build(load_config(site), cache=True)
+    assert result.rendered == 3  # two pages and the API
+    assert sorted(read) == ["frog-pump.md", "glute-bridge.md"]
+    monkeypatch.undo()
+    again = _both(site)  # what it wrote and recorded is a clean build's
+    assert again.rendered == 0
+    page = site / "_site" / "exercises" / "glute-bridge" / "index.html"
+    assert "And another." in page.read_text()
+
+
+def _loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the builds with the cache that read the whole library (not the clean
+    builds :func:`_both` compares with)."""
+    from thrustlib.engine import site as engine_site
+
+    calls: list[int] = []
+    real = engine_site.Engine.load
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.cache is not None:
+            calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine_site.Engine, "load", counting)
+    return calls
+
+
+def test_a_text_edit_that_changes_a_warning_is_built_the_whole_way(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _both(site)
+    loads = _loads(monkeypatch)
+    pump = site / "exercises" / "frog-pump.md"
+    _warn(pump)
+    result = _both(site)  # the warnings checked against a clean build's, in order
+    assert loads == [1]
+    assert any("a second 'Setup' section" in str(w) for w in result.warnings)
+    _add_a_tip(site / "exercises" / "glute-bridge.md")  # the warning stays as it was
+    result = _both(site)
+    assert loads == [1]  # taken from the last build
+    assert any("a second 'Setup' section" in str(w) for w in result.warnings)
+    _warn(pump, on=False)
+    result = _both(site)
+    assert loads == [1, 1]
+    assert not any("a second" in str(w) for w in result.warnings)
+
+
+def test_a_strict_build_after_a_text_edit_fails_on_the_warnings_and_writes_nothing(
+    site: Path,
+) -> None:
+    _warn(site / "exercises" / "frog-pump.md")
+    _both(site)
+    before = _tree(site / "_site")
+    _add_a_tip(site / "exercises" / "glute-bridge.md")
+    with pytest.raises(ContentError) as caught:
+        build(load_config(site), cache=True, strict=True)
+    assert any("a second 'Setup' section" in str(p) for p in caught.value.problems)
+    assert _tree(site / "_site") == before
+    _both(site)  # and a build that is not strict writes the edit
+
+
+def test_edits_of_many_files_or_of_a_hidden_draft_are_built_the_whole_way(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = site / "exercises" / "step-up.md"
+    draft.write_text(draft.read_text().replace("---\n", "---\ndraft: true\n", 1))
+    _both(site)
+    loads = _loads(monkeypatch)
+    _add_a_tip(site / "exercises" / "frog-pump.md")  # a draft beside it changes nothing
+    _both(site)
+    assert loads == []
+    _add_a_tip(draft)
+    _both(site)
+    assert loads == [1]  # the last library had no page of it to go by
+    for path in _files(site)[: textedit.MOST + 1]:
+        _add_a_tip(path, "Many at once.")
+    _both(site)
+    assert loads == [1, 1]
+
+
+def test_a_text_edit_keeps_the_search_index_named_for_the_preview(site: Path) -> None:
+    from thrustlib.engine.build import load_library
+
+    _both(site)
+    _add_a_tip(site / "exercises" / "frog-pump.md")
+    _both(site)
+    config = load_config(site)
+    record = cache.last_build(config, site / "_site")
+    assert record is not None and record.record.site is not None
+    library, _ = load_library(config, cache=True)
+    named = cache.search_names(config, drafts=False).get(library)
+    assert named == record.record.site.search_index != ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.binary(max_size=12), min_size=1, max_size=30),
+    st.data(),
+)
+def test_pieces_spliced_into_the_api_are_where_the_spans_say(
+    parts: list[bytes], data: st.DataObject
+) -> None:
+    slugs = [f"s{n:03d}" for n in range(len(parts))]
+    pieces = dict(zip(slugs, parts, strict=True))
+    spans: dict[str, tuple[int, int]] = {}
+    old = _joined(pieces, spans)
+    edited = data.draw(st.sets(st.sampled_from(slugs), max_size=len(slugs)))
+    new = {slug: data.draw(st.binary(max_size=20)) for slug in sorted(edited)}
+    got, got_spans = textedit._spliced(old, spans, new)
+    want_spans: dict[str, tuple[int, int]] = {}
+    assert got == _joined({**pieces, **new}, want_spans)
+    assert got_spans == want_spans
+
+
+def _joined(pieces: dict[str, bytes], spans: dict[str, tuple[int, int]]) -> bytes:
+    out = b'{"exercises":['
+    for n, slug in enumerate(sorted(pieces)):
+        out += b"," if n else b""
+        spans[slug] = (len(out), len(pieces[slug]))
+        out += pieces[slug]
+    return out + b'],"version":1}'

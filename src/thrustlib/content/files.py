@@ -205,7 +205,7 @@ def walk_checked(
     want: Callable[[str], bool] = lambda name: True,
     missing: Severity = "warning",
     folders: bool = False,
-) -> Iterator[tuple[Path, Problem | None]]:
+) -> Iterator[tuple[str, Problem | None]]:
     """``(file, None)`` for every file below ``folder`` to read, in sorted order (a
     folder's files by name, then each of its subfolders' in turn), and ``(file,
     problem)`` for each file ``want`` asks for that ``boundary`` refuses; none when
@@ -215,7 +215,8 @@ def walk_checked(
     ``want`` is false of too (unreported). A refused folder, and ``folder`` itself if it
     is out of bounds, go into ``problems``. A dangling link to a wanted name is a problem
     of severity ``missing``. With ``folders``, each subfolder is given too, before what
-    it holds.
+    it holds. Files are named by strings (absolute when ``folder`` is): a walk of
+    10,000 files made into paths takes a third longer.
     """
     top = str(folder)
     if not folder.is_dir():
@@ -234,8 +235,7 @@ def walk_checked(
         problems.extend([Problem(boundary.shown(top), None, message)])
         return
     walker = _Walk(skip, want, folders, boundary, problems, missing)
-    for path, problem in walker.below(top, (real,)):
-        yield Path(path), problem
+    yield from walker.below(top, (real,))
 
 
 def walk(
@@ -251,7 +251,7 @@ def walk(
     sink = problems if problems is not None else Problems()
     for path, problem in walk_checked(folder, boundary, sink, skip=skip, folders=folders):
         if problem is None:
-            yield path
+            yield Path(path)
         else:
             sink.extend([problem])
 
@@ -271,6 +271,14 @@ def walk_names(
 def exercise_files(
     folder: Path, boundary: Boundary, problems: Problems
 ) -> Iterator[tuple[Path, Problem | None]]:
+    """:func:`exercise_names` as paths."""
+    for name, problem in exercise_names(folder, boundary, problems):
+        yield Path(name), problem
+
+
+def exercise_names(
+    folder: Path, boundary: Boundary, problems: Problems
+) -> Iterator[tuple[str, Problem | None]]:
     """:func:`walk_checked` of an exercises folder: exercise files only, ``_`` names set
     aside, and a dangling link named like an exercise file an error (an exercise the
     author meant to publish would be missing without a word)."""

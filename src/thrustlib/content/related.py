@@ -41,7 +41,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from thrustlib.content.ladder import RANK, Ladder
 from thrustlib.content.model import Library
@@ -146,6 +146,18 @@ def _mask(muscles: Iterable[str], bits: dict[str, int]) -> int:
 def _bits(mask: int) -> list[int]:
     """The one-bit masks ``mask`` is made of."""
     return [1 << n for n in range(mask.bit_length()) if mask >> n & 1]
+
+
+class Naming(Protocol):
+    """What a page and its API piece ask of :class:`Related`: the exercises they name
+    for one exercise (or what the last build recorded of them: :class:`~thrustlib.
+    engine.textedit.Recorded`)."""
+
+    def substitutes(self, slug: str) -> tuple[str, ...]: ...
+
+    def easier(self, slug: str) -> str | None: ...
+
+    def harder(self, slug: str) -> str | None: ...
 
 
 class Related:

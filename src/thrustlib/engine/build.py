@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
 from thrustlib.engine import cache as content_cache
+from thrustlib.engine import textedit
 from thrustlib.engine.cache import Manifest
 from thrustlib.engine.fileindex import FileIndex
 from thrustlib.engine.site import Engine
@@ -188,26 +189,33 @@ def _build(
     inputs = (
         content_cache.read_inputs(config, target, drafts=drafts_on, index=index) if cache else None
     )
+    # Each file's digest as hashed, taken before the engine's reading forgets them.
+    sources = textedit.sources(index, config.root.absolute()) if index is not None else {}
     # The last output is checked against its record while the library is read (a stat of
     # each of its files, in a second process where there is a core for it).
     recorded = content_cache.last_build(config, target, jobs=jobs) if inputs is not None else None
     engine: Engine | None = None
+    renderer_of = LazyRenderer(config, cache=cache)
     try:
-        if recorded is not None and recorded.record.inputs == inputs and recorded.holds():
+        # The last build's warnings are read while its folder is checked: a build that
+        # finds nothing changed, or edits of text alone, reports them again (and fails
+        # under --strict, before writing anything).
+        if recorded is not None and recorded.record.inputs == inputs:
+            warned = _warnings_of(recorded.record, strict)
+            if recorded.holds():
+                if index is not None:
+                    index.save()  # files too fresh to trust last time may be now
+                # Nothing changed: the folder holds what this build would write.
+                return _as_last(recorded.record, target, warned, started, rendered=0)
+        elif recorded is not None and inputs is not None and index is not None:
             kept = recorded.record
-            if index is not None:
-                index.save()  # files that were too fresh to trust last time may be now
-            # Nothing changed: the folder holds what this build would write. Its warnings
-            # are reported again, and fail it again under --strict.
-            warned = kept.warnings()
-            if strict and (failing := [*warned, *kept.strict_warnings()]):
-                raise ContentError(failing)
-            seconds = time.perf_counter() - started
-            return BuildResult(
-                target, kept.pages, kept.files, kept.exercises, warned, seconds, rendered=0
-            )
+            edits = textedit.take(config, target, kept, inputs, index, sources, strict_warnings)
+            if edits is not None:
+                warned = _warnings_of(kept, strict)
+                if recorded.holds():  # only the edited exercises' pages are new
+                    rendered = edits.write(renderer_of.get(), drafts_on)
+                    return _as_last(kept, target, warned, started, rendered=rendered)
         engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=index)
-        renderer_of = LazyRenderer(config, cache=cache)
         # A parse cache of many files parsed again is written by a second process while
         # the library is put together. The renderer is made here while the other
         # processes parse, which then parse more of the files.
@@ -261,9 +269,12 @@ def _build(
             # Without the API rendered again, the file and its spans are the last build's.
             spans = done.spans if urls.API_DATA in plan.render else plan.spans
             search = renderer.search_index_path(library)
+            # A file saved while it was read was hashed as other bytes than it was
+            # built from: no manifest, so the next build trusts nothing of this one.
+            drifted = index is not None and index.drifted
             record = content_cache.BuildRecord.of(
                 inputs,
-                _manifest(target, paths, last, in_place, plan.render),
+                () if drifted else _manifest(target, paths, last, in_place, plan.render),
                 (pages, len(paths), len(library)),
                 warnings,
                 strict_warnings(config, library),
@@ -275,6 +286,7 @@ def _build(
                     plan.names,
                     previous,
                     search,
+                    sources,
                 ),
             )
             content_cache.save_build(config, target, record)
@@ -294,6 +306,30 @@ def _build(
             recorded.holds()
         if engine is not None:
             engine.saved()
+
+
+def _warnings_of(record: content_cache.BuildRecord, strict: bool) -> tuple[Problem, ...]:
+    """The warnings of the last build (``record``), for a build that leaves its library
+    as it was: reported again, and failing it again under ``--strict``."""
+    warned = record.warnings()
+    if strict and (failing := [*warned, *record.strict_warnings()]):
+        raise ContentError(failing)
+    return warned
+
+
+def _as_last(
+    record: content_cache.BuildRecord,
+    target: Path,
+    warned: tuple[Problem, ...],
+    started: float,
+    *,
+    rendered: int,
+) -> BuildResult:
+    """The result of a build whose site has the last one's pages (``record``)."""
+    seconds = time.perf_counter() - started
+    return BuildResult(
+        target, record.pages, record.files, record.exercises, warned, seconds, rendered=rendered
+    )
 
 
 class LazyRenderer:

@@ -49,7 +49,7 @@ from thrustlib.site.write import parents
 log = logging.getLogger(__name__)
 
 
-FORMAT = 13
+FORMAT = 14
 """Bumped when what is stored changes shape; a cache of another format is ignored."""
 
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -217,15 +217,15 @@ def read_inputs(
         folder = config.path(config.exercises_dir).absolute()
         found, refused = index.walk(folder, boundary, keep=True)
         walked.extend([*refused, *(refusal for _, refusal in found if refusal is not None)])
-        for path in (path for path, refusal in found if refusal is None):
-            info, digest = index.lookup(path)
+        for name in (name for name, refusal in found if refusal is None):
+            info, digest = index.lookup(name)
             if digest is None:
                 started = now()
-                data = files.read_file(path, limit=config.max_file_size)
-                digest = index.record(path, info, data, started)
+                data = files.read_file(Path(name), limit=config.max_file_size)
+                digest = index.record(name, info, data, started)
             elif info.st_size > config.max_file_size:
                 raise files.TooLarge(info.st_size, config.max_file_size)
-            exercises.update(framed(b"exercise", str(path).encode(), digest))
+            exercises.update(framed(b"exercise", name.encode(), digest))
         for name in ("templates_dir", "static_dir"):
             for relative, data in _tree(config.path(getattr(config, name)), boundary, walked):
                 theme.update(framed(name.encode(), relative.encode(), data))
@@ -391,6 +391,7 @@ def _write(path: Path, record: BuildRecord) -> None:
             site.paths,
             dict(site.spans),
             site.search_index,
+            dict(site.sources),
         ),
     )
     stored.write(path, FORMAT, (_PLAIN, marshal.dumps(values)))

@@ -35,9 +35,10 @@ FORMAT = 1
 Entry = tuple[int, int, int, int, bytes]
 """(size, mtime_ns, ctime_ns, inode, SHA-256 of the bytes)."""
 
-Walk = tuple[list[tuple[Path, Problem | None]], list[Problem]]
-"""What a walk of an exercises folder found: each file with its refusal (or ``None``),
-and the problems of the folders it refused (see :func:`files.exercise_files`)."""
+Walk = tuple[list[tuple[str, Problem | None]], list[Problem]]
+"""What a walk of an exercises folder found: each file (by name: absolute and normal, as
+the walk of an absolute folder gives them) with its refusal (or ``None``), and the
+problems of the folders it refused (see :func:`files.exercise_names`)."""
 
 
 def digest(data: bytes) -> bytes:
@@ -66,6 +67,9 @@ class FileIndex:
         self.walked: dict[tuple[str, Boundary], Walk] = {}
         """This build's walk of each exercises folder, until read (:meth:`walk`)."""
         self.changed = False
+        self.drifted = False
+        """True once a file was parsed from other bytes than it was looked up as
+        (:meth:`parsed`): what the build hashed of its inputs is not what it read."""
 
     def walk(self, folder: Path, boundary: Boundary, *, keep: bool = False) -> Walk:
         """The exercise files below ``folder`` within ``boundary``: what this build's walk
@@ -80,12 +84,12 @@ class FileIndex:
         found = self.walked.pop(key, None)
         if found is None:
             refused = Problems()
-            found = (list(files.exercise_files(folder, boundary, refused)), refused.items)
+            found = (list(files.exercise_names(folder, boundary, refused)), refused.items)
         if keep:
             self.walked[key] = found
         return found
 
-    def lookup(self, path: Path) -> tuple[os.stat_result, bytes | None]:
+    def lookup(self, path: Path | str) -> tuple[os.stat_result, bytes | None]:
         """``path``'s stat, and the digest of its bytes if they are the ones recorded."""
         name = _name(path)
         # Looked up or read by this build already: that answer, whatever came since.
@@ -100,7 +104,7 @@ class FileIndex:
         self.looked[name] = (info, digest)
         return info, digest
 
-    def record(self, path: Path, info: os.stat_result, data: bytes, started: int) -> bytes:
+    def record(self, path: Path | str, info: os.stat_result, data: bytes, started: int) -> bytes:
         """Remember that ``path``, as ``info`` (taken before reading it at ``started``,
         ``time.time_ns()``), held ``data``; return the digest of ``data``."""
         found = digest(data)
@@ -116,7 +120,17 @@ class FileIndex:
         self.looked[name] = (info, found)
         return found
 
-    def take(self, path: Path) -> bytes | None:
+    def parsed(self, path: Path | str, data: bytes) -> bytes:
+        """The digest of ``data``, read from ``path`` to be parsed after :meth:`lookup`
+        gave its digest without a read; :attr:`drifted` if the two differ (the file was
+        saved in between)."""
+        found = digest(data)
+        looked = self.looked.get(_name(path))
+        if looked is not None and looked[1] != found:
+            self.drifted = True
+        return found
+
+    def take(self, path: Path | str) -> bytes | None:
         """The bytes of ``path`` this build read (:meth:`record`), once; else ``None``."""
         return self.read.pop(_name(path), None)
 

@@ -134,6 +134,11 @@ class SiteIndex:
     search_index: str = ""
     """The search index's output path (named by a hash of the index)."""
 
+    sources: Mapping[str, bytes] = field(default_factory=dict)
+    """The digest of every exercise file's bytes (:func:`~thrustlib.engine.fileindex.
+    digest`) by its path as problems show it: which files an edit changed, told without
+    reading the others (:mod:`thrustlib.engine.textedit`)."""
+
     @classmethod
     def of(
         cls,
@@ -144,10 +149,12 @@ class SiteIndex:
         names: Mapping[str, tuple[str, ...]] | None = None,
         previous: SiteIndex | None = None,
         search_index: str = "",
+        sources: Mapping[str, bytes] | None = None,
     ) -> SiteIndex:
         """The index of a build of ``library``; ``names`` gives :func:`named` for the
         exercises a plan knows it of already (the rest are worked out here), and the
-        rows of ``previous`` (the last build's index) are taken where still right."""
+        rows of ``previous`` (the last build's index) are taken where still right;
+        ``sources`` are the digests of the files the build read."""
         known = names or {}
         last = previous.rows if previous is not None else {}
         rows = {}
@@ -165,6 +172,7 @@ class SiteIndex:
             tuple(sorted(paths)),
             dict(spans),
             search_index,
+            dict(sources or {}),
         )
 
     def library(self, like: Library, slugs: Iterable[str]) -> Library:

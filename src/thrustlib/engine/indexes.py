@@ -60,11 +60,19 @@ class IndexCache:
 def sources_key(library: Library, context: bytes) -> bytes:
     """The hash of the file and bytes of every exercise of ``library``, by slug, and
     ``context``: equal hashes, equal entries, so an equal search index."""
+    return sources_key_of(
+        ((slug, str(e.source.path), e.source.digest) for slug, e in library.exercises.items()),
+        context,
+    )
+
+
+def sources_key_of(sources: Iterable[tuple[str, str, bytes]], context: bytes) -> bytes:
+    """:func:`sources_key` of a library whose exercises are ``(slug, file, text hash)``,
+    in slug order, as a build's record keeps them (its rows)."""
     digest = hashlib.sha256(context)
-    for slug, entry in library.exercises.items():
-        source = entry.source
-        name = f"{slug}\0{source.path}\0".encode()
-        digest.update(len(name).to_bytes(4, "big") + name + source.digest)
+    for slug, path, text in sources:
+        name = f"{slug}\0{path}\0".encode()
+        digest.update(len(name).to_bytes(4, "big") + name + text)
     return digest.digest()
 
 
@@ -94,8 +102,13 @@ class SearchNames:
 
     def put(self, library: Library, path: str) -> None:
         """Keep ``path`` as the output path of ``library``'s search index."""
+        self.put_key(self._key(library), path)
+
+    def put_key(self, key: bytes, path: str) -> None:
+        """Keep ``path`` as the search index's output path for the library whose
+        :func:`sources_key` is ``key``."""
         kept = stored.read(self.path, FORMAT)
-        found = (self._key(library), path)
+        found = (key, path)
         if kept != found:
             stored.write(self.path, FORMAT, found)
 

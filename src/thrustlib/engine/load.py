@@ -23,7 +23,6 @@ from thrustlib.content.result import ParseResult
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import fileindex, packing
 from thrustlib.engine import workers as parallel
-from thrustlib.engine.fileindex import now
 from thrustlib.errors import Problem, Problems
 
 if TYPE_CHECKING:
@@ -165,7 +164,8 @@ def read_entries(
     sink = problems if problems is not None else Problems()
     boundary = rules.boundary or Boundary.of(root or folder)
     if cache is not None:  # the walk the build hashed its inputs from, if it did
-        found, refused = cache.files.walk(folder, boundary)
+        names, refused = cache.files.walk(folder, boundary)
+        found = [(Path(name), refusal) for name, refusal in names]
         sink.extend(refused)
     else:
         found = list(files.exercise_files(folder, boundary, sink))
@@ -233,7 +233,7 @@ def read_entries(
             continue
         data: bytes | None = None
         if digest is None:  # changed since the index saw it, or new
-            started = now()
+            started = fileindex.now()
             read = _read(shown, path, limit)  # checked above, and again as it is read
             if read is None or isinstance(read, Problem):
                 entries.append(read)
@@ -256,7 +256,7 @@ def read_entries(
                     entries.append(read)
                     continue
                 data = read
-                key = cache.key(shown, fileindex.digest(data))
+                key = cache.key(shown, cache.files.parsed(path, data))
             misses.append((len(entries), key))
             unparsed.append((shown, data))
             cached = Problem(shown, None, "not parsed")  # replaced below

@@ -56,11 +56,24 @@ class ParseCache:
         self.context = library_context(vocabulary)
         # Hashed once, copied per key: kilobytes (the vocabulary), 0.06 s for 10,000 keys.
         self._keyed = hashlib.sha256(framed(self.context))
-        self.stored: list[dict[bytes, object]] = [self._load(s) for s in range(SHARDS)]
+        # Read when first asked for: a build that parsed a few files again and reads
+        # no others (:mod:`thrustlib.engine.textedit`) opens only their shards.
+        self._stored: list[dict[bytes, object] | None] = [None] * SHARDS
         self.used: list[dict[bytes, packing.PackedResult]] = [{} for _ in range(SHARDS)]
         self.fresh: set[int] = set()
         """The shards a result was put in since they were read."""
         self.misses = 0
+
+    @property
+    def stored(self) -> list[dict[bytes, object]]:
+        """Every shard's results as read (all of them read now, if not yet)."""
+        return [self._shard(shard) for shard in range(SHARDS)]
+
+    def _shard(self, shard: int) -> dict[bytes, object]:
+        found = self._stored[shard]
+        if found is None:
+            found = self._stored[shard] = self._load(shard)
+        return found
 
     def _path(self, shard: int) -> Path:
         return _paths(self.folder, shard)[0]
@@ -95,7 +108,7 @@ class ParseCache:
     def get(self, key: bytes) -> packing.PackedResult | None:
         """The stored result for ``key``, or ``None``."""
         shard = key[0] % SHARDS
-        found = self.stored[shard].get(key)
+        found = self._shard(shard).get(key)
         if not isinstance(found, packing.PackedResult):
             return None
         self.used[shard][key] = found
@@ -107,6 +120,28 @@ class ParseCache:
         shard = key[0] % SHARDS
         self.used[shard][key] = packing.pack(result) if isinstance(result, ParseResult) else result
         self.fresh.add(shard)
+
+    def swap(self, old: bytes, new: bytes, result: packing.PackedResult) -> None:
+        """Keep ``result`` under ``new`` instead of the result under ``old``, and every
+        other stored result as it is: for a build that parsed a few files again and
+        looked up no others (:meth:`save_swapped` writes the shards this touched)."""
+        for key in (old, new):
+            shard = key[0] % SHARDS
+            if shard not in self.fresh:
+                stored = self._shard(shard).items()
+                self.used[shard] = {k: v for k, v in stored if isinstance(v, packing.PackedResult)}
+                self.fresh.add(shard)
+        self.used[old[0] % SHARDS].pop(old, None)
+        self.used[new[0] % SHARDS][new] = result
+
+    def save_swapped(self) -> None:
+        """Write the shards :meth:`swap` changed and the file index. A shard that cannot
+        be written (one of its exercises changed in the cache meanwhile) is removed: its
+        files are parsed again by a later build."""
+        for shard in self._write_all(sorted(self.fresh), raising=False):
+            self._stored[shard] = dict(self.used[shard])
+        self.fresh.clear()
+        self.files.saved()
 
     def save(self, *, jobs: int | None = 1) -> Callable[[], bool]:
         """Write the shards whose entries changed: only what this build used is kept.
@@ -125,7 +160,7 @@ class ParseCache:
         changed = [
             shard
             for shard, results in enumerate(self.used)
-            if shard in self.fresh or len(results) != len(self.stored[shard])
+            if shard in self.fresh or len(results) != len(self._shard(shard))
         ]
         # Only many files parsed again are worth a process: a few make a shard or two.
         if (changed or self.files.unsaved) and workers.processes(jobs, self.misses) > 1:
@@ -136,7 +171,7 @@ class ParseCache:
             written = self._write_all(changed, raising=True)
             done = lambda: written == changed  # noqa: E731 (the answer, as apart gives it)
         for shard in written:
-            self.stored[shard] = dict(self.used[shard])
+            self._stored[shard] = dict(self.used[shard])
         self.fresh.clear()
         self.files.saved()
         return done

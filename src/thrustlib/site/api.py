@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from thrustlib.content.model import Exercise, HowToStep, Library, ListItem
-from thrustlib.content.related import Related
+from thrustlib.content.related import Naming, Related
 from thrustlib.content.video import iso_duration
 from thrustlib.site import urls
 
@@ -41,7 +41,7 @@ def _step(step: HowToStep) -> dict[str, str | int]:
 
 
 def exercise_json(
-    exercise: Exercise, library: Library, base_url: str, related: Related
+    exercise: Exercise, library: Library, base_url: str, related: Naming
 ) -> dict[str, Any]:
     """One exercise in its public form."""
     slug = exercise.slug
@@ -106,7 +106,7 @@ def library_data(
     parts: Mapping[str, Piece] | None = None,
     spans: dict[str, tuple[int, int]] | None = None,
     *,
-    related: Related | None = None,
+    related: Naming | None = None,
 ) -> bytes:
     """``dumps(library_json(library, base_url))`` as UTF-8, written one exercise at a time.
 
@@ -138,7 +138,7 @@ def library_data(
     return b"".join(pieces)
 
 
-def exercise_part(library: Library, slug: str, base_url: str, related: Related) -> bytes:
+def exercise_part(library: Library, slug: str, base_url: str, related: Naming) -> bytes:
     """One exercise's piece of :func:`library_data`: its JSON, compact, as UTF-8.
 
     It reads the exercise whole, its place in its family and the exercises ``related``

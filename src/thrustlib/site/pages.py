@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
-from thrustlib.content.related import Related
+from thrustlib.content.related import Naming
 from thrustlib.content.text import sort_key
 from thrustlib.content.vocabulary import equipment_name
 from thrustlib.site import jsonld, search, urls
@@ -53,7 +53,7 @@ class PageInput:
     absolute_base: str | None
     """``base_url`` when it is absolute, else ``None`` (then no page has a canonical URL)."""
 
-    related: Related
+    related: Naming
     """Substitutes and progressions of every exercise, worked out once per library."""
 
     search_index: str = ""

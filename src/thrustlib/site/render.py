@@ -18,7 +18,7 @@ import jinja2
 
 from thrustlib.config import SiteConfig
 from thrustlib.content.model import Library
-from thrustlib.content.related import Related
+from thrustlib.content.related import Naming, Related
 from thrustlib.errors import ThemeError
 from thrustlib.site import api, pages, redirects, search, urls
 from thrustlib.site.theme import (
@@ -194,8 +194,12 @@ class Renderer:
         are forked to share the pages, not once in each."""
         self._assets()
 
-    def render_page(self, library: Library, path: str) -> bytes:
-        """One output file's bytes; ``KeyError`` for a path the site does not have."""
+    def render_page(self, library: Library, path: str, names: Naming | None = None) -> bytes:
+        """One output file's bytes; ``KeyError`` for a path the site does not have.
+
+        ``names`` answers for the exercises a page names (substitutes, easier, harder)
+        instead of :meth:`related`: a page of a library that holds only the exercises
+        it shows (:mod:`thrustlib.engine.textedit`)."""
         static = self._assets()[0]
         if path in static:
             return static[path].data
@@ -219,9 +223,9 @@ class Renderer:
             if self._absolute_base is not None:
                 robots += f"\nSitemap: {self.url(urls.SITEMAP)}\n"
             return robots.encode()
-        return self._html(library, path)
+        return self._html(library, path, names)
 
-    def _html(self, library: Library, path: str) -> bytes:
+    def _html(self, library: Library, path: str, names: Naming | None = None) -> bytes:
         """A page of the site: its kind's function, the shared frame, its template."""
         shape = urls.route(path)
         if shape is None:
@@ -247,7 +251,7 @@ class Renderer:
             views,
             self._base,
             self._absolute_base,
-            self.related(library),
+            self.related(library) if names is None else names,
             self.search_index_path(library) if section == urls.SEARCH else "",
         )
         if moved:
