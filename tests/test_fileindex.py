@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
@@ -180,6 +182,66 @@ def test_a_file_saved_during_a_build_leaves_no_wrong_parse_behind(
     clean = site.parent / "clean"
     build(load_config(site), output=clean, cache=False)
     assert page == (clean / "exercises" / "glute-bridge" / "index.html").read_text("utf-8")
+
+
+def _saved_after_the_hash(
+    monkeypatch: pytest.MonkeyPatch, site: Path, then: Callable[[], None]
+) -> None:
+    """The next build with the cache parses every file from disk (its parse cache
+    removed, as may be done at any time) and ``then`` happens just after it hashed its
+    inputs, before it reads them."""
+    from thrustlib.engine import build as build_module
+
+    shutil.rmtree(site / ".thrustlib-cache" / "parse")
+    real = build_module.content_cache.read_inputs
+
+    def hashed_then(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        then()
+        return found
+
+    monkeypatch.setattr(build_module.content_cache, "read_inputs", hashed_then)
+
+
+def test_a_strict_build_does_not_fail_on_warnings_of_bytes_no_longer_there(
+    site: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that read a file as other bytes than it hashed keeps their warnings in a
+    record it marks as not to be trusted: with the file back as it was hashed, a strict
+    build goes by the files, not by those warnings."""
+    _build(site)
+    path = site / "exercises" / "glute-bridge.md"
+    hashed = path.read_bytes()
+    warned = hashed.replace(b"\n## Tips\n", b"\n## Setup\n- Set up again.\n\n## Tips\n", 1)
+    other = site / "exercises" / "romanian-deadlift.md"
+    other.write_text(other.read_text("utf-8") + "\n", "utf-8")  # so that the build parses
+    _saved_after_the_hash(monkeypatch, site, lambda: path.write_bytes(warned))
+    result = build(load_config(site), output=site / "_site", cache=True)
+    assert any("a second 'Setup'" in str(w) for w in result.warnings)  # what it read
+    monkeypatch.undo()
+    path.write_bytes(hashed)  # back as the build hashed it
+    result = build(load_config(site), output=site / "_site", cache=True, strict=True)
+    assert result.warnings == ()
+    assert result.rendered == result.files  # nothing of the last build trusted
+
+
+def test_a_file_removed_after_the_hash_and_put_back_is_built_again(
+    site: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file gone when the build came to read it is left out of that build, which then
+    does not stand for the inputs it hashed: put back byte for byte, the file is built
+    again, as a clean build has it."""
+    _build(site)
+    path = site / "exercises" / "marching-glute-bridge.md"
+    data = path.read_bytes()
+    _edit(site, "Push through", "Shove through")  # so that the build parses
+    _saved_after_the_hash(monkeypatch, site, path.unlink)
+    assert build(load_config(site), output=site / "_site", cache=True).exercises == 4
+    monkeypatch.undo()
+    path.write_bytes(data)  # a checkout, or an editor saving by delete and create
+    result = build(load_config(site), output=site / "_site", cache=True)
+    assert result.exercises == 5
+    assert (site / "_site" / "exercises" / "marching-glute-bridge" / "index.html").is_file()
 
 
 def test_a_build_takes_each_file_s_stat_once(

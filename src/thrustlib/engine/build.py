@@ -63,11 +63,6 @@ class BuildResult:
     """Files rendered (the others were kept from the last output as they were)."""
 
 
-IN_PLACE_SHARE = 0.25
-"""The largest share of a site's files an incremental build moves into the last output
-one by one (:class:`~thrustlib.site.write.OutputWriter`'s ``in_place``) rather than
-swapping in a new folder."""
-
 UPLOAD_DATE = (
     "the video has no 'video_uploaded': search engines show a video result only with its"
     " upload date; add video_uploaded: YYYY-MM-DD, the date on the video's page (or, for a"
@@ -199,20 +194,22 @@ def _build(
     try:
         # The last build's warnings are read while its folder is checked: a build that
         # finds nothing changed, or edits of text alone, reports them again (and fails
-        # under --strict, before writing anything).
-        if recorded is not None and recorded.record.inputs == inputs:
-            warned = _warnings_of(recorded.record, strict)
-            if recorded.holds():
+        # under --strict, before writing anything). Not those of a record with no
+        # manifest: it never holds, and may name warnings of bytes no longer there.
+        usable = recorded if recorded is not None and recorded.record.manifest else None
+        if usable is not None and usable.record.inputs == inputs:
+            warned = _warnings_of(usable.record, strict)
+            if usable.holds():
                 if index is not None:
                     index.save()  # files too fresh to trust last time may be now
                 # Nothing changed: the folder holds what this build would write.
-                return _as_last(recorded.record, target, warned, started, rendered=0)
-        elif recorded is not None and inputs is not None and index is not None:
-            kept = recorded.record
+                return _as_last(usable.record, target, warned, started, rendered=0)
+        elif usable is not None and inputs is not None and index is not None:
+            kept = usable.record
             edits = textedit.take(config, target, kept, inputs, index, sources, strict_warnings)
             if edits is not None:
                 warned = _warnings_of(kept, strict)
-                if recorded.holds():  # only the edited exercises' pages are new
+                if usable.holds():  # only the edited exercises' pages are new
                     rendered = edits.write(renderer_of.get(), drafts_on)
                     return _as_last(kept, target, warned, started, rendered=rendered)
         engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=index)
@@ -225,7 +222,7 @@ def _build(
         # neither the renderer nor Jinja (loaded by the renderer, made in the load).
         from thrustlib.engine import incremental
         from thrustlib.engine.render import render_into
-        from thrustlib.site.write import OutputWriter
+        from thrustlib.site.write import IN_PLACE_SHARE, OutputWriter
 
         renderer = renderer_of.get()
         last = recorded.record if recorded is not None and recorded.holds() else None

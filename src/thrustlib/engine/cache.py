@@ -142,9 +142,10 @@ class BuildRecord:
     """Exercises in the library."""
 
     packed_warnings: bytes
-    """:meth:`warnings`, packed: only a build that finds nothing changed reads them (a
-    build that reads the files again has their warnings anew), and unpacking 15,000 of
-    them was a tenth of a second of every other build."""
+    """:meth:`warnings`, packed: only a build that keeps the last one's library (nothing
+    changed, or edits of text alone) reads them (a build that reads the files again has
+    their warnings anew), and unpacking 15,000 of them was a tenth of a second of every
+    other build."""
 
     packed_strict: bytes
     """:meth:`strict_warnings`, as plain values (``marshal``: four times as fast to

@@ -36,9 +36,9 @@ Entry = tuple[int, int, int, int, bytes]
 """(size, mtime_ns, ctime_ns, inode, SHA-256 of the bytes)."""
 
 Walk = tuple[list[tuple[str, Problem | None]], list[Problem]]
-"""What a walk of an exercises folder found: each file (by name: absolute and normal, as
-the walk of an absolute folder gives them) with its refusal (or ``None``), and the
-problems of the folders it refused (see :func:`files.exercise_names`)."""
+"""What a walk of an exercises folder found: each file (by name, absolute when the folder
+is) with its refusal (or ``None``), and the problems of the folders it refused (see
+:func:`files.exercise_names`)."""
 
 
 def digest(data: bytes) -> bytes:
@@ -69,7 +69,8 @@ class FileIndex:
         self.changed = False
         self.drifted = False
         """True once a file was parsed from other bytes than it was looked up as
-        (:meth:`parsed`): what the build hashed of its inputs is not what it read."""
+        (:meth:`parsed`), or was gone when it was read: what the build hashed of its
+        inputs is not what it read."""
 
     def walk(self, folder: Path, boundary: Boundary, *, keep: bool = False) -> Walk:
         """The exercise files below ``folder`` within ``boundary``: what this build's walk
@@ -123,7 +124,8 @@ class FileIndex:
     def parsed(self, path: Path | str, data: bytes) -> bytes:
         """The digest of ``data``, read from ``path`` to be parsed after :meth:`lookup`
         gave its digest without a read; :attr:`drifted` if the two differ (the file was
-        saved in between)."""
+        saved in between: its parse must be filed under the bytes read, and the build's
+        record must not stand for the bytes hashed)."""
         found = digest(data)
         looked = self.looked.get(_name(path))
         if looked is not None and looked[1] != found:
@@ -133,6 +135,10 @@ class FileIndex:
     def take(self, path: Path | str) -> bytes | None:
         """The bytes of ``path`` this build read (:meth:`record`), once; else ``None``."""
         return self.read.pop(_name(path), None)
+
+    def peek(self, path: Path | str) -> bytes | None:
+        """What :meth:`take` gives, left for it to give."""
+        return self.read.get(_name(path))
 
     def save(self) -> None:
         """Keep the entries this build used (a file no longer walked is dropped), and

@@ -136,8 +136,9 @@ class SiteIndex:
 
     sources: Mapping[str, bytes] = field(default_factory=dict)
     """The digest of every exercise file's bytes (:func:`~thrustlib.engine.fileindex.
-    digest`) by its path as problems show it: which files an edit changed, told without
-    reading the others (:mod:`thrustlib.engine.textedit`)."""
+    digest`) by its path relative to the site folder (as problems show it): which files
+    an edit changed, told without reading the others (:mod:`thrustlib.engine.textedit`).
+    Empty for exercises kept outside the site folder, which that never takes."""
 
     @classmethod
     def of(

@@ -247,12 +247,12 @@ def read_entries(
         cached: Loaded | None = cache.get(key)
         if cached is None:
             # The bytes this build hashed as an input, if it did; else read now and filed
-            # under the bytes read, not those the index remembers: a file saved since its
-            # stat was taken must not leave its parse under the old bytes.
+            # under the bytes read, not those the index remembers (see FileIndex.parsed).
             data = data if data is not None else cache.files.take(path)
             if data is None:
                 read = _read(shown, path, limit)
-                if read is None or isinstance(read, Problem):
+                if not isinstance(read, bytes):
+                    cache.files.drifted |= read is None  # gone since it was hashed
                     entries.append(read)
                     continue
                 data = read

@@ -44,8 +44,9 @@ if TYPE_CHECKING:
     from thrustlib.site.render import Renderer
 
 MOST = 8
-"""The most edited files a build takes this way: more are shared among processes by the
-whole incremental build, and so many at once are rarely edits of text alone."""
+"""The most edited files a build takes this way: so many at once (a checkout, a search and
+replace) are rarely edits of text alone, and a build that finds one that is not has
+parsed them all for nothing before it starts again the whole way."""
 
 _LISTED = MuscleGroup((), ())
 """A muscle's group in a library of a few exercises: their pages ask only whether each of
@@ -101,7 +102,7 @@ class TextEdits:
         """Render the edited exercises' pages and the API into the output, record the
         build and keep the new parse results; the number of files rendered."""
         from thrustlib.site import api
-        from thrustlib.site.write import OutputWriter
+        from thrustlib.site.write import IN_PLACE_SHARE, OutputWriter
 
         site, library = self.site, self.library
         names = Recorded({edit.slug: site.rows[edit.slug][7] for edit in self.edits})
@@ -113,7 +114,9 @@ class TextEdits:
         parts = {e.slug: api.exercise_part(library, e.slug, base, names) for e in self.edits}
         data, spans = _spliced((self.target / urls.API_DATA).read_bytes(), site.spans, parts)
         written = sorted({*pages, urls.API_DATA})
-        with OutputWriter(self.target, in_place=site.paths) as out:
+        # Moved into the last output one by one, unless that is much of a small site.
+        few = len(written) <= len(site.paths) * IN_PLACE_SHARE
+        with OutputWriter(self.target, in_place=site.paths if few else None) as out:
             for path, page in pages.items():
                 out.write(path, page)
             out.write(urls.API_DATA, data)
@@ -155,8 +158,9 @@ def take(
 ) -> TextEdits | None:
     """The edits since ``last`` (the record of the last build into ``target``, whose
     folder is as it left it) when they are edits of text alone; else ``None``, and
-    nothing written. ``inputs`` and ``now`` (:func:`sources`) are this build's, read
-    through ``index``; ``strict_of`` gives the warnings only ``--strict`` reports."""
+    nothing written (the bytes ``index`` holds of the files are left for the whole
+    build). ``inputs`` and ``now`` (:func:`sources`) are this build's, read through
+    ``index``; ``strict_of`` gives the warnings only ``--strict`` reports."""
     site = last.site
     settings, theme = last.inputs.settings, last.inputs.theme
     if site is None or (settings, theme) != (inputs.settings, inputs.theme):
@@ -215,7 +219,7 @@ def _edit(
     if old is None or old.entry is None:
         return None
     full = config.root.absolute() / path
-    data = index.take(full)  # read as the build hashed it
+    data = index.peek(full)  # read as the build hashed it; left for a whole build
     if data is None:
         try:
             data = files.read_file(full, limit=config.max_file_size)

@@ -54,7 +54,8 @@ class PageInput:
     """``base_url`` when it is absolute, else ``None`` (then no page has a canonical URL)."""
 
     related: Naming
-    """Substitutes and progressions of every exercise, worked out once per library."""
+    """Substitutes and progressions: :class:`~thrustlib.content.related.Related`, worked
+    out once per library, or what the last build recorded of them."""
 
     search_index: str = ""
     """The search index's output path, given to the search page only (its name is a

@@ -63,6 +63,11 @@ def is_output_folder(folder: Path) -> bool:
     return (folder / MARKER).is_file() or not any(folder.iterdir())
 
 
+IN_PLACE_SHARE = 0.25
+"""The largest share of a site's files an incremental build moves into the last output
+one by one (:class:`OutputWriter`'s ``in_place``) rather than swapping in a new folder."""
+
+
 def write_file(path: str, data: bytes) -> None:
     """Write ``data`` to the file ``path`` (the one place the site's files are written)."""
     # The bare system calls: a buffered file object costs four more (fstat, ioctl,
