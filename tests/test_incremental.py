@@ -513,6 +513,26 @@ def test_edits_of_many_files_or_of_a_hidden_draft_are_built_the_whole_way(
     assert loads == [1, 1]
 
 
+def test_a_text_edit_of_exercises_kept_outside_the_site_reads_no_other(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = site.parent / "kept-elsewhere"
+    (site / "exercises").rename(outside)
+    toml = site / "site.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            'exercises = "exercises"',
+            f'exercises = "{outside}"\nfollow_external_symlinks = true',
+        )
+    )
+    _both(site)
+    loads = _loads(monkeypatch)
+    _add_a_tip(outside / "frog-pump.md")
+    result = _both(site)
+    assert loads == []
+    assert result.rendered == 2
+
+
 def test_a_text_edit_keeps_the_search_index_named_for_the_preview(site: Path) -> None:
     from thrustlib.engine.build import load_library
 

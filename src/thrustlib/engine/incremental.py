@@ -136,9 +136,9 @@ class SiteIndex:
 
     sources: Mapping[str, bytes] = field(default_factory=dict)
     """The digest of every exercise file's bytes (:func:`~thrustlib.engine.fileindex.
-    digest`) by its path relative to the site folder (as problems show it): which files
-    an edit changed, told without reading the others (:mod:`thrustlib.engine.textedit`).
-    Empty for exercises kept outside the site folder, which that never takes."""
+    digest`) by its path as problems show it (relative to the site folder, or absolute
+    outside it): which files an edit changed, told without reading the others
+    (:mod:`thrustlib.engine.textedit`)."""
 
     @classmethod
     def of(

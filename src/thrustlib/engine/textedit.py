@@ -74,12 +74,14 @@ class Recorded:
 
 def sources(index: FileIndex, root: Path) -> dict[str, bytes]:
     """The digest of each exercise file this build looked up in ``index`` (it hashed
-    its inputs: every one), by its path relative to the site folder ``root``."""
+    its inputs: every one), by its path as problems show it: relative to the site folder
+    ``root``, or absolute outside it (exercises kept elsewhere, by the opt-in)."""
     inside = f"{root}/"
+    cut = len(inside)
     return {
-        name[len(inside) :]: found
+        name[cut:] if name.startswith(inside) else name: found
         for name, (_, found) in index.looked.items()
-        if found is not None and name.startswith(inside)
+        if found is not None
     }
 
 
