@@ -533,6 +533,37 @@ def test_a_text_edit_of_exercises_kept_outside_the_site_reads_no_other(
     assert result.rendered == 2
 
 
+def test_an_api_file_gone_after_the_output_was_checked_is_made_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thrustlib.engine import build as build_module
+
+    _both(site)
+    real = build_module.content_cache.last_build
+
+    def checked_then_gone(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        holds, gone = found.holds, []
+
+        def then_gone() -> bool:
+            held = holds()
+            if not gone:  # once, just after the first check
+                (site / "_site" / urls.API_DATA).unlink()  # a cleanup, say
+                gone.append(1)
+            return held
+
+        return cache.LastBuild(found.record, then_gone)
+
+    monkeypatch.setattr(build_module.content_cache, "last_build", checked_then_gone)
+    loads = _loads(monkeypatch)
+    _add_a_tip(site / "exercises" / "frog-pump.md")
+    build(load_config(site), cache=True)
+    assert loads == [1]  # the whole incremental way, which makes every piece again
+    monkeypatch.undo()
+    assert (site / "_site" / urls.API_DATA).is_file()
+    _both(site)
+
+
 def test_a_text_edit_keeps_the_search_index_named_for_the_preview(site: Path) -> None:
     from thrustlib.engine.build import load_library
 

@@ -211,7 +211,8 @@ def _build(
                 warned = _warnings_of(kept, strict)
                 if usable.holds():  # only the edited exercises' pages are new
                     rendered = edits.write(renderer_of.get(), drafts_on)
-                    return _as_last(kept, target, warned, started, rendered=rendered)
+                    if rendered is not None:
+                        return _as_last(kept, target, warned, started, rendered=rendered)
         engine = Engine(config, drafts=drafts, cache=cache, jobs=jobs, files=index)
         # A parse cache of many files parsed again is written by a second process while
         # the library is put together. The renderer is made here while the other

@@ -44,9 +44,9 @@ if TYPE_CHECKING:
     from thrustlib.site.render import Renderer
 
 MOST = 8
-"""The most edited files a build takes this way: so many at once (a checkout, a search and
-replace) are rarely edits of text alone, and a build that finds one that is not has
-parsed them all for nothing before it starts again the whole way."""
+"""The most edited files a build takes this way: more at once (a checkout, a search and
+replace) are rarely all edits of text alone, and each one parsed before the first that
+is not is parsed for nothing (the whole build parses it again)."""
 
 _LISTED = MuscleGroup((), ())
 """A muscle's group in a library of a few exercises: their pages ask only whether each of
@@ -100,12 +100,18 @@ class TextEdits:
     library: Library
     """The edited exercises and those their pages name (:func:`_library`)."""
 
-    def write(self, renderer: Renderer, drafts: bool) -> int:
+    def write(self, renderer: Renderer, drafts: bool) -> int | None:
         """Render the edited exercises' pages and the API into the output, record the
-        build and keep the new parse results; the number of files rendered."""
+        build and keep the new parse results; the number of files rendered, or ``None``
+        (nothing written) when the last API file cannot be read (gone since the output
+        was checked): the whole build makes it again."""
         from thrustlib.site import api
         from thrustlib.site.write import IN_PLACE_SHARE, OutputWriter
 
+        try:
+            last_api = (self.target / urls.API_DATA).read_bytes()
+        except OSError:
+            return None
         site, library = self.site, self.library
         names = Recorded({edit.slug: site.rows[edit.slug][7] for edit in self.edits})
         pages = {}
@@ -114,7 +120,7 @@ class TextEdits:
             pages[path] = renderer.render_page(library, path, names)
         base = renderer.url(urls.HOME)
         parts = {e.slug: api.exercise_part(library, e.slug, base, names) for e in self.edits}
-        data, spans = _spliced((self.target / urls.API_DATA).read_bytes(), site.spans, parts)
+        data, spans = _spliced(last_api, site.spans, parts)
         written = sorted({*pages, urls.API_DATA})
         # Moved into the last output one by one, unless that is much of a small site.
         few = len(written) <= len(site.paths) * IN_PLACE_SHARE
@@ -181,7 +187,7 @@ def take(
         if slug is None:
             return None  # a file the last library left out (a hidden draft)
         edit = _edit(config, cache, site, index, path, slug, now[path], strict_of)
-        if edit is None:
+        if edit is None or slug not in site.spans:
             return None
         edits.append(edit)
     library = _library(config, cache, site, edits)
