@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,9 +63,27 @@ _PLACE = operator.attrgetter(*(f.name for f in fields(Variation)))
 
 def place(variation: Variation) -> Place:
     """``variation`` as a :data:`Place`: its fields in order, as ``Variation(*found)``
-    takes them back (in :meth:`SiteIndex.library`)."""
+    takes them back (in :class:`Places`)."""
     found: Place = _PLACE(variation)
     return found
+
+
+class Places(Mapping[str, Variation]):
+    """Every exercise's place in its family (:data:`Place` by slug, as a record keeps
+    them), each made a :class:`Variation` when asked for: the pages a build renders from
+    a record ask for a few of 10,000."""
+
+    def __init__(self, places: Mapping[str, Place]) -> None:
+        self.places = places
+
+    def __getitem__(self, slug: str) -> Variation:
+        return Variation(*self.places[slug])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
 
 
 def listing(entry: Entry) -> bytes:
@@ -195,8 +213,9 @@ class SiteIndex:
                     equipment=equipment,
                     level=level,
                 )
-        variations = {slug: Variation(*found) for slug, found in self.variations.items()}
-        return Library(entries, like.vocabulary, {}, variations=variations, families=self.families)
+        return Library(
+            entries, like.vocabulary, {}, variations=Places(self.variations), families=self.families
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from thrustlib.config import SiteConfig
 from thrustlib.content import files
 from thrustlib.content.library import shape
-from thrustlib.content.model import Entry, Exercise, HeldContents, Library, MuscleGroup, Variation
+from thrustlib.content.model import Entry, Exercise, HeldContents, Library, MuscleGroup
 from thrustlib.engine import cache as content_cache
 from thrustlib.engine import incremental, indexes, packing
 from thrustlib.engine.fileindex import FileIndex, digest
@@ -266,7 +266,7 @@ def _library(
     around them, their substitutes, easier and harder), with every place in a family:
     what their pages and API pieces read of a library. ``None`` when one of those is not
     in the parse cache as the last build read it."""
-    variations = _Places(site.variations)
+    variations = incremental.Places(site.variations)
     edited = {edit.slug: edit for edit in edits}
     shown: set[str] = set()
     muscles: set[str] = set()
@@ -300,23 +300,6 @@ def _library(
         families=site.families,
         contents=HeldContents(MappingProxyType({s: e.exercise for s, e in edited.items()})),
     )
-
-
-class _Places(Mapping[str, Variation]):
-    """Every exercise's place in its family, as a :class:`Variation` when asked for: a
-    page asks for a few, of 10,000."""
-
-    def __init__(self, places: Mapping[str, incremental.Place]) -> None:
-        self.places = places
-
-    def __getitem__(self, slug: str) -> Variation:
-        return Variation(*self.places[slug])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.places)
-
-    def __len__(self) -> int:
-        return len(self.places)
 
 
 def _spliced(
