@@ -171,3 +171,45 @@ def test_loading_in_two_processes_gives_the_same_exercises(
     for slug in one.exercises:
         assert two[slug] == one[slug]
         assert two.whole(slug) == one.whole(slug)
+
+
+def test_packed_contents_open_the_exercise_asked_for_again_once(
+    shipped: list[Exercise], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = shipped[0], shipped[1]
+    packed = packing.PackedContents(
+        {first.slug: packing.dumps(first), second.slug: packing.dumps(second)},
+        HeldContents({}),
+    )
+    opened: list[object] = []
+    unpack = packing.unpack
+    monkeypatch.setattr(packing, "unpack", lambda data: opened.append(data) or unpack(data))
+    one = packed.whole(first.slug)
+    assert packed.whole(first.slug) is one and one == first and len(opened) == 1
+    assert packed.whole(second.slug) == second and len(opened) == 2
+    # Only the last one is kept: the first is opened again, as a new object.
+    again = packed.whole(first.slug)
+    assert again == first and again is not one and len(opened) == 3
+    assert packed == packing.PackedContents(packed.packed, packed.held)  # not compared
+
+
+def test_rendering_opens_each_packed_exercise_once_for_its_page_and_its_api_piece(
+    shipped: list[Exercise], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thrustlib.engine.render import Discard, render_into
+    from thrustlib.site.render import Renderer
+
+    entries = [e.entry() for e in shipped]
+    packed = {
+        id(entry): packing.PackedResult(entry, (), packing.dumps(e), None)
+        for entry, e in zip(entries, shipped, strict=True)
+    }
+    library = build_library(entries, VOCABULARY, Problems())
+    library = dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
+    opened: list[object] = []
+    unpack = packing.unpack
+    monkeypatch.setattr(packing, "unpack", lambda data: opened.append(data) or unpack(data))
+    render_into(Renderer(load_config(ROOT)), library, Discard(), jobs=1)
+    # Its page, then its piece of the API: one opening for both. (Other pages read
+    # entries alone.)
+    assert len(opened) == len(library)

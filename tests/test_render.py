@@ -468,3 +468,22 @@ def test_static_files_leave_editor_leftovers_out_but_publish_underscore_names(
         "static/img/a.png",
         "static/site.css",
     ]
+
+
+def test_a_templates_globals_are_its_own_over_the_environments(tmp_path: Path) -> None:
+    # One plain dictionary (not Jinja's ChainMap, walked in Python for every page), with
+    # what Jinja gives each template: the environment's globals, its own on top, and
+    # imported macros that see them.
+    (tmp_path / "page.html").write_text(
+        '{% import "macros.html" as m %}{{ m.count() }} {{ greeting }} {{ cycler("a").next() }}',
+        "utf-8",
+    )
+    (tmp_path / "macros.html").write_text(
+        "{% macro count() %}{{ range(3)|list|length }}{% endmacro %}", "utf-8"
+    )
+    env = make_environment(tmp_path)
+    template = env.get_template("page.html", globals={"greeting": "hello"})
+    assert type(template.globals) is dict
+    assert set(env.globals) <= set(template.globals) and template.globals["greeting"] == "hello"
+    assert "greeting" not in env.globals
+    assert template.render() == "3 hello a"

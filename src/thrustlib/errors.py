@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from thrustlib.frozen import quick_init
+
 Severity = Literal["error", "warning"]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong (or worth a look) in one place of one file."""

@@ -20,7 +20,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from thrustlib.frozen import quick_init
 
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MuscleGuess:
     """Muscle keys inferred from a title and description, prime movers apart."""
@@ -122,6 +125,7 @@ class _Node:
     next: dict[str, _Node] = field(default_factory=dict)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Hit:
     """One keyword found in one place."""

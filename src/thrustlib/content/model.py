@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,10 +19,9 @@ from typing import Any, Protocol
 
 from thrustlib.content.text import sort_key
 from thrustlib.content.vocabulary import Vocabulary
+from thrustlib.frozen import quick_init
 
-
-def _empty() -> Mapping[str, Any]:
-    return MappingProxyType({})
+_empty = functools.partial(MappingProxyType, {})  # one empty read-only mapping, shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,7 @@ class Source:
         return self.key_lines.get(key)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ListItem:
     """One item of Setup, Execution, Tips or Common Mistakes."""
@@ -71,6 +72,7 @@ class ListItem:
     ``Starting Position`` for a second Setup heading), or ``None``."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class HowToStep:
     """One schema.org ``HowToStep``."""
@@ -128,15 +130,14 @@ class CrossLink:
     """1-based line of the link in its file."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Entry:
     """An exercise's index entry: what the library, list pages, feeds and indexes read.
 
-    Its page content (lists, sections, steps and their HTML) is kept apart, in the
-    :class:`Exercise` the library's :attr:`Library.contents` gives for its page and the
-    JSON API: a large library's indexes never hold, move or unpickle what only one page
-    reads.
-    """
+    Its page content (lists, sections, steps, their HTML) is kept apart, in the
+    :class:`Exercise` that :attr:`Library.contents` gives for its page and the API: a
+    large library's indexes never hold, move or unpickle what only one page reads."""
 
     source: Source
     """Where the exercise came from."""
@@ -208,6 +209,7 @@ class Entry:
         return field_name in self.inferred
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Exercise(Entry):
     """One exercise file whole, parsed and normalized: its entry and its page content."""
@@ -332,8 +334,7 @@ NO_CONTENTS: Contents = HeldContents(MappingProxyType({}))
 
 @dataclass(frozen=True, slots=True)
 class Library:
-    """Every exercise of a site as an entry, the indexes built over them, and where the
-    whole exercises are kept."""
+    """Every exercise of a site as an entry, the indexes over them, and their contents."""
 
     exercises: Mapping[str, Entry]
     """Entries by slug, in slug order."""
@@ -360,8 +361,7 @@ class Library:
     """Each old slug (an exercise's ``redirect_from``) to its slug now, by old slug."""
 
     contents: Contents = field(default_factory=lambda: NO_CONTENTS)
-    """The whole exercise behind each entry (parsed here, or still packed as another
-    process or the cache gave it), for :meth:`whole`."""
+    """The whole exercise behind each entry (held, or packed as a process or the cache gave it)."""
 
     def __len__(self) -> int:
         return len(self.exercises)

@@ -75,7 +75,16 @@ def render_into(
     related = renderer.related(library)
     items: list[tuple[str, str]] = [("page", p) for p in paths if p != urls.API_DATA]
     if api:
-        items += [("part", slug) for slug in library.exercises if slug not in known]
+        # Each exercise's piece right after its page: the two read the exercise whole,
+        # and one process opens it once for both (chunks are runs of items in order).
+        wanted = [slug for slug in library.exercises if slug not in known]
+        after = {urls.page_file(urls.exercise(slug)): slug for slug in wanted}
+        items = [
+            item
+            for page in items
+            for item in ((page, ("part", after.pop(page[1]))) if page[1] in after else (page,))
+        ]
+        items += [("part", slug) for slug in wanted if slug in after]
     count = workers.processes(jobs, len(items))
     if count > 1:
         check_paths(paths)  # no process sees the paths the others write

@@ -16,6 +16,7 @@ from thrustlib.content.anchors import section_ids, step_id
 from thrustlib.content.markdown import render_block, render_inline
 from thrustlib.content.model import Exercise, ListItem
 from thrustlib.content.sections import TITLES as SECTION_TITLES
+from thrustlib.frozen import quick_init
 
 _H1 = re.compile(r"<(/?)h1>")
 
@@ -40,6 +41,7 @@ def prerendered_block(html: str | None, text: str) -> Markup:
     return Markup(_H1.sub(r"<\1h2>", html) if "<h1>" in html else html)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Item:
     """A list item: an optional plain-text label and its Markdown text as HTML."""
@@ -48,6 +50,7 @@ class Item:
     html: Markup
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ItemList:
     """A run of a section's items under one sub-heading (``title``), or under none."""
@@ -56,6 +59,7 @@ class ItemList:
     items: tuple[Item, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Block:
     """One of the four known sections (Setup, Execution, Tips, Common Mistakes)."""
@@ -71,6 +75,7 @@ class Block:
     """``items`` split where their sub-heading changes (``Lowering Phase``...)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Prose:
     """A titled piece of rendered Markdown: an extra section or a HowTo step."""

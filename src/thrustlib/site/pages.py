@@ -21,6 +21,7 @@ from thrustlib.content.model import Library
 from thrustlib.content.related import Naming
 from thrustlib.content.text import sort_key
 from thrustlib.content.vocabulary import equipment_name
+from thrustlib.frozen import quick_init
 from thrustlib.site import jsonld, search, urls
 from thrustlib.site.body import markdown_block
 from thrustlib.site.bodymap import body_map
@@ -38,6 +39,7 @@ NAV = (
 _NAV_FILES = tuple((name, url, urls.page_file(url)) for name, url in NAV)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PageInput:
     """What a page function reads: the library, the configuration and the page's views."""
@@ -62,6 +64,7 @@ class PageInput:
     hash of the index, which takes every entry to make)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Page:
     """One page as its kind makes it, before :func:`context` adds the shared frame."""
@@ -97,6 +100,7 @@ class Page:
     """Publish the breadcrumbs as a schema.org ``BreadcrumbList`` too."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PageMeta:
     """What ``base.html`` puts in ``<head>`` and around the content."""

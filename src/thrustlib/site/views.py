@@ -16,6 +16,7 @@ from markupsafe import Markup
 from thrustlib.content.model import Exercise, Library
 from thrustlib.content.video import clock
 from thrustlib.content.vocabulary import equipment_name
+from thrustlib.frozen import quick_init
 from thrustlib.site import body, urls
 from thrustlib.site.body import Block, Prose, prerendered_block
 
@@ -56,6 +57,7 @@ def _link(ancestors: tuple[tuple[str, str], ...], target: str, file_links: bool)
     return up + path + hash_ + fragment
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link as a template shows it."""
@@ -73,6 +75,7 @@ class Link:
     """A number shown beside the link (exercises in a group), when there is one."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Card:
     """One exercise in a list page."""
@@ -89,6 +92,7 @@ class Card:
     """True when the exercise has a video."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Video:
     """What the player facade needs; the iframe URL is built by the script from these."""
@@ -120,6 +124,7 @@ class Moment:
     """The control's accessible name (``Play from 0:42: Drive Up``)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Step:
     """A HowTo step as the page shows it."""
@@ -131,6 +136,7 @@ class Step:
     """Where the step starts in the video, when the file says so."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TreeNode:
     """A node of a variation tree."""
@@ -147,6 +153,7 @@ class Region:
     muscles: tuple[Link, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ExerciseView:
     """Everything an exercise page shows."""
