@@ -6,8 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thrustlib.content import files
+from thrustlib.content.boundary import display_name, display_path
 from thrustlib.content.files import find_exercise_files
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import workers as parallel
@@ -76,3 +79,25 @@ def test_an_unreadable_file_is_a_problem_in_its_place(
     assert [str(p) for p in problems.errors] == [
         "exercises/b.md: error: cannot read the file: Permission denied"
     ]
+
+
+_SEGMENT = st.text(st.characters(blacklist_characters="/\x00"), min_size=1, max_size=8).filter(
+    lambda s: s not in (".", "..")
+)
+
+
+@given(
+    root=st.lists(_SEGMENT, min_size=1, max_size=3),
+    rest=st.lists(_SEGMENT, min_size=1, max_size=3),
+    inside=st.booleans(),
+)
+def test_the_display_name_is_the_display_path_as_text(
+    root: list[str], rest: list[str], inside: bool
+) -> None:
+    # The parse cache's keys (read_entries) and the record's digests (textedit.sources)
+    # both name a file by this text: it must be what problems show.
+    folder = Path("/", *root)
+    path = folder.joinpath(*rest) if inside else Path("/elsewhere", *root, *rest)
+    shown = display_path(path, folder)
+    name = display_name(str(path), f"{folder}/")
+    assert name == (str(shown) if shown != path else None)

@@ -28,6 +28,16 @@ def display_path(path: Path, root: Path) -> Path:
         return path
 
 
+def display_name(name: str, inside: str) -> str | None:
+    """What :func:`display_path` gives for the path ``name``, as text, when it is inside
+    the folder ``inside`` (given as its path and a slash); ``None`` outside it.
+
+    Plain strings, for what is done for every file of a library: pathlib's
+    ``relative_to`` on each of 10,000 files cost 0.04 s.
+    """
+    return name[len(inside) :] if name.startswith(inside) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Boundary:
     """Where a site's files may come from: the site folder, and outside it only by opt-in."""

@@ -132,6 +132,11 @@ class FileIndex:
             self.drifted = True
         return found
 
+    def lost(self) -> None:
+        """A file looked up and hashed was gone when the build came to read it: the
+        build's record must not stand for the bytes hashed (:attr:`drifted`)."""
+        self.drifted = True
+
     def take(self, path: Path | str) -> bytes | None:
         """The bytes of ``path`` this build read (:meth:`record`), once; else ``None``."""
         return self.read.pop(_name(path), None)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from thrustlib.config import SiteConfig
 from thrustlib.content import files
+from thrustlib.content.boundary import display_name
 from thrustlib.content.library import shape
 from thrustlib.content.model import Entry, Exercise, HeldContents, Library, MuscleGroup
 from thrustlib.engine import cache as content_cache
@@ -77,9 +78,9 @@ def sources(index: FileIndex, root: Path) -> dict[str, bytes]:
     its inputs: every one), by its path as problems show it: relative to the site folder
     ``root``, or absolute outside it (exercises kept elsewhere, by the opt-in)."""
     inside = f"{root}/"
-    cut = len(inside)
     return {
-        name[cut:] if name.startswith(inside) else name: found
+        # The same text as the parse cache's key for the file (load.read_entries).
+        display_name(name, inside) or name: found
         for name, (_, found) in index.looked.items()
         if found is not None
     }
