@@ -11,7 +11,7 @@ import pytest
 
 from thrustlib.config import load_config
 from thrustlib.content.library import build_library, shape
-from thrustlib.content.model import ENTRY_FIELDS, Entry, Exercise, HeldContents
+from thrustlib.content.model import ENTRY_FIELDS, Entry, Exercise, HeldContents, Library
 from thrustlib.content.parse import ParseResult, title_from_filename
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.engine import packing
@@ -117,16 +117,30 @@ def test_unpacking_builds_nothing_but_thrustlib_data(planted: _Call) -> None:
         packing.loads(data)
 
 
+def _packed_library(exercises: list[Exercise]) -> Library:
+    """The library of ``exercises`` as another process gives it: entries, whole ones packed."""
+    entries = [e.entry() for e in exercises]
+    packed = {
+        id(entry): packing.PackedResult(entry, (), packing.dumps(e), None)
+        for entry, e in zip(entries, exercises, strict=True)
+    }
+    library = build_library(entries, VOCABULARY, Problems())
+    return dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The packed exercises opened while the test runs, in order."""
+    found: list[object] = []
+    unpack = packing.unpack
+    monkeypatch.setattr(packing, "unpack", lambda data: found.append(data) or unpack(data))
+    return found
+
+
 def test_a_library_holds_entries_and_opens_packed_exercises_when_asked(
     shipped: list[Exercise],
 ) -> None:
-    entries = [e.entry() for e in shipped]
-    packed = {
-        id(entry): packing.PackedResult(entry, (), packing.dumps(e), None)
-        for entry, e in zip(entries, shipped, strict=True)
-    }
-    library = build_library(entries, VOCABULARY, Problems())
-    library = dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
+    library = _packed_library(shipped)
     whole = build_library(shipped, VOCABULARY, Problems())
     assert isinstance(library.contents, packing.PackedContents)
     assert set(library.contents.packed) == set(library.exercises)
@@ -174,16 +188,13 @@ def test_loading_in_two_processes_gives_the_same_exercises(
 
 
 def test_packed_contents_open_the_exercise_asked_for_again_once(
-    shipped: list[Exercise], monkeypatch: pytest.MonkeyPatch
+    shipped: list[Exercise], opened: list[object]
 ) -> None:
     first, second = shipped[0], shipped[1]
     packed = packing.PackedContents(
         {first.slug: packing.dumps(first), second.slug: packing.dumps(second)},
         HeldContents({}),
     )
-    opened: list[object] = []
-    unpack = packing.unpack
-    monkeypatch.setattr(packing, "unpack", lambda data: opened.append(data) or unpack(data))
     one = packed.whole(first.slug)
     assert packed.whole(first.slug) is one and one == first and len(opened) == 1
     assert packed.whole(second.slug) == second and len(opened) == 2
@@ -194,21 +205,12 @@ def test_packed_contents_open_the_exercise_asked_for_again_once(
 
 
 def test_rendering_opens_each_packed_exercise_once_for_its_page_and_its_api_piece(
-    shipped: list[Exercise], monkeypatch: pytest.MonkeyPatch
+    shipped: list[Exercise], opened: list[object]
 ) -> None:
     from thrustlib.engine.render import Discard, render_into
     from thrustlib.site.render import Renderer
 
-    entries = [e.entry() for e in shipped]
-    packed = {
-        id(entry): packing.PackedResult(entry, (), packing.dumps(e), None)
-        for entry, e in zip(entries, shipped, strict=True)
-    }
-    library = build_library(entries, VOCABULARY, Problems())
-    library = dataclasses.replace(library, contents=packing.PackedContents.of(library, packed))
-    opened: list[object] = []
-    unpack = packing.unpack
-    monkeypatch.setattr(packing, "unpack", lambda data: opened.append(data) or unpack(data))
+    library = _packed_library(shipped)
     render_into(Renderer(load_config(ROOT)), library, Discard(), jobs=1)
     # Its page, then its piece of the API: one opening for both. (Other pages read
     # entries alone.)
