@@ -3,15 +3,15 @@
 The ``__init__`` that :func:`dataclasses.dataclass` writes for a frozen class sets each
 field through ``object.__setattr__(self, "name", value)``: a global looked up, a method
 called with the field's name, the name looked up again on the class. For the model's
-small records (an item, a step, a link) that is three times the cost of the object, and
+small records (an item, a step, a link) that is about half the cost of making one, and
 a build of 10,000 exercises makes a million of them. :func:`quick_init` replaces it with
 one that sets each slot through its descriptor, taken once when the class is made.
 
 Nothing else changes: the same signature (names, order, defaults, keyword-only fields),
-the same ``__post_init__`` call, the object still frozen after. A class using what the
-replacement does not handle (an ``InitVar``, a field left out of ``__init__`` without a
-default) keeps the generated ``__init__``: :func:`quick_init` raises ``TypeError`` at
-import rather than build something else. Tests hold every class it is given to
+the same ``__post_init__`` call, the object still frozen after. For a class using what
+the replacement does not handle (an ``InitVar``, a field left out of ``__init__`` without
+a default) :func:`quick_init` raises ``TypeError`` at import rather than build something
+else: such a class is left without the decorator. Tests hold every class it is given to
 :data:`GENERATED` (what dataclasses wrote for it) on the same arguments.
 """
 

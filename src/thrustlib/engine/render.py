@@ -77,14 +77,17 @@ def render_into(
     if api:
         # Each exercise's piece right after its page: the two read the exercise whole,
         # and one process opens it once for both (chunks are runs of items in order).
-        wanted = [slug for slug in library.exercises if slug not in known]
-        after = {urls.page_file(urls.exercise(slug)): slug for slug in wanted}
-        items = [
-            item
-            for page in items
-            for item in ((page, ("part", after.pop(page[1]))) if page[1] in after else (page,))
-        ]
-        items += [("part", slug) for slug in wanted if slug in after]
+        after = {
+            urls.page_file(urls.exercise(slug)): slug
+            for slug in library.exercises
+            if slug not in known
+        }
+        ordered: list[tuple[str, str]] = []
+        for item in items:
+            ordered.append(item)
+            if (slug := after.pop(item[1], None)) is not None:
+                ordered.append(("part", slug))
+        items = ordered + [("part", slug) for slug in after.values()]  # pages not rendered
     count = workers.processes(jobs, len(items))
     if count > 1:
         check_paths(paths)  # no process sees the paths the others write

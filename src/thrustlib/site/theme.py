@@ -91,7 +91,7 @@ class _Environment(jinja2.Environment):
         change after a template is loaded (which its documentation says not to do, and
         thrustlib never does). Every page walks a template's globals three times (a
         context made, its keys taken, an imported macro module checked against them), a
-        ``ChainMap`` in Python code each time: a twentieth of an exercise page.
+        ``ChainMap`` in Python code each time: 72 of an exercise page's 2,740 calls.
         """
         return {**self.globals, **(d or {})}
 
