@@ -674,7 +674,8 @@ def test_a_build_with_nothing_to_do_loads_neither_the_parser_nor_jinja(site: Pat
     assert _loaded_after(site, command) == set()
     edited = site / "exercises" / "glute-bridge.md"
     edited.write_text(edited.read_text("utf-8") + "\nOne more line.\n", "utf-8")
-    assert _loaded_after(site, command) >= {"markdown_it", "yaml", "jinja2"}
+    # markdown-it-py only for a body the line scanner declines: this one it reads.
+    assert _loaded_after(site, command) >= {"yaml", "jinja2"}
 
 
 def test_a_library_read_from_the_cache_loads_no_parser(site: Path) -> None:

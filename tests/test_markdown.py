@@ -9,6 +9,8 @@ fences, tables, setext underlines, indented code, lazy continuations, the howto 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -205,3 +207,35 @@ _LIST_DOCUMENT = st.lists(
 @given(_LIST_DOCUMENT)
 def test_generated_lists(text: str) -> None:
     assert_same(text)
+
+
+_IMPORTS = """
+import sys
+from pathlib import Path
+
+from thrustlib.content.parse import parse_exercise
+from thrustlib.content.vocabulary import Vocabulary
+
+head = "---\\ntitle: Hip Thrust\\nvideo: dQw4w9WgXcQ\\nmuscles: [glutes]\\n---\\n"
+body = sys.argv[1].replace("|", "\\n")
+result = parse_exercise(Path("hip-thrust.md"), head + body, Vocabulary())
+assert result.exercise is not None and result.exercise.setup, result.problems
+print("markdown_it" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "imported"),
+    [
+        ("## Setup|- Sit with your back on a bench.|- Feet flat.|", False),
+        # A quote is not a shape the line scanner reads: markdown-it-py reads the body.
+        ("## Setup|> Sit with your back on a bench.||- Feet flat.|", True),
+    ],
+)
+def test_markdown_it_is_imported_only_by_a_body_the_scanner_declines(
+    body: str, imported: bool
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _IMPORTS, body], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == str(imported)

@@ -1,12 +1,12 @@
 """Every faster reading of a body is held to plain markdown-it-py, not to another shortcut.
 
 Three readings exist: the line scanner (``scan.py``), markdown-it-py with thrustlib's
-shortcuts (``thrustlib.content.fastpath.MD``), and the reference, ``parse_body(fast=False)``,
-which reads with markdown-it-py's "commonmark" preset plus tables and strikethrough, raw
-HTML off, and only the ``<!-- howto -->`` block rule added. The tests here check, on
-generated documents in the shapes real libraries have (``###`` and bold-line headings,
-sub-bullets, trailing spaces, labels, bold, emphasis and links inside the text) and with
-non-ASCII digits, letters and punctuation:
+shortcuts (``thrustlib.content.fastpath.markdown()``), and the reference,
+``parse_body(fast=False)``, which reads with markdown-it-py's "commonmark" preset plus
+tables and strikethrough, raw HTML off, and only the ``<!-- howto -->`` block rule
+added. The tests here check, on generated documents in the shapes real libraries have
+(``###`` and bold-line headings, sub-bullets, trailing spaces, labels, bold, emphasis
+and links inside the text) and with non-ASCII digits, letters and punctuation:
 
 - the reference configuration gives the tokens of a markdown-it-py set up from scratch;
 - ``parse_body`` gives the same model and problems by every road;

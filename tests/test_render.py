@@ -313,6 +313,38 @@ def test_a_renderer_keeps_the_templates_it_was_made_with(tmp_path: Path, library
     assert Renderer(SiteConfig(root=tmp_path)).template_error is not None
 
 
+def test_a_theme_template_is_compiled_once_unless_the_site_overrides_it(
+    tmp_path: Path, library: Library
+) -> None:
+    def compiled(renderer: Renderer) -> set[str]:
+        return {name for _, name in renderer.env.cache or {}}
+
+    theme = compiled(Renderer(SiteConfig(root=tmp_path / "nothing")))
+    assert "exercise.html" in theme and "partials/macros.html" in theme
+    # The same file under its "theme/" name is left until a page asks for it.
+    assert not any(name.startswith("theme/") for name in theme)
+    (tmp_path / "templates" / "theme").mkdir(parents=True)
+    (tmp_path / "templates/exercise.html").write_text(
+        '{% extends "theme/exercise.html" %}{% block content %}{% endblock %}', "utf-8"
+    )
+    (tmp_path / "templates/muscle.html").write_text(
+        '{% extends "theme/level.html" %}{% block content %}M{% endblock %}', "utf-8"
+    )
+    # A site file that is itself named "theme/...": the site's, compiled like any other.
+    (tmp_path / "templates/theme/extra.html").write_text("{% if %}", "utf-8")
+    renderer = Renderer(SiteConfig(root=tmp_path))
+    names = compiled(renderer)
+    assert {"theme/exercise.html", "theme/muscle.html"} <= names
+    assert "theme/level.html" not in names
+    assert "templates/theme/extra.html:1" in str(renderer.template_error)
+    # Named by an override without being overridden: compiled by the page that asks.
+    muscle = next(
+        p for p in renderer.page_paths(library) if p.startswith("muscles/") and "/" in p[8:]
+    )
+    assert b"M" in renderer.render_page(library, muscle)
+    assert "theme/level.html" in compiled(renderer)
+
+
 def test_fingerprint() -> None:
     assert re.fullmatch(r"thrustlib\.[0-9a-f]{8}\.css", fingerprint("thrustlib.css", b"x"))
     assert fingerprint("a.css", b"x") != fingerprint("a.css", b"y")

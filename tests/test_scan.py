@@ -27,7 +27,7 @@ from thrustlib.content.body import Body, parse_body
 from thrustlib.content.fastpath import scan
 from thrustlib.content.front_matter import split_front_matter
 from thrustlib.content.items import list_items
-from thrustlib.content.markdown import MD
+from thrustlib.content.markdown import reference_markdown
 from thrustlib.errors import Problem, Problems
 
 PATH = Path("x.md")
@@ -55,7 +55,7 @@ def assert_same_blocks(text: str) -> None:
     if scanned is None:
         return
     env: dict[str, object] = {}
-    tokens = token_blocks(MD.parse(text, env))
+    tokens = token_blocks(reference_markdown().parse(text, env))
     lines = text.split("\n")
 
     def source(start: int, end: int) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any, Protocol
 
 from thrustlib.content.markdown import html_of_blocks, plain_text
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 Warn = Callable[[int, str], None]
 """Report a warning at a line of the file."""

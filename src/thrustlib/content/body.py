@@ -27,7 +27,7 @@ from thrustlib.content.blocks import (
 )
 from thrustlib.content.fastpath import ScannedBlock
 from thrustlib.content.items import list_items
-from thrustlib.content.markdown import LINKS, MD
+from thrustlib.content.markdown import LINKS, reference_markdown
 from thrustlib.content.model import CrossLink, HowToStep, ListItem, Section
 from thrustlib.content.sections import DEFAULT_SECTIONS, KINDS, SectionNames, heading_key
 from thrustlib.content.text import slugify
@@ -100,7 +100,8 @@ def parse_body(
     if scanned is not None:
         blocks.extend(scanned)
     else:
-        blocks.extend(token_blocks((fastpath.MD if fast else MD).parse(body, env)))
+        md = fastpath.markdown() if fast else reference_markdown()
+        blocks.extend(token_blocks(md.parse(body, env)))
     out = Body()
 
     marker = next((i for i, b in enumerate(blocks) if b.kind == "howto_marker"), None)

@@ -7,14 +7,20 @@ its label; what follows in the item (sub-bullets, more paragraphs) stays part of
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from thrustlib.content.blocks import TokenBlock, Warn, token_blocks
-from thrustlib.content.markdown import MD, html_of_blocks, html_of_inline, plain_text, render_inline
+from thrustlib.content.markdown import (
+    html_of_blocks,
+    html_of_inline,
+    plain_text,
+    reference_markdown,
+    render_inline,
+)
 from thrustlib.content.model import ListItem
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # ``**Label**: text``, ``**Label:** text`` and the underscore forms.
 LABEL_RE = re.compile(
@@ -66,6 +72,9 @@ def _item(tokens: list[Token], line: int, env: dict[str, Any], warn: Warn) -> Li
             text = children[0].content
             if not source:
                 return None
+            # Here, not at the top: markdown-it-py is imported only once a body needs it.
+            from markdown_it.common.utils import escapeHtml
+
             return ListItem(None, source, text.strip(), line, escapeHtml(text).strip())
     parts = token_blocks(inner)
     first = parts[0] if parts and parts[0].kind == "paragraph_open" else None
@@ -83,7 +92,8 @@ def _item(tokens: list[Token], line: int, env: dict[str, Any], warn: Warn) -> Li
                 " so Markdown would show it as a code block; it is read as text: put one"
                 " space after the marker",
             )
-            inline, rest = MD.parseInline(" ".join(code.split()), env)[0], rest[1:]
+            parsed = reference_markdown().parseInline(" ".join(code.split()), env)
+            inline, rest = parsed[0], rest[1:]
     own = inline.content.strip() if inline is not None else ""
     own_plain = plain_text(inline.children).strip() if inline is not None else ""
     more_md = [_item_source(b) for b in rest]

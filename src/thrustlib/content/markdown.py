@@ -3,18 +3,25 @@
 Exercise files are untrusted content, so raw HTML is off (a ``<script>`` in a file is
 text, not markup) and markdown-it-py's link validation drops ``javascript:``,
 ``vbscript:``, ``file:`` and non-image ``data:`` URLs.
+
+markdown-it-py is imported when a parser is first made, not with this module: a build
+whose every body the line scanner reads (:mod:`thrustlib.content.fastpath`) never needs
+it, and importing it, before the build's processes fork, was 20 ms of every build.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_block import StateBlock
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 HOWTO_MARKER = re.compile(r"<!--\s*howto\s*-->", re.IGNORECASE)
 
@@ -103,6 +110,8 @@ def make_markdown() -> MarkdownIt:
     This is the reference reading: :mod:`thrustlib.content.fastpath` speeds a copy of it
     up and is tested to give the very same tokens.
     """
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.block.ruler.before(
@@ -113,38 +122,40 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
-MD = make_markdown()
-"""The reference parser: what every faster reading must match, and the renderer of all."""
-
-
+@functools.cache
 def reference_markdown() -> MarkdownIt:
-    """:data:`MD`, the plain configuration without shortcuts."""
-    return MD
+    """The reference parser, made once: the plain configuration without shortcuts, what
+    every faster reading must match, and the renderer of all."""
+    return make_markdown()
 
 
 def render_block(text: str) -> str:
     """Markdown blocks to HTML."""
-    html: str = MD.render(text)
+    html: str = reference_markdown().render(text)
     return html
 
 
 def render_inline(text: str) -> str:
     """Inline Markdown (one list item, one label) to HTML without a paragraph around it."""
-    html: str = MD.renderInline(text)
+    html: str = reference_markdown().renderInline(text)
     return html
 
 
 def html_of_blocks(tokens: Sequence[Token], env: EnvType) -> str:
     """HTML of block tokens the parser already produced (no second parse)."""
-    html: str = MD.renderer.render(tokens, MD.options, env)
+    md = reference_markdown()
+    html: str = md.renderer.render(tokens, md.options, env)
     return html
 
 
 def html_of_inline(tokens: Sequence[Token], env: EnvType) -> str:
     """HTML of inline tokens (one item's children) the parser already produced."""
-    renderer = MD.renderer
+    from markdown_it.renderer import RendererHTML
+
+    md = reference_markdown()
+    renderer = md.renderer
     assert isinstance(renderer, RendererHTML)  # the only renderer make_markdown sets up
-    html: str = renderer.renderInline(tokens, MD.options, env)
+    html: str = renderer.renderInline(tokens, md.options, env)
     return html
 
 

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import traceback
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
@@ -181,11 +181,14 @@ def load_templates(env: jinja2.Environment) -> ThemeError | None:
     left to the render that needs them, which reports them as before.
     """
     problems = []
-    names = env.list_templates()
     loader = env.loader
-    for site in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else ():
-        if isinstance(site, SiteLoader):
-            problems += site.refused  # links out of the site, whatever their names
+    if not isinstance(loader, jinja2.ChoiceLoader):
+        names = env.list_templates()
+    else:
+        names = _names_to_compile(loader.loaders)
+        for site in loader.loaders:
+            if isinstance(site, SiteLoader):
+                problems += site.refused  # links out of the site, whatever their names
     for name in names:
         parts = name.split("/")
         if not name.endswith(TEMPLATE_SUFFIXES) or any(p.startswith((".", "#")) for p in parts):
@@ -201,6 +204,34 @@ def load_templates(env: jinja2.Environment) -> ThemeError | None:
             continue
     # An override that is broken is also reached through "theme/" names; report it once.
     return ThemeError(list(dict.fromkeys(problems))) if problems else None
+
+
+def _names_to_compile(loaders: Sequence[jinja2.BaseLoader]) -> list[str]:
+    """The templates :func:`load_templates` compiles: every name the site's folder and
+    the theme have, and the theme's own under ``theme/`` only where the site overrides
+    the template (an override most likely extends the theme's copy).
+
+    The theme's templates are the package's files, trusted and the same source under
+    both names: compiling each twice was half of a clean build's template work (0.07 s,
+    at 1,000 exercises 7 % of the build). One a site names as ``theme/...`` without
+    overriding it is compiled by the first page that asks for it.
+    """
+    site: set[str] = set()
+    names: set[str] = set()
+    prefixed: list[jinja2.PrefixLoader] = []
+    for each in loaders:
+        if isinstance(each, jinja2.PrefixLoader):
+            prefixed.append(each)
+            continue
+        listed = each.list_templates()
+        names.update(listed)
+        if isinstance(each, SiteLoader):
+            site.update(listed)
+    for each in prefixed:
+        for name in each.list_templates():
+            if name.partition(each.delimiter)[2] in site:
+                names.add(name)
+    return sorted(names)
 
 
 def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:

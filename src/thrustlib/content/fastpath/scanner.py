@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thrustlib.content.fastpath.inline import SPECIAL, escape, inline
-from thrustlib.content.fastpath.tokens import ORDERED_LEAD
 from thrustlib.content.items import LABEL_RE
 from thrustlib.content.markdown import HOWTO_MARKER
 from thrustlib.content.model import ListItem
@@ -38,6 +37,8 @@ _SUB_ITEM = re.compile(r"( +)([-*+]) (.+)")
 # which :func:`.inline` takes.)
 _SAFE_LEADS = frozenset("(\"'*_")
 _DIGITS = frozenset("0123456789")
+ORDERED_LEAD = re.compile(r"[0-9]{1,9}[.)](?:[ \t]|$)")
+"""``1.`` or ``1)`` then a space, a tab or nothing: an ordered list item, text or not."""
 _ITEM_LEADS = frozenset("-*+0123456789")
 # An item's bold lead-in, ``**Label**: text`` or ``**Label:** text`` (``__`` too), read
 # as ``content.items.LABEL_RE`` reads it: a label with no colon, no edge space and

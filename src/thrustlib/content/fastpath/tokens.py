@@ -14,6 +14,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from thrustlib.content.fastpath.scanner import ORDERED_LEAD
 from thrustlib.content.markdown import make_markdown
 
 # -- shortcuts -------------------------------------------------------------------------
@@ -100,8 +101,6 @@ def _router(rules: list[tuple[str, RuleFuncBlockType]]) -> RuleFuncBlockType:
 # Only ASCII digits: CommonMark numbers items with 0-9 alone, and Python's ``\d`` would
 # also take Arabic-Indic or full-width digits, which markdown-it-py's list rule does not.
 _ITEM_MARKER = re.compile(r"([-*+])|([0-9]{1,9})([.)])")
-ORDERED_LEAD = re.compile(r"[0-9]{1,9}[.)](?:[ \t]|$)")
-"""``1.`` or ``1)`` then a space, a tab or nothing: an ordered list item, text or not."""
 # First characters after which an item's text might be a block of its own (a heading, a
 # quote, a fence, a nested list, a rule, a reference, the howto marker): no shortcut.
 _BLOCK_LEADS = frozenset("`~>#[<")
