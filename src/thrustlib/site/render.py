@@ -81,8 +81,10 @@ class Renderer:
         self.template_error: ThemeError | None = load_templates(self.env)
         """The templates that do not compile, found when the renderer was made.
 
-        Every template is compiled up front, so a renderer keeps rendering the templates
-        as they were when it was made, whatever happens to the files later. A broken one
+        Every template of the site's, and of the theme's, is compiled up front, so a
+        renderer keeps rendering the templates as they were when it was made, whatever
+        happens to the files later (a theme template asked for by its ``theme/`` name
+        alone is compiled when first rendered: the package's files do not change). A broken one
         only fails the pages that use it (as :meth:`render_page` reports); the preview
         checks this to refuse a broken theme before publishing anything.
         """
