@@ -345,6 +345,27 @@ def test_a_theme_template_is_compiled_once_unless_the_site_overrides_it(
     assert "theme/level.html" in compiled(renderer)
 
 
+def test_a_template_made_after_the_renderer_is_not_used_by_it(
+    tmp_path: Path, library: Library
+) -> None:
+    """A name compiled when first rendered is looked up among the files the renderer
+    found: one made since (here broken) is the next renderer's, as an edit is."""
+    (tmp_path / "templates" / "theme").mkdir(parents=True)
+    (tmp_path / "templates/muscle.html").write_text(
+        '{% extends "theme/level.html" %}{% block content %}M{% endblock %}', "utf-8"
+    )
+    renderer = Renderer(SiteConfig(root=tmp_path))
+    assert renderer.template_error is None
+    (tmp_path / "templates/theme/level.html").write_text("{% if %}", "utf-8")
+    (tmp_path / "templates/partials").mkdir()
+    (tmp_path / "templates/partials/macros.html").write_text("{% if %}", "utf-8")
+    muscle = next(
+        p for p in renderer.page_paths(library) if p.startswith("muscles/") and "/" in p[8:]
+    )
+    assert b"M" in renderer.render_page(library, muscle)
+    assert Renderer(SiteConfig(root=tmp_path)).template_error is not None
+
+
 def test_fingerprint() -> None:
     assert re.fullmatch(r"thrustlib\.[0-9a-f]{8}\.css", fingerprint("thrustlib.css", b"x"))
     assert fingerprint("a.css", b"x") != fingerprint("a.css", b"y")

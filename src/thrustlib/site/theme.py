@@ -100,13 +100,16 @@ class SiteLoader(jinja2.BaseLoader):
     """The site's templates folder, read by the site's rules whatever name a template is
     asked for by (``{% include %}`` takes any): a link out of the site is a
     :class:`ThemeError`, and a special file or dangling link is skipped as the walk
-    skips it (the theme's template of that name is used), never opened."""
+    skips it (the theme's template of that name is used), never opened. Once the folder
+    has been listed, a file that was not there then is not there for this loader."""
 
     def __init__(self, folder: Path, boundary: Boundary) -> None:
         self.folder = folder
         self.boundary = boundary
         self.refused: list[Problem] = []
         """The errors of the last :meth:`list_templates` walk."""
+        self.listed: frozenset[str] | None = None
+        """The names the last :meth:`list_templates` walk found (``None``: not walked)."""
 
     def get_source(
         self, environment: jinja2.Environment, template: str
@@ -118,6 +121,10 @@ class SiteLoader(jinja2.BaseLoader):
         refusal = check_file(path, self.boundary)
         if refusal is not None:
             raise ThemeError([refusal])
+        if self.listed is not None and "/".join(split_template_path(template)) not in self.listed:
+            # Made since the renderer compiled what was there: a "theme/" name compiled
+            # when first rendered (see _names_to_compile) must still find the theme's.
+            raise jinja2.TemplateNotFound(template)
         # Read as Jinja's own loader reads (UTF-8, universal newlines), never blocking.
         text = read_file(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         mtime = path.stat().st_mtime_ns
@@ -131,6 +138,7 @@ class SiteLoader(jinja2.BaseLoader):
             for path in walk(self.folder, boundary=self.boundary, problems=problems)
         ]
         self.refused = problems.errors
+        self.listed = frozenset(names)
         return sorted(names)
 
 
