@@ -5,16 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests.shared import SETTINGS
+from thrustlib.content import titles
 from thrustlib.content.parse import (
     decode_text,
     load_exercise,
     parse_exercise,
     title_from_filename,
 )
+from thrustlib.content.text import fold
 from thrustlib.content.titles import JOINERS
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import ContentError
@@ -580,6 +586,64 @@ def test_a_run_together_file_name_takes_the_description_phrase(
 )
 def test_a_tidy_file_name_keeps_its_title(name: str, description: str, title: str) -> None:
     assert _title_of(name, description) == (title, [])
+
+
+@SETTINGS
+@given(st.text())
+def test_a_words_letters_are_what_isalnum_keeps(text: str) -> None:
+    """Titles compare the letters and digits of words: a regular expression takes them,
+    held here to ``str.isalnum``, character by character, for any text."""
+    assert titles._letters(text) == "".join(c for c in fold(text) if c.isalnum())
+
+
+def _reference_phrases(text: str) -> Iterator[list[str]]:
+    """:func:`titles._phrases` as first written: every word's gap and opening looked at."""
+    run: list[str] = []
+    opens = False
+    end = 0
+    for match in titles._WORD.finditer(text):
+        word, gap = match.group(), text[end : match.start()]
+        first = end == 0
+        end = match.end()
+        capital = word[0].isupper() or word[0].isdigit()
+        if run and not gap.strip() and (capital or word in JOINERS):
+            run.append(word)
+            continue
+        yield from titles._candidates(run, opens)
+        run = [word] if capital else []
+        opens = first or titles._SENTENCE_END.search(gap) is not None
+    yield from titles._candidates(run, opens)
+
+
+_PIECES = st.sampled_from(
+    [
+        *("Barbell", "Hip", "Thrust", "Single-Leg", "Farmer's", "Élan", "90", "İnce", "Straße"),
+        *("the", "with", "a", "of", "press", "slowly", "leg", "thrust", "-x", "_", "'s"),
+        *(" ", "  ", ". ", ", ", "! ", ": ", "; ", " - ", "\n", "(", ")", "\u2019"),
+    ]
+)
+"""Words of names, joiners, lower-case words and the gaps between them, tricky ones too."""
+
+
+@SETTINGS
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=30), st.data())
+def test_title_phrases_are_read_as_the_reference_reads_them(
+    pieces: list[str], data: st.DataObject
+) -> None:
+    description = " ".join(pieces) if data.draw(st.booleans()) else "".join(pieces)
+    assert list(titles._phrases(description)) == list(_reference_phrases(description))
+    words = re.findall(r"[^\W_]+", description) or ["x"]
+    chosen = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=4))
+    stem = "".join(chosen).lower() + data.draw(st.sampled_from(["", "_smith", "_barbell"]))
+    path = Path(f"{stem or 'x'}.md")
+    assert titles.title_from_description(path, description) == next(
+        (
+            " ".join(phrase)
+            for phrase in _reference_phrases(description)
+            if titles._names(phrase, [p for p in map(titles._letters, stem.split("_")) if p])
+        ),
+        None,
+    )
 
 
 def test_a_long_run_together_name_with_no_phrase_gets_a_warning() -> None:

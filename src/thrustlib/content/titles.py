@@ -19,6 +19,8 @@ from thrustlib.content.text import fold
 # A word: letters and digits, with apostrophes and inner hyphens ("Single-Leg", "Farmer's").
 _WORD = re.compile(r"[^\W_](?:[\w'\u2019]|-(?=[^\W_]))*")
 _PART = re.compile(r"[-_\s]+")
+# What is not a letter or a digit (``str.isalnum`` is what ``\w`` takes, less "_").
+_NOT_LETTER = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[.!?:;]")
 # Small words a name keeps in lower case: "Behind the Neck Press", "Push-Up to a Box".
 JOINERS = frozenset({"the", "of", "with", "and", "to", "on", "in", "a"})
@@ -50,7 +52,7 @@ def run_together(path: Path) -> str | None:
 
 def _letters(text: str) -> str:
     """``text`` folded, with nothing but its letters and digits (``Push-Up`` -> ``pushup``)."""
-    return "".join(c for c in fold(text) if c.isalnum())
+    return _NOT_LETTER.sub("", fold(text))
 
 
 def _phrases(text: str) -> Iterator[list[str]]:
@@ -62,17 +64,23 @@ def _phrases(text: str) -> Iterator[list[str]]:
     run: list[str] = []
     opens = False
     end = 0
+    # Every word of every description of a library without titles goes through here:
+    # the gap before a word is looked at only when it could matter, and a run's opening
+    # only when one starts.
     for match in _WORD.finditer(text):
-        word, gap = match.group(), text[end : match.start()]
-        first = end == 0
-        end = match.end()
-        if run and not gap.strip() and (_capital(word) or word in JOINERS):
+        word, start = match.group(), match.start()
+        capital = word[0].isupper() or word[0].isdigit()
+        if run and (capital or word in JOINERS) and not text[end:start].strip():
             run.append(word)
-            continue
+        else:
+            if run:
+                yield from _candidates(run, opens)
+            run = [word] if capital else []
+            # The first word, or one after a sentence's end (which only a new run needs).
+            opens = capital and (end == 0 or _SENTENCE_END.search(text, end, start) is not None)
+        end = match.end()
+    if run:
         yield from _candidates(run, opens)
-        run = [word] if _capital(word) else []
-        opens = first or _SENTENCE_END.search(gap) is not None
-    yield from _candidates(run, opens)
 
 
 def _candidates(run: list[str], opens: bool) -> Iterator[list[str]]:
@@ -88,10 +96,6 @@ def _candidates(run: list[str], opens: bool) -> Iterator[list[str]]:
         if rest:
             yield rest
     yield run
-
-
-def _capital(word: str) -> bool:
-    return word[0].isupper() or word[0].isdigit()
 
 
 def _names(phrase: Sequence[str], parts: Sequence[str]) -> bool:

@@ -388,9 +388,7 @@ def _parse(
 
     count = parallel.processes(jobs, len(files))
     if files:
-        # Loaded before any fork, so that the processes share it instead of each loading it
-        # (all but markdown-it-py, which each process loads for the first body the line
-        # scanner declines, if any: most libraries have none).
+        # Loaded before any fork, for the processes to share (not markdown-it-py's parser).
         import thrustlib.content.parse  # noqa: F401
     return parallel.map_items(
         parse_one,
