@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import traceback
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
-from typing import Any, cast
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -41,7 +40,6 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".xml")
 
 # What markupsafe.escape replaces, and with what.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
-_NEEDS_ESCAPING = re.compile("[&<>'\"]")
 
 
 def _escape_output(value: object) -> str:
@@ -53,12 +51,14 @@ def _escape_output(value: object) -> str:
     enough: text with nothing to escape is returned as it is, ``Markup`` (already
     safe) too, and anything else goes to markupsafe.
     """
-    kind = type(value)
-    if kind is str:
-        text = cast(str, value)
-        return text.translate(_ESCAPES) if _NEEDS_ESCAPING.search(text) else text
-    if kind is Markup:
-        return cast(Markup, value)
+    # This runs a hundred and forty times a page: ``type(value) is`` narrows the type as
+    # ``cast`` would, without a call, and five ``in`` tests take half a regex search's time.
+    if type(value) is str:
+        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+            return value.translate(_ESCAPES)
+        return value
+    if type(value) is Markup:
+        return value
     return markupsafe.escape(value)
 
 
