@@ -83,10 +83,11 @@ class Renderer:
 
         Every template of the site's, and of the theme's, is compiled up front, so a
         renderer keeps rendering the templates as they were when it was made, whatever
-        happens to the files later (a theme template asked for by its ``theme/`` name
-        alone is compiled when first rendered: the package's files do not change). A broken one
-        only fails the pages that use it (as :meth:`render_page` reports); the preview
-        checks this to refuse a broken theme before publishing anything.
+        happens to the files later. (A theme template asked for by its ``theme/`` name
+        alone is compiled when first rendered, from the package's files, never from a
+        site file made since: see :class:`~thrustlib.site.theme.SiteLoader`.) A broken
+        one only fails the pages that use it (as :meth:`render_page` reports); the
+        preview checks this to refuse a broken theme before publishing anything.
         """
         self._static: tuple[dict[str, StaticFile], dict[str, str]] | None = None
         self._cards: tuple[Library | None, dict[tuple[str, str], Card]] = (None, {})

@@ -1,11 +1,11 @@
 """The faster reading of exercise bodies: one module, behind one switch.
 
 A build reads most bodies here; ``parse_body(..., fast=False)`` reads every body with
-the reference parser alone (:func:`thrustlib.content.markdown.reference_markdown`,
-markdown-it-py's
-"commonmark" preset with tables and strikethrough, raw HTML off). Both give the same
-model: ``tests/test_reading_reference.py`` holds this module to plain markdown-it-py on
-generated documents, non-ASCII digits and letters included. Two shortcuts live here:
+the reference parser alone (:func:`thrustlib.content.markdown.reference_markdown`:
+markdown-it-py's "commonmark" preset with tables and strikethrough, raw HTML off). Both
+give the same model: ``tests/test_reading_reference.py`` holds this module to plain
+markdown-it-py on generated documents, non-ASCII digits and letters included. Two
+shortcuts live here:
 
 - :func:`scan` reads a body of the common shape (``#`` headings, tight lists of one-line
   items such as ``1. **Label**: text`` with one level of one-line sub-bullets,
