@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.shared import write_into_blobs
 from thrustlib.config import load_config
@@ -80,6 +82,60 @@ def test_map_items_keeps_the_order_and_shares_the_work(forks: list[int]) -> None
     assert len(forks) == 1
     assert parallel.map_items(work, range(5), 1) == [(n * 2, parent) for n in range(5)]
     assert parallel.map_items(work, [], 2) == []
+    forks.clear()  # more children than cores: each heard from, in order
+    results = parallel.map_items(work, range(3000), 4)
+    assert [value for value, _ in results] == [n * 2 for n in range(3000)]
+    assert len(forks) == 3
+
+
+def test_what_a_child_sends_is_read_while_this_process_works(
+    forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A child's chunks are unpickled here as they come, between this process's items,
+    # not all at the end: by this process's last item, some have been.
+    parent = os.getpid()
+    opened: list[int] = []
+    real = parallel.pickle.loads
+
+    def loads(data: bytes) -> Any:
+        opened.append(1)
+        return real(data)
+
+    monkeypatch.setattr(parallel.pickle, "loads", loads)
+    seen: list[int] = []
+
+    def work(item: int) -> int:
+        if os.getpid() == parent:
+            time.sleep(0.002)
+            seen.append(len(opened))
+        return item
+
+    assert parallel.map_items(work, range(2000), 2) == list(range(2000))
+    assert seen and seen[-1] > 0
+
+
+def test_results_larger_than_a_pipe_still_cross(forks: list[int]) -> None:
+    size = parallel.PIPE_SIZE + parallel.PIPE_SIZE // 2
+
+    def work(item: int) -> bytes:
+        return bytes([item]) * size
+
+    results = parallel.map_items(work, range(24), 2)
+    assert results == [bytes([n]) * size for n in range(24)]
+    assert len(forks) == 1
+
+
+@given(st.integers(0, 200_000), st.integers(2, 256))
+def test_chunks_cover_the_items_in_order_and_shrink_towards_the_end(total: int, count: int) -> None:
+    chunks = parallel.chunk_ranges(total, count)
+    assert [i for chunk in chunks for i in chunk] == list(range(total))
+    assert len(chunks) <= parallel.MAX_CHUNKS
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(size > 0 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    if count <= 8 and total >= count * 256:
+        assert sizes[-1] < sizes[0]  # the last chunks are smaller than the first
+    assert parallel.chunk_ranges(65_536, 256) == [range(s, s + 128) for s in range(0, 65_536, 128)]
 
 
 def test_map_items_raises_what_a_child_raised(forks: list[int]) -> None:
@@ -287,6 +343,24 @@ def test_a_template_error_keeps_the_old_site_and_names_file_and_line(
         "site.toml",
         "templates",
     ]
+
+
+def test_of_many_failing_pages_the_first_in_path_order_is_raised(
+    site: Path, forks: list[int]
+) -> None:
+    # Muscle pages are handed out before exercise pages, which come first by path: the
+    # error is an exercise page's however the pages were shared.
+    broken_template(site)
+    (site / "templates" / "exercise.html").write_text("<p>\n\n{{ 1 // 0 }}\n")
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(ThemeError) as caught:
+            build(load_config(site), output=site / "out", jobs=jobs)
+        errors.append(caught.value.problems)
+    assert errors[0] == errors[1]
+    [problem] = errors[1]
+    assert problem.path is not None and problem.path.name == "exercise.html"
+    assert problem.line == 3
 
 
 def fail_in_child(

@@ -88,6 +88,12 @@ def render_into(
             if (slug := after.pop(item[1], None)) is not None:
                 ordered.append(("part", slug))
         items = ordered + [("part", slug) for slug in after.values()]  # pages not rendered
+    # The pages that list many exercises go first (the A-Z page costs as much as 300
+    # exercise pages): the processes then end together on the even run of exercise
+    # pages, instead of waiting for one that took a long page last. ``order`` keeps
+    # where each item was, for the failure to raise.
+    order = sorted(range(len(items)), key=lambda n: _even(items[n]))
+    items = [items[n] for n in order]
     count = workers.processes(jobs, len(items))
     if count > 1:
         check_paths(paths)  # no process sees the paths the others write
@@ -116,9 +122,10 @@ def render_into(
             progress("render", min(finished * count, total), total)
 
     results = workers.map_items(render_one, items, count, sent=sent, done=done)
-    failed = next((r for r in results if isinstance(r, BaseException)), None)
-    if failed is not None:
-        raise failed  # the first failing page in path order, however many processes ran
+    failures = [(order[n], r) for n, r in enumerate(results) if isinstance(r, BaseException)]
+    if failures:
+        # The first failing page in path order, however many processes ran.
+        raise min(failures, key=lambda failure: failure[0])[1]
     for (kind, name), result in zip(items, results, strict=True):
         if kind == "part" and isinstance(result, bytes):
             known[name] = result
@@ -129,3 +136,13 @@ def render_into(
         progress("render", total, total)
     pages = sum(1 for path in paths if path.endswith(".html"))
     return Rendered(pages, len(paths), spans)
+
+
+def _even(item: tuple[str, str]) -> bool:
+    """True for an exercise's page or its piece of the API: the many items of about
+    the same cost, which :func:`render_into` hands out last."""
+    kind, name = item
+    if kind == "part":
+        return True
+    shape = urls.route(name)
+    return shape is not None and shape[0] == urls.EXERCISES and shape[1] is not None
