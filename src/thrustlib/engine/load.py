@@ -199,7 +199,7 @@ def read_entries(
     # One entry per file, in walk order: its parse result, or why it could not be read.
     entries: list[Loaded | None] = []
     misses: list[tuple[int, bytes]] = []  # (index in entries, cache key)
-    unparsed: list[tuple[Path, bytes | Path]] = []
+    unparsed: list[tuple[Path | str, bytes | Path]] = []
     # A file the cache has under the bytes the index knows needs its display path only as
     # text, for its key. The others are looked at as before.
     inside = f"{root}/" if root is not None else None
@@ -216,20 +216,19 @@ def read_entries(
         ):
             entries.append(hit)
             continue
-        if text is not None:
-            shown = Path(text)  # what display_path gives, made from the text
-        else:
-            shown = display_path(path, root) if root is not None else path
+        # What display_path gives, as text where it can be: made a Path by whichever
+        # process parses the file, which reads it too (no serial pass over the disk).
+        named = text if text is not None else display_path(path, root) if root is not None else path
         if refusal is not None or size > limit:
             # Told by its size: a file too large is never opened.
-            entries.append(refusal or too_large(shown, size, limit))
+            entries.append(refusal or too_large(Path(named), size, limit))
             continue
         if cache is None:
-            # Read by whichever process parses the file: no serial pass over the disk.
             misses.append((len(entries), b""))
-            unparsed.append((shown, path))
-            entries.append(Problem(shown, None, "not parsed"))  # replaced below
+            unparsed.append((named, path))
+            entries.append(None)  # replaced below
             continue
+        shown = Path(named)
         data: bytes | None = None
         if digest is None:  # changed since the index saw it, or new
             started = fileindex.now()
@@ -282,14 +281,15 @@ def parse_exercise(shown: Path, data: bytes, vocabulary: Vocabulary) -> ParseRes
 
 
 def read_entry(
-    shown: Path,
+    shown: Path | str,
     source: bytes | Path,
     vocabulary: Vocabulary,
     limit: int | None = None,
 ) -> ParseResult | Problem | None:
     """What one file (its bytes, or the file to read them from, if at most ``limit``
     bytes: ``None`` when its size was checked already) gives, parsed here; ``None`` when
-    the file is no longer there."""
+    the file is no longer there. ``shown`` is its display path (as text: made a Path here)."""
+    shown = Path(shown) if isinstance(shown, str) else shown
     data = _read(shown, source, limit) if isinstance(source, Path) else source
     if data is None or isinstance(data, Problem):
         return data
@@ -363,7 +363,7 @@ def _read(shown: Path, path: Path, limit: int | None) -> bytes | Problem | None:
 
 
 def _parse(
-    files: list[tuple[Path, bytes | Path]],
+    files: list[tuple[Path | str, bytes | Path]],
     vocabulary: Vocabulary,
     jobs: int | None,
     *,
@@ -379,7 +379,7 @@ def _parse(
     store): packing them here is shared work, packing them at the end would not be.
     """
 
-    def parse_one(file: tuple[Path, bytes | Path]) -> Loaded | None:
+    def parse_one(file: tuple[Path | str, bytes | Path]) -> Loaded | None:
         # Sizes were checked by the walk; a file that grew since is refused as it is read.
         return read_entry(*file, vocabulary, limit)
 
