@@ -18,6 +18,7 @@ from thrustlib.engine import packing
 from thrustlib.engine.build import load_library
 from thrustlib.engine.load import load_exercises
 from thrustlib.engine.parsecache import ParseCache
+from thrustlib.engine.site import Engine
 from thrustlib.errors import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,9 @@ def test_a_packed_result_carries_the_digest_of_its_structure(
     exercise = shipped[0]
     result = packing.pack(ParseResult(exercise, []))
     assert result.shape == shape(exercise.entry()) == shape(exercise)
+    # A build without the cache never asks for it: packed for one, a result has none.
+    unshaped = packing.pack(ParseResult(exercise, []), shaped=False)
+    assert unshaped.shape is None and unshaped == dataclasses.replace(result, shape=None)
     assert len({shape(e) for e in shipped}) == len(shipped)
     retitled = dataclasses.replace(exercise, title=exercise.title + " Again")
     assert shape(retitled) != shape(exercise)
@@ -185,6 +189,10 @@ def test_loading_in_two_processes_gives_the_same_exercises(
     for slug in one.exercises:
         assert two[slug] == one[slug]
         assert two.whole(slug) == one.whole(slug)
+    engine = Engine(config, jobs=2)
+    engine.load()
+    packed = [e for e in engine.entries.values() if isinstance(e, packing.PackedResult)]
+    assert packed and all(e.shape is None for e in packed)  # no cache: no shapes taken
 
 
 def test_packed_contents_open_the_exercise_asked_for_again_once(

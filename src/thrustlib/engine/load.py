@@ -375,8 +375,8 @@ def _parse(
     shared among processes if worth it (``meanwhile``: see :func:`read_entries`).
 
     Results parsed in another process come back packed (the entry to unpickle now, the
-    rest as bytes). This process's own stay whole, unless ``pack_here`` (for the cache to
-    store): packing them here is shared work, packing them at the end would not be.
+    rest as bytes; their shapes only for the cache). This process's own stay whole, unless
+    ``pack_here`` (for the cache to store): packing here is shared work, at the end not.
     """
 
     def parse_one(file: tuple[Path | str, bytes | Path]) -> Loaded | None:
@@ -384,7 +384,7 @@ def _parse(
         return read_entry(*file, vocabulary, limit)
 
     def packed(entry: Loaded | None) -> Loaded | None:
-        return packing.pack(entry) if isinstance(entry, ParseResult) else entry
+        return packing.pack(entry, shaped=pack_here) if isinstance(entry, ParseResult) else entry
 
     count = parallel.processes(jobs, len(files))
     if files:
