@@ -314,6 +314,15 @@ def test_the_index_of_1000_real_shaped_exercises_fits_a_phone(
     assert len(page) < 30_000 + 150 * len(library)
 
 
+def test_every_exercise_of_a_large_library_is_in_the_index_once_in_title_order(
+    thousand: tuple[SiteConfig, Library],
+) -> None:
+    # Encoded a few hundred at a time: none lost or doubled where two batches meet.
+    _, library = thousand
+    found = decoded(search.index_data(library))
+    assert [item["slug"] for item in found] == [e.slug for e in library.a_to_z()]
+
+
 def test_the_index_of_10000_exercises_is_made_in_well_under_a_third_of_a_second(
     thousand: tuple[SiteConfig, Library],
 ) -> None:

@@ -71,6 +71,7 @@ NO_EQUIPMENT_NAME = "No equipment"
 # here, which is fixed, so the bytes are as stable as sorted keys would make them.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _SLUG_OF_ASCII = re.compile(r"[^a-z0-9]+")
+_ROWS_ENCODED = 256
 
 
 def needs_no_equipment(entry: Entry) -> bool:
@@ -106,9 +107,11 @@ def index_data(library: Library) -> bytes:
     variations = library.variations
     encode = _ENCODER.encode
     muscle, tool = muscle_at.__getitem__, equipment_at.__getitem__
-    # Each exercise is encoded as soon as it is made, so that no tree of 10,000 lists is
-    # ever held: such a tree is what made the cycle collector walk the whole heap.
-    rows = []
+    # Exercises are encoded a few hundred at a time: one call of the encoder per
+    # exercise was a third of the index's time, and a tree of 10,000 lists held whole is
+    # what made the cycle collector walk the whole heap.
+    rows: list[list[Any]] = []
+    encoded: list[str] = []
     for entry in entries:
         root = variations[entry.slug].root
         row = [
@@ -122,7 +125,12 @@ def index_data(library: Library) -> bytes:
             None if entry.level is None else level_at[entry.level],
             position[root] if root in families else None,
         ]
-        rows.append(encode(row))
+        rows.append(row)
+        if len(rows) == _ROWS_ENCODED:
+            encoded.append(encode(rows)[1:-1])
+            rows.clear()
+    if rows:
+        encoded.append(encode(rows)[1:-1])
     head = {
         "version": INDEX_VERSION,
         "fields": list(FIELDS),
@@ -131,7 +139,7 @@ def index_data(library: Library) -> bytes:
         "levels": [[k, k.capitalize()] for k in level_keys],
     }
     # The exercises come last, after the small tables a reader needs to make sense of them.
-    text = encode(head).removesuffix("}") + ',"exercises":[' + ",".join(rows) + "]}\n"
+    text = encode(head).removesuffix("}") + ',"exercises":[' + ",".join(encoded) + "]}\n"
     return text.encode()
 
 
