@@ -7,10 +7,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
+from thrustlib.content import library as library_module
 from thrustlib.content.library import build_library
 from thrustlib.content.model import Exercise, Library
 from thrustlib.content.parse import load_exercise
+from thrustlib.content.text import normalize_text, title_words
 from thrustlib.content.vocabulary import Vocabulary
 from thrustlib.errors import Problems
 
@@ -320,3 +324,50 @@ def test_a_dropped_stated_parent_is_not_replaced_by_a_guess() -> None:
     assert problems == [
         "exercises/banded-hip-thrust.md:3: error: 'variation_of: nothing-here' names no exercise"
     ]
+
+
+# -- the variation inference's shortcuts, against the plain code they replace ------------
+
+
+def reference_contained_title(
+    words: tuple[str, ...], titles: dict[tuple[str, ...], str], own: str
+) -> str | None:
+    """The longest other title that is a run of words of this one, every run looked up."""
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            found = titles.get(words[start : start + size])
+            if found is not None and found != own:
+                return found
+    return None
+
+
+WORDS = st.sampled_from(["hip", "thrust", "single", "leg", "iso", "hold", "band", "a"])
+TITLES = st.lists(st.lists(WORDS, min_size=0, max_size=6).map(tuple), min_size=1, max_size=30)
+
+
+@given(TITLES)
+def test_a_contained_title_is_the_one_every_run_looked_up_finds(
+    drawn: list[tuple[str, ...]],
+) -> None:
+    titles: dict[tuple[str, ...], str] = {}
+    for n, title in enumerate(drawn):
+        titles.setdefault(title, f"slug-{n}")
+    starts: dict[str, list[int]] = {}
+    for title in titles:
+        if title:
+            starts.setdefault(title[0], []).append(len(title))
+    lengths = {word: sorted(set(found), reverse=True) for word, found in starts.items()}
+    for n, words in enumerate(drawn):
+        own = f"slug-{n}"
+        expected = reference_contained_title(words, titles, own)
+        assert library_module._contained_title(words, titles, lengths, own) == expected
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_title_words_are_the_normalized_title_split(title: str) -> None:
+    assert title_words(title) == tuple(normalize_text(title).split())
+
+
+@given(st.text(alphabet=" \t\n\x1c\x85\u00a0\u2003-_ab", max_size=30))
+def test_title_words_split_at_every_separator_run_as_normalizing_does(title: str) -> None:
+    assert title_words(title) == tuple(normalize_text(title).split())

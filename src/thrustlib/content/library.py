@@ -25,7 +25,7 @@ from thrustlib.content.model import (
     MuscleGroup,
     Variation,
 )
-from thrustlib.content.text import closest, normalize_text, sort_key
+from thrustlib.content.text import closest, sort_key, title_words
 from thrustlib.content.vocabulary import LEVELS, Vocabulary
 from thrustlib.errors import Problems
 
@@ -218,10 +218,17 @@ def _resolve_parents(
     # by looking up each run of words: linear in the library, not quadratic. Made once
     # per title, uncached: 10,000 titles would only push the muscles and headings out of
     # normalize's cache, and were normalised twice over (0.1 s of indexing 10,000).
-    words = {slug: tuple(normalize_text(e.title).split()) for slug, e in by_slug.items()}
+    words = {slug: title_words(e.title) for slug, e in by_slug.items()}
     titles: dict[tuple[str, ...], str] = {}
     for slug, title in words.items():
         titles.setdefault(title, slug)
+    # The lengths of the titles each word starts, longest first: the only runs of words
+    # worth looking up (most words start no title).
+    starts: dict[str, list[int]] = {}
+    for title in titles:
+        if title:
+            starts.setdefault(title[0], []).append(len(title))
+    lengths = {word: sorted(set(found), reverse=True) for word, found in starts.items()}
     parents: dict[str, str | None] = {}
     for slug, exercise in by_slug.items():
         path = exercise.source.path
@@ -255,7 +262,7 @@ def _resolve_parents(
         # A stated parent that was dropped above (unknown, a draft) is not guessed at.
         if exercise.variation_of is not None or exercise.variation_of_null:
             continue
-        guess = _contained_title(words[slug], titles, slug)
+        guess = _contained_title(words[slug], titles, lengths, slug)
         if guess is None or _leads_to(guess, slug, parents):
             continue
         problems.warning(
@@ -283,15 +290,26 @@ def _leads_to(start: str, target: str, parents: dict[str, str | None]) -> bool:
 
 
 def _contained_title(
-    words: tuple[str, ...], titles: dict[tuple[str, ...], str], own: str
+    words: tuple[str, ...],
+    titles: dict[tuple[str, ...], str],
+    lengths: dict[str, list[int]],
+    own: str,
 ) -> str | None:
-    """The slug of the longest other title that is a run of words of this title."""
-    for size in range(len(words) - 1, 0, -1):
-        for start in range(len(words) - size + 1):
+    """The slug of the longest other title that is a run of words of this title (the
+    first such run, of two as long); ``lengths``: of the titles each word starts."""
+    best, size_of_best = None, 0
+    count = len(words)
+    for start, word in enumerate(words):
+        for size in lengths.get(word, ()):
+            if size <= size_of_best:
+                break  # longest first: none left at this start beats the best
+            if size >= count or start + size > count:
+                continue  # the title itself, or a run past its end
             found = titles.get(words[start : start + size])
             if found is not None and found != own:
-                return found
-    return None
+                best, size_of_best = found, size
+                break
+    return best
 
 
 def _variation_tree(
@@ -334,13 +352,10 @@ def _variation_tree(
     stack = [(root, root, 0) for root in reversed(roots)]
     while stack:
         slug, root, depth = stack.pop()
-        kids = tuple(sorted(children[slug], key=title_key.__getitem__))
-        out[slug] = Variation(
-            parent=parent[slug],
-            children=kids,
-            root=root,
-            depth=depth,
-            inferred=slug in inferred,
-        )
-        stack.extend((kid, root, depth + 1) for kid in reversed(kids))
+        # Most exercises have no variations: no sort, and nothing to push, for them.
+        below = children[slug]
+        kids = tuple(sorted(below, key=title_key.__getitem__)) if below else ()
+        out[slug] = Variation(parent[slug], kids, root, depth, slug in inferred)
+        if kids:
+            stack.extend([(kid, root, depth + 1) for kid in reversed(kids)])
     return dict(sorted(out.items()))
