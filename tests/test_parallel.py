@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.shared import write_into_blobs
 from thrustlib.config import load_config
-from thrustlib.engine import stored
+from thrustlib.engine import messages, stored
 from thrustlib.engine import workers as parallel
 from thrustlib.engine.build import build
 from thrustlib.engine.site import Engine
@@ -115,7 +115,7 @@ def test_what_a_child_sends_is_read_while_this_process_works(
 
 
 def test_results_larger_than_a_pipe_still_cross(forks: list[int]) -> None:
-    size = parallel.PIPE_SIZE + parallel.PIPE_SIZE // 2
+    size = messages.PIPE_SIZE + messages.PIPE_SIZE // 2
 
     def work(item: int) -> bytes:
         return bytes([item]) * size
@@ -123,6 +123,77 @@ def test_results_larger_than_a_pipe_still_cross(forks: list[int]) -> None:
     results = parallel.map_items(work, range(24), 2)
     assert results == [bytes([n]) * size for n in range(24)]
     assert len(forks) == 1
+
+
+def test_results_cross_a_pipe_of_the_default_size_too(
+    forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(fd: int, command: int, *args: Any) -> int:
+        raise OSError("not allowed")
+
+    monkeypatch.setattr(messages.fcntl, "fcntl", refused)
+    size = messages.PIPE_SIZE // 3
+
+    def work(item: int) -> bytes:
+        return bytes([item]) * size
+
+    assert parallel.map_items(work, range(24), 2) == [bytes([n]) * size for n in range(24)]
+
+
+def test_a_child_goes_on_while_this_process_does_not_read(forks: list[int], tmp_path: Path) -> None:
+    # Results larger than the pipe, and a parent busy elsewhere (meanwhile): the child
+    # keeps what the pipe cannot take and takes every item, instead of waiting.
+    parent = os.getpid()
+    log = tmp_path / "done"
+    size = messages.PIPE_SIZE
+
+    def work(item: int) -> bytes:
+        if os.getpid() != parent:
+            with log.open("a") as out:
+                out.write(f"{item}\n")
+        return bytes([item % 256]) * size
+
+    def meanwhile() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if log.exists() and len(log.read_text().split()) == 12:
+                return
+            time.sleep(0.01)
+
+    results = parallel.map_items(work, range(12), 2, meanwhile=meanwhile)
+    assert results == [bytes([n % 256]) * size for n in range(12)]
+    assert sorted(map(int, log.read_text().split())) == list(range(12))
+
+
+def open_fds() -> set[int]:
+    return {int(fd.name) for fd in Path("/proc/self/fd").iterdir()}
+
+
+@pytest.mark.parametrize("where", ["here", "received"])
+def test_a_failure_here_leaves_no_child_and_no_pipe_behind(
+    forks: list[int], monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    parent = os.getpid()
+    before = open_fds()
+    if where == "received":
+        monkeypatch.setattr(parallel.pickle, "loads", lambda data: 1 // 0)
+
+    taken: list[int] = []
+
+    def work(item: int) -> int:
+        if os.getpid() == parent:
+            taken.append(item)
+            time.sleep(0.001)
+            if where == "here" and len(taken) == 5:
+                raise ZeroDivisionError
+        return item
+
+    with pytest.raises(ZeroDivisionError):
+        parallel.map_items(work, range(2000), 2)
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # reaped: no child left
+    assert open_fds() == before
 
 
 @given(st.integers(0, 200_000), st.integers(2, 256))

@@ -13,20 +13,19 @@ or which one did what. The parent works too instead of waiting idle.
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import functools
 import gc
 import os
 import pickle
 import select
 import signal
-import struct
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
-from thrustlib.engine import packing
+from thrustlib.engine import messages, packing
 from thrustlib.errors import ThrustlibError
 
 T = TypeVar("T")
@@ -62,16 +61,6 @@ def processes(jobs: int | None, items: int) -> int:
 
 MAX_CHUNKS = 1024
 """Tickets are 4 bytes, so this many fit in a pipe of the smallest capacity (one page)."""
-
-PIPE_SIZE = 1 << 20
-"""What a child's pipe is asked to hold (Linux's default most): a chunk's results fit
-whole, so a child never waits for this process to read before it takes the next chunk."""
-
-_HEADER = struct.Struct("<IQ")
-"""Before each message from a child: the chunk's number (or :data:`_OUTCOME`), its length."""
-
-_OUTCOME = 0xFFFFFFFF
-"""The number of a child's last message: how its share ended (its error, if any)."""
 
 
 def chunk_ranges(total: int, count: int) -> list[range]:
@@ -146,29 +135,34 @@ def map_items(
 
     finished: dict[int, list[R]] = {}
 
-    def received(number: int, data: bytes) -> None:
-        finished[number] = pickle.loads(data)
-
-    def here(poll: Callable[[], None]) -> None:
+    def share(poll: Callable[[], None], finish: Callable[[int, list[R]], None]) -> None:
         while (number := take()) is not None:
             results = []
             for index in chunks[number]:
                 results.append(work(items[index]))
-                poll()  # what the children sent meanwhile, before their pipes fill
-            finished[number] = results if kept is None else [kept(r) for r in results]
-            if done is not None:
-                done(len(results))
+                poll()  # the pipes' traffic, kept moving between items
+            finish(number, results)
 
-    def there(send: Callable[[int, bytes], None]) -> None:
-        while (number := take()) is not None:
-            results = [work(items[index]) for index in chunks[number]]
+    def keep(number: int, results: list[R]) -> None:  # here
+        finished[number] = results if kept is None else [kept(r) for r in results]
+        if done is not None:
+            done(len(results))
+
+    def received(number: int, data: bytes) -> None:  # here, from a child
+        finished[number] = pickle.loads(data)
+
+    def there(send: Callable[[int, bytes], None], poll: Callable[[], None]) -> None:
+        def finish(number: int, results: list[R]) -> None:
             if sent is not None:
                 results = [sent(result) for result in results]
             # Pickled here as soon as the chunk is done: pickling is then part of the
             # shared work, instead of a wait at the end while the child pickles all.
             send(number, packing.dumps(results))
 
+        share(poll, finish)
+
     try:
+        here = functools.partial(share, finish=keep)
         _everywhere(here, there, received, min(count, len(chunks)), meanwhile)
     finally:
         os.close(read)
@@ -210,19 +204,20 @@ def in_background(check: Callable[[], bool], *, fork: bool = True) -> Callable[[
 
 def _everywhere(
     here: Callable[[Callable[[], None]], None],
-    there: Callable[[Callable[[int, bytes], None]], None],
+    there: Callable[[Callable[[int, bytes], None], Callable[[], None]], None],
     received: Callable[[int, bytes], None],
     count: int,
     first: Callable[[], None] | None = None,
 ) -> None:
-    """``there(send)`` run in ``count - 1`` forked children and ``here(poll)`` in this
-    process (after ``first()``, if given), until both are done.
+    """``there(send, poll)`` run in ``count - 1`` forked children and ``here(poll)`` in
+    this process (after ``first()``, if given), until both are done.
 
     A child's ``send(number, data)`` reaches ``received(number, data)`` here, at this
-    process's next ``poll()`` or once ``here`` returns. An exception in a child is
-    raised here, as it was raised there (with the child's traceback as a note); a child
-    that dies without a word is a :class:`ThrustlibError`. When anything fails, the
-    children still running are stopped before this returns.
+    process's next ``poll()`` or once ``here`` returns; a child's ``poll()`` writes what
+    its pipe had no room for. An exception in a child is raised here, as it was raised
+    there (with the child's traceback as a note); a child that dies without a word is a
+    :class:`ThrustlibError`. When anything fails, the children still running are stopped
+    (and every child reaped, every pipe closed) before this returns.
     """
     children: dict[int, _Child] = {}
     # Objects that exist now are never collected in a child, which keeps the collector
@@ -230,15 +225,19 @@ def _everywhere(
     gc.freeze()
     try:
         for _ in range(count - 1):
-            read, write = os.pipe()
-            with contextlib.suppress(AttributeError, OSError):  # the default size then
-                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            read, write = messages.pipe()
+            try:
+                pid = os.fork()
+            except BaseException:
                 os.close(read)
+                os.close(write)
+                raise
+            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                for fd in (read, *children):  # the other children's are theirs to read
+                    os.close(fd)
                 _child(there, write)
-            os.close(write)
             children[read] = _Child(pid, read)
+            os.close(write)
         waiting = select.poll()
         listening = set(children)
         for fd in listening:
@@ -246,7 +245,7 @@ def _everywhere(
 
         def listen(timeout: int | None) -> None:
             for fd, _ in waiting.poll(timeout):
-                if children[fd].read(received):  # the child closed its end
+                if children[fd].messages.read(received):  # the child closed its end
                     waiting.unregister(fd)
                     listening.discard(fd)
 
@@ -255,34 +254,33 @@ def _everywhere(
         here(lambda: listen(0))
         while listening:  # the children's last chunks, as they come
             listen(None)
-        for fd in list(children):  # in the order they were forked
-            children.pop(fd).end()
+        for child in children.values():  # in the order they were forked
+            child.end()
     finally:
         for child in children.values():
-            os.close(child.fd)
-            _stop(child.pid)
+            child.stop()
         gc.unfreeze()
 
 
-def _child(there: Callable[[Callable[[int, bytes], None]], None], fd: int) -> NoReturn:
+def _child(
+    there: Callable[[Callable[[int, bytes], None], Callable[[], None]], None], fd: int
+) -> NoReturn:
     """Run ``there`` in a forked child, its messages and outcome sent through ``fd``;
     then exit."""
     code = 0
     try:
-        with os.fdopen(fd, "wb") as stream:
-
-            def send(number: int, data: bytes) -> None:
-                stream.write(_HEADER.pack(number, len(data)))
-                stream.write(data)
-                stream.flush()
-
-            try:
-                there(send)
-                outcome = packing.dumps(("ok", None))
-            except BaseException as exc:
-                code = 1
-                outcome = packing.dumps(("error", portable(exc)))
-            send(_OUTCOME, outcome)
+        out = messages.Sender(fd)
+        try:
+            there(out.send, out.flush)
+            outcome = packing.dumps(("ok", None))
+        except BaseException as exc:
+            code = 1
+            outcome = packing.dumps(("error", portable(exc)))
+        if out.whole:  # else the parent would read what follows out of step
+            out.send(messages.LAST, outcome)
+            out.finish()
+        else:
+            code = 2
     except BaseException:
         code = 2
     finally:
@@ -292,51 +290,24 @@ def _child(there: Callable[[Callable[[int, bytes], None]], None], fd: int) -> No
 
 
 class _Child:
-    """A forked child as this process hears from it: its messages read as they come."""
+    """A forked child as this process knows it: its pid, its messages, its end."""
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid = pid
-        self.fd = fd
-        self.buffer = bytearray()
-        self.outcome: bytes | None = None
-        os.set_blocking(fd, False)
-
-    def read(self, received: Callable[[int, bytes], None]) -> bool:
-        """Take what the pipe holds, each whole message to ``received``; ``True`` once
-        the child has closed its end."""
-        try:
-            data = os.read(self.fd, PIPE_SIZE)
-        except BlockingIOError:
-            return False
-        if not data:
-            return True
-        buffer = self.buffer
-        buffer += data
-        start = 0
-        with memoryview(buffer) as view:  # one copy of each message, not two
-            while len(buffer) - start >= _HEADER.size:
-                number, length = _HEADER.unpack_from(buffer, start)
-                begin = start + _HEADER.size
-                if len(buffer) - begin < length:
-                    break
-                message = bytes(view[begin : begin + length])
-                start = begin + length
-                if number == _OUTCOME:
-                    self.outcome = message
-                else:
-                    received(number, message)
-        del buffer[:start]
-        return False
+        self.messages = messages.Receiver(fd)
+        self.open = True
+        self.status: int | None = None
+        """The child's wait status, once it is reaped."""
 
     def end(self) -> None:
         """Reap the child, which has closed its pipe; raise what it raised, or that it
         died before it said how its share ended."""
-        os.close(self.fd)
-        _, status = os.waitpid(self.pid, 0)
+        self.stop(kill=False)
         try:
-            kind, value = pickle.loads(self.outcome or b"")
+            kind, value = pickle.loads(self.messages.last or b"")
         except Exception:
-            code = os.waitstatus_to_exitcode(status)
+            assert self.status is not None
+            code = os.waitstatus_to_exitcode(self.status)
             how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
             raise ThrustlibError(
                 f"a worker process {how} before it finished; try again with --jobs 1"
@@ -344,11 +315,16 @@ class _Child:
         if kind == "error":
             raise value
 
-
-def _stop(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+    def stop(self, *, kill: bool = True) -> None:
+        """Close the pipe and reap the child (killed first, with ``kill``); again: nothing."""
+        if self.open:
+            os.close(self.messages.fd)
+            self.open = False
+        if self.status is None:
+            if kill:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+            self.status = os.waitpid(self.pid, 0)[1]
 
 
 def portable(exc: BaseException) -> BaseException:
