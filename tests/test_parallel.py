@@ -89,13 +89,15 @@ def test_map_items_keeps_the_order_and_shares_the_work(forks: list[int]) -> None
 
 
 def test_what_a_child_sends_is_read_while_this_process_works(
-    forks: list[int], monkeypatch: pytest.MonkeyPatch
+    forks: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # A child's chunks are unpickled here as they come, between this process's items,
-    # not all at the end: by this process's last item, some have been.
+    # not all at the end: by this process's last item, some have been. This process
+    # waits for the child to have done items, and leaves it time to send them.
     parent = os.getpid()
     opened: list[int] = []
     real = parallel.pickle.loads
+    started = tmp_path / "started"
 
     def loads(data: bytes) -> Any:
         opened.append(1)
@@ -105,13 +107,21 @@ def test_what_a_child_sends_is_read_while_this_process_works(
     seen: list[int] = []
 
     def work(item: int) -> int:
-        if os.getpid() == parent:
-            time.sleep(0.002)
-            seen.append(len(opened))
+        if os.getpid() != parent:
+            started.touch()
+            time.sleep(0.0002)  # never all the items before this process takes any
+            return item
+        if not seen:
+            deadline = time.monotonic() + 30
+            while not started.exists() and time.monotonic() < deadline:
+                time.sleep(0.001)
+            time.sleep(0.05)
+        time.sleep(0.002)
+        seen.append(len(opened))
         return item
 
     assert parallel.map_items(work, range(2000), 2) == list(range(2000))
-    assert seen and seen[-1] > 0
+    assert len(seen) > 1 and seen[-1] > 0
 
 
 def test_results_larger_than_a_pipe_still_cross(forks: list[int]) -> None:
@@ -181,18 +191,20 @@ def test_a_failure_here_leaves_no_child_and_no_pipe_behind(
     taken: list[int] = []
 
     def work(item: int) -> int:
-        if os.getpid() == parent:
-            taken.append(item)
-            time.sleep(0.001)
-            if where == "here" and len(taken) == 5:
-                raise ZeroDivisionError
+        if os.getpid() != parent:
+            time.sleep(0.0002)  # never all the items before this process takes any
+            return item
+        taken.append(item)
+        time.sleep(0.001)
+        if where == "here" and len(taken) == 5:
+            raise ZeroDivisionError
         return item
 
     with pytest.raises(ZeroDivisionError):
         parallel.map_items(work, range(2000), 2)
-    assert len(forks) == 1
+    [child] = forks
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # reaped: no child left
+        os.waitpid(child, os.WNOHANG)  # reaped already
     assert open_fds() == before
 
 
@@ -371,15 +383,22 @@ def test_cache_hits_are_read_here_and_misses_parsed_in_children(
     assert b"One more line." in files_of(site / "warm")["exercises/glute-bridge/index.html"]
 
 
+def failing_builds(site: Path, output: Path, kind: type[ThrustlibError]) -> list[ThrustlibError]:
+    """What a build of ``site`` into ``output`` raises (a ``kind``) in one process, then
+    in two."""
+    raised = []
+    for jobs in (1, 2):
+        with pytest.raises(kind) as caught:
+            build(load_config(site), output=output, jobs=jobs)
+        raised.append(caught.value)
+    return raised
+
+
 def test_content_errors_are_the_same_in_parallel(site: Path, forks: list[int]) -> None:
     (site / "exercises" / "broken.md").write_text("---\ntitle: [unclosed\n---\n", "utf-8")
     (site / "exercises" / "zzz-no-title.md").write_text("---\nlevel: 7\n---\nText.\n", "utf-8")
-    errors = []
-    for jobs in (1, 2):
-        with pytest.raises(ContentError) as caught:
-            build(load_config(site), output=site / "out", jobs=jobs)
-        errors.append(caught.value.problems)
-    assert errors[0] == errors[1]
+    serial, shared = failing_builds(site, site / "out", ContentError)
+    assert serial.problems == shared.problems
     assert len(forks) == 1  # parsed in two processes; nothing rendered
 
 
@@ -396,13 +415,8 @@ def test_a_template_error_keeps_the_old_site_and_names_file_and_line(
     build(load_config(site), output=out, jobs=1)
     before = files_of(out)
     broken_template(site)
-    errors = []
-    for jobs in (1, 2):
-        with pytest.raises(ThemeError) as caught:
-            build(load_config(site), output=out, jobs=jobs)
-        errors.append(caught.value)
+    serial, shared = failing_builds(site, out, ThemeError)
     assert len(forks) == 2
-    serial, shared = errors
     assert shared.problems == serial.problems
     [problem] = shared.problems
     assert problem.path is not None and problem.path.name == "muscle.html"
@@ -423,13 +437,9 @@ def test_of_many_failing_pages_the_first_in_path_order_is_raised(
     # error is an exercise page's however the pages were shared.
     broken_template(site)
     (site / "templates" / "exercise.html").write_text("<p>\n\n{{ 1 // 0 }}\n")
-    errors = []
-    for jobs in (1, 2):
-        with pytest.raises(ThemeError) as caught:
-            build(load_config(site), output=site / "out", jobs=jobs)
-        errors.append(caught.value.problems)
-    assert errors[0] == errors[1]
-    [problem] = errors[1]
+    serial, shared = failing_builds(site, site / "out", ThemeError)
+    assert serial.problems == shared.problems
+    [problem] = shared.problems
     assert problem.path is not None and problem.path.name == "exercise.html"
     assert problem.line == 3
 
