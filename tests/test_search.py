@@ -4,13 +4,11 @@ the search page's values, with the index's size and speed at real-shaped scale."
 from __future__ import annotations
 
 import dataclasses
-import gc
 import gzip
 import hashlib
 import html.parser
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -323,9 +321,10 @@ def test_every_exercise_of_a_large_library_is_in_the_index_once_in_title_order(
     assert [item["slug"] for item in found] == [e.slug for e in library.a_to_z()]
 
 
-def test_the_index_of_10000_exercises_is_made_in_well_under_a_third_of_a_second(
+def test_the_index_of_10000_exercises_holds_each_once_in_title_order(
     thousand: tuple[SiteConfig, Library],
 ) -> None:
+    # How long it takes is measured by the benchmarks (README "Performance"), not here.
     _, library = thousand
     copies = []
     for n in range(10):
@@ -338,16 +337,5 @@ def test_the_index_of_10000_exercises_is_made_in_well_under_a_third_of_a_second(
             )
     large = build_library(copies, library.vocabulary, Problems())
     assert len(large) == 10_000
-    timings = []
-    collecting = gc.isenabled()
-    gc.disable()  # as during a build (thrustlib.engine.build)
-    try:
-        for _ in range(3):
-            started = time.perf_counter()
-            data = search.index_data(large)
-            timings.append(time.perf_counter() - started)
-    finally:
-        if collecting:
-            gc.enable()
-    print(f"search index, 10,000 exercises: {min(timings):.3f} s, {len(data)} bytes")
-    assert min(timings) < 0.3
+    found = decoded(search.index_data(large))
+    assert [item["slug"] for item in found] == [e.slug for e in large.a_to_z()]
