@@ -8,7 +8,7 @@ processes ran.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -88,16 +88,17 @@ def render_into(
             if (slug := after.pop(item[1], None)) is not None:
                 ordered.append(("part", slug))
         items = ordered + [("part", slug) for slug in after.values()]  # pages not rendered
-    # The pages that list many exercises go first (the A-Z page costs as much as 300
-    # exercise pages): the processes then end together on the even run of exercise
-    # pages, instead of waiting for one that took a long page last. ``order`` keeps
-    # where each item was, for the failure to raise.
-    order = sorted(range(len(items)), key=lambda n: _even(items[n]))
-    items = [items[n] for n in order]
     count = workers.processes(jobs, len(items))
+    # ``order`` keeps where each item was in path order, for the failure to raise.
+    order: Sequence[int] = range(len(items))
     if count > 1:
         check_paths(paths)  # no process sees the paths the others write
         renderer.warm()
+        # The pages that list many exercises go first (the A-Z page costs as much as 300
+        # exercise pages): the processes then end together on the even run of exercise
+        # pages, instead of waiting for one that took a long page last.
+        order = sorted(order, key=lambda n: _even(items[n]))
+        items = [items[n] for n in order]
     total = len(items)
     finished = 0
 
