@@ -80,15 +80,23 @@ class Receiver:
     on as soon as its last byte is in."""
 
     def __init__(self, fd: int) -> None:
-        self.fd = fd
+        self.fd: int | None = fd
+        """The pipe's read end; ``None`` once closed."""
         self.buffer = bytearray()
         self.last: bytes | None = None
         """The message numbered :data:`LAST`, once it has come."""
         os.set_blocking(fd, False)
 
+    def close(self) -> None:
+        """Close the pipe's read end (again: nothing)."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
     def read(self, received: Callable[[int, bytes], None]) -> bool:
         """Take what the pipe holds, each whole message but the last to ``received``;
         ``True`` once the writer has closed its end."""
+        assert self.fd is not None
         try:
             data = os.read(self.fd, PIPE_SIZE)
         except BlockingIOError:

@@ -295,7 +295,6 @@ class _Child:
     def __init__(self, pid: int, fd: int) -> None:
         self.pid = pid
         self.messages = messages.Receiver(fd)
-        self.open = True
         self.status: int | None = None
         """The child's wait status, once it is reaped."""
 
@@ -317,9 +316,7 @@ class _Child:
 
     def stop(self, *, kill: bool = True) -> None:
         """Close the pipe and reap the child (killed first, with ``kill``); again: nothing."""
-        if self.open:
-            os.close(self.messages.fd)
-            self.open = False
+        self.messages.close()
         if self.status is None:
             if kill:
                 with contextlib.suppress(ProcessLookupError):
