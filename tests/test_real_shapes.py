@@ -714,11 +714,20 @@ def test_fixture_model(name: str) -> None:
         assert exercise.title == case.title
 
 
-def test_duplicate_kind_warns_at_the_second_heading() -> None:
+def test_setup_and_starting_position_are_one_list_without_a_warning() -> None:
+    """FORMAT.md: a file may have both. The second's items follow the first's, under
+    their own heading, and nothing is worth a warning."""
     path = FIXTURES / "duplicate-kind.md"
     result = read(path)
-    line = line_of(path, "## Starting Position")
-    assert [p.severity for p in result.problems if p.line == line] == ["warning"]
+    assert [p.message for p in result.problems if "section" in p.message] == []
+    exercise = result.exercise
+    assert exercise is not None
+    assert [(i.group, i.line) for i in exercise.setup] == [
+        (None, line_of(path, "1. Lie on")),
+        (None, line_of(path, "2. Place")),
+        ("Starting Position", line_of(path, "1. Set your heels")),
+        ("Starting Position", line_of(path, "2. Press your lower")),
+    ]
 
 
 def test_nested_items_keep_their_sub_lists_in_the_html() -> None:

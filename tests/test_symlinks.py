@@ -151,7 +151,7 @@ def test_every_link_out_is_reported_in_one_run_with_other_problems(
     assert code == 1
     assert sorted(lines) == sorted(
         [outside_error(f"{f}/{n}", outside / t) for f, n, t in LINKS_OUT]
-        + ["exercises/broken.md:3: error: the front matter is not valid YAML"]
+        + ["exercises/broken.md:2: error: the front matter is not valid YAML"]
     )
     assert not (site / "_site").exists()
 

@@ -54,6 +54,8 @@ class Body:
     has_howto: bool = False
     howto: tuple[HowToStep, ...] = ()
     links: tuple[CrossLink, ...] = ()
+    no_instructions_told: bool = False
+    """Whether the warning that no section was read said the page has no instructions."""
 
 
 def _source(lines: list[str], blocks: Sequence[Block]) -> str:
@@ -147,18 +149,20 @@ def parse_body(
                 out.rendered["summary"] = _html(summary, env, 3)
             continue
         # Items of a second heading of one kind follow the first's, under their own
-        # heading's name when it differs ("Starting Position" after "Setup").
+        # heading's name when it differs ("Starting Position" after "Setup", which real
+        # files do: nothing to warn of). The same heading twice is likely a slip.
         group: str | None = None
         if kind in seen:
             first_line, first_title = seen[kind]
-            problems.warning(
-                path,
-                heading_line,
-                f"a second '{title}' section (the first is at line {first_line});"
-                " its items are added to the first",
-            )
             if heading_key(title) != heading_key(first_title):
                 group = title
+            else:
+                problems.warning(
+                    path,
+                    heading_line,
+                    f"a second '{title}' section (the first is at line {first_line});"
+                    " its items are added to the first",
+                )
         else:
             seen[kind] = (heading_line, title)
             order.append(kind)
@@ -199,7 +203,12 @@ def parse_body(
     # no instructions); a body with text but no Setup or Execution may be headed in a way
     # thrustlib does not know, so say what it has.
     if main and not out.lists["setup"] and not out.lists["execution"]:
-        problems.warning(path, line0 + main[0].start + 1, _nothing_found(chunks, line0, names))
+        message = _nothing_found(chunks, line0, names)
+        if marker is None and not out.lists["execution"]:
+            # One warning rather than two: with no HowTo part either, nothing gives steps.
+            message += "; the page has no instructions"
+            out.no_instructions_told = True
+        problems.warning(path, line0 + main[0].start + 1, message)
     if marker is not None:
         marker_line = line0 + blocks[marker].start + 1
         out.howto = _howto_steps(path, howto, lines, line0, marker_line, problems, env)

@@ -127,6 +127,8 @@ def split_front_matter(
         loader = _YAML_LOADER(fm_text)
         try:
             node = loader.get_single_node()
+            # The keys as written: making the values merges ``<<`` keys into the node.
+            written = list(node.value) if isinstance(node, yaml.MappingNode) else []
             # Before a value is made: past a budget, none is. Without an alias (``*``)
             # a front matter stands for no more than it writes, which the file size bounds.
             excess = (alias_excess(node) or expansion_excess(node)) if "*" in fm_text else None
@@ -134,10 +136,10 @@ def split_front_matter(
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = fm_line0 + mark.line + 1 if mark is not None else fm_line0 + 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.error(path, line, "the front matter is not valid YAML", reasons=[str(problem)])
+        line, reason = _yaml_problem(exc)
+        problems.error(
+            path, fm_line0 + line, "the front matter is not valid YAML", reasons=[reason]
+        )
         return None
     if excess is not None:
         line, message = excess
@@ -149,21 +151,53 @@ def split_front_matter(
         problems.error(path, fm_line0 + 2, "the front matter must be a mapping of keys to values")
         return None
     key_lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _value in node.value:
-            key_lines.setdefault(str(key_node.value), fm_line0 + key_node.start_mark.line + 1)
+    for key_node, _value in written:
+        if isinstance(key_node, yaml.ScalarNode):
+            key, line = str(key_node.value), fm_line0 + key_node.start_mark.line + 1
+            if key in key_lines:
+                # YAML keeps the last value without a word; the author meant one of them.
+                problems.warning(
+                    path,
+                    line,
+                    f"'{key}' is given twice (first at line {key_lines[key]}): this value is"
+                    " used; remove the other",
+                )
+            key_lines[key] = line  # the line of the value used
     clean: dict[str, Any] = {}
     for key, value in meta.items():
         if not isinstance(key, str):
             line = key_lines.get(str(key), fm_line0 + 1)
             problems.error(path, line, f"front-matter key {key!r} is not a name")
             continue
-        reason = value_problem(value)
-        if reason is not None:
-            problems.error(path, key_lines.get(key, fm_line0 + 1), f"'{key}' {reason}")
+        wrong = value_problem(value)
+        if wrong is not None:
+            problems.error(path, key_lines.get(key, fm_line0 + 1), f"'{key}' {wrong}")
             continue
         clean[key] = value
     return clean, key_lines, text[closing.end() :], body_line0
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
+    """The 1-based line in the front matter where PyYAML's error is, and what it is.
+
+    Where the text ends inside something it opened (a quote never closed) or goes on
+    past it (a ``[`` or ``{`` never closed), PyYAML's problem is where it gave up, and
+    the line worth naming is where the thing opened.
+    """
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    context = getattr(exc, "context", None)
+    opened = "end of stream" in problem or str(context).startswith("while parsing a flow")
+    if context_mark is not None and (problem_mark is None or opened):
+        if context == "while scanning a quoted scalar":
+            return context_mark.line + 1, "a quoted value starts here and is never closed"
+        opener = {"while parsing a flow sequence": "'['", "while parsing a flow mapping": "'{'"}
+        if (what := opener.get(str(context))) is not None:
+            return context_mark.line + 1, f"{problem}, for the {what} opened on this line"
+        return context_mark.line + 1, f"{problem} ({context}, from this line)"
+    mark = problem_mark or context_mark
+    return (mark.line + 1 if mark is not None else 1), problem
 
 
 class Meta:

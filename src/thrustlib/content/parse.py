@@ -305,9 +305,11 @@ def _build(
         howto = timed_steps(
             path, howto, video=has_video, duration=video_duration, problems=problems
         )
-    if not howto:
+    if not howto and not parsed.no_instructions_told:
         problems.warning(
-            path, None, "no Execution list and no HowTo steps: the page has no instructions"
+            path,
+            body_line0 + 1,
+            "no Execution list and no HowTo steps: the page has no instructions",
         )
 
     if slug is None:

@@ -29,12 +29,25 @@ RUN_TOGETHER = 12
 
 
 def title_from_description(path: Path, description: str) -> str | None:
-    """The description's title-cased phrase that the file name runs together, if any."""
+    """The description's title-cased phrase that the file name runs together, if any.
+
+    Failing a phrase that holds every part of the name, one that is exactly the name
+    without its last part, run together (``pushup_bodyweight.md`` and "... the
+    Push-Up ..."): the ``_equipment`` an export script adds is often not in the
+    description of a bodyweight or machine exercise, whose name is then the phrase.
+    """
     parts = [p for p in (_letters(part) for part in _PART.split(path.stem)) if p]
     if not parts:
         return None
+    seen = []
     for phrase in _phrases(description):
         if _names(phrase, parts):
+            return " ".join(phrase)
+        seen.append(phrase)
+    name = "".join(parts[:-1])
+    for phrase in seen if len(parts) > 1 else ():
+        words = _words(phrase)
+        if len(words) > len(parts) - 1 and "".join(words) == name:
             return " ".join(phrase)
     return None
 
@@ -98,9 +111,14 @@ def _candidates(run: list[str], opens: bool) -> Iterator[list[str]]:
     yield run
 
 
+def _words(phrase: Sequence[str]) -> list[str]:
+    """The phrase's words as letters, a hyphen's halves apart (``Push-Up`` -> push, up)."""
+    return [w for w in (_letters(w) for word in phrase for w in word.split("-")) if w]
+
+
 def _names(phrase: Sequence[str], parts: Sequence[str]) -> bool:
     """True when ``phrase`` holds every part, some run together or in another order."""
-    words = [w for w in (_letters(w) for word in phrase for w in word.split("-")) if w]
+    words = _words(phrase)
     letters = "".join(words)
     found = [letters.find(part) for part in parts]
     if -1 in found:
