@@ -270,6 +270,18 @@ def test_log_lines_are_plain_unless_verbose() -> None:
     assert line(logging.INFO, verbose=True) == "info: thrustlib.serve.server: serving x"
 
 
+def test_a_logged_problem_keeps_its_own_level_word() -> None:
+    # The preview logs each problem as a build prints it; its line already says "warning:".
+    problem = Problem(Path("exercises/x.md"), 4, "look here", "warning")
+    record = logging.LogRecord(
+        "thrustlib.serve.server", logging.WARNING, __file__, 1, "  %s", (problem,), None
+    )
+    record.problem = True
+    assert report.LogFormatter(verbose=False).format(record) == (
+        "  exercises/x.md:4: warning: look here"
+    )
+
+
 # -- build (the stage itself replaced, so these test the command alone) -----------------
 
 

@@ -26,6 +26,7 @@ from tests.shared import write_into_blobs
 from thrustlib.config import load_config
 from thrustlib.engine.build import load_library
 from thrustlib.engine.site import Engine
+from thrustlib.report import LogFormatter
 from thrustlib.serve import command, connections, heads
 from thrustlib.serve import http as preview_http
 from thrustlib.serve import server as serve
@@ -573,6 +574,10 @@ def test_library_warnings_of_a_saved_file_are_logged(
     poll(lambda: "variation_of inferred as 'hip-thrust'" in caplog.text, "the warning")
     warnings = [r for r in caplog.records if r.levelname == "WARNING"]
     assert any("paused-hip-thrust.md:1" in r.getMessage() for r in warnings)
+    # Printed as a build prints it, the level said once: "  exercises/x.md:1: warning: ..."
+    plain = LogFormatter(verbose=False)
+    lines = [plain.format(r) for r in warnings if "paused-hip-thrust.md:1" in r.getMessage()]
+    assert all(line.startswith("  exercises/paused-hip-thrust.md:1: warning: ") for line in lines)
     # Only the saved file's: single-leg-hip-thrust.md has the same warning, unsaved.
     assert "single-leg-hip-thrust.md" not in caplog.text
     assert events(server)["errors"] == 0

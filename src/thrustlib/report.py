@@ -336,7 +336,8 @@ class LogFormatter(logging.Formatter):
             message += "\n" + self.formatException(record.exc_info)
         if self.verbose:
             return f"{record.levelname.lower()}: {record.name}: {message}"
-        if record.levelno == logging.INFO:
+        # A problem's own line already says "warning:" or "error:" (as a build prints it).
+        if record.levelno == logging.INFO or getattr(record, "problem", False):
             return message
         return f"{record.levelname.lower()}: {message}"
 

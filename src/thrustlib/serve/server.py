@@ -371,10 +371,10 @@ class PreviewServer:
 
 
 def _log_problems(level: int, problems: Iterable[Problem], limit: int = 20) -> None:
-    items = list(problems)
+    items, plain = list(problems), {"problem": True}
     for problem in items[:limit]:
-        log.log(level, "  %s", problem)
+        log.log(level, "  %s", problem, extra=plain)
         for reason in problem.reasons:
-            log.log(level, "    Reason: %s", reason)
+            log.log(level, "    Reason: %s", reason, extra=plain)
     if len(items) > limit:
-        log.log(level, "  ... and %d more", len(items) - limit)
+        log.log(level, "  ... and %d more", len(items) - limit, extra=plain)
