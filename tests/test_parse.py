@@ -864,3 +864,5 @@ def test_html_from_the_parsers_tokens_equals_rendering_the_source(path: Path) ->
         assert exercise.rendered.get(key, "") == (render_block(source) if source else "")
     for kind, note in exercise.notes.items():
         assert exercise.rendered[f"note:{kind}"] == render_block(note)
+    for kind, lead in exercise.leads.items():
+        assert exercise.rendered[f"lead:{kind}"] == render_block(lead)

@@ -873,6 +873,28 @@ def test_site_defined_synonym(tmp_path: Path) -> None:
     assert heading_skips(page) == []
 
 
+def test_prose_keeps_its_place_around_a_sections_list(tmp_path: Path) -> None:
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "hip-thrust.md").write_text(
+        "---\nvideo: dQw4w9WgXcQ\ndescription: Drive the hips up from a bench.\n"
+        "muscles: [glutes]\n---\n\n## Setup\n\nSit with your back to a bench.\n\n"
+        "- Feet flat on the floor.\n\nBrace before each rep.\n\n"
+        "## Execution\n\n1. Drive up.\n",
+        "utf-8",
+    )
+    built = build_site(tmp_path)
+    assert built.code == 0, built.err
+    page = built.page("hip-thrust")
+    setup = page[page.index('<section id="setup"') : page.index('<section id="execution"')]
+    # In the file's order: the opening sentence, the list, the sentence after it.
+    positions = [
+        setup.index(text)
+        for text in ("Sit with your back to a bench.", "Feet flat on the floor.", "Brace before")
+    ]
+    assert positions == sorted(positions)
+    assert "<h2>Setup</h2>\n<p>Sit with" in setup
+
+
 # -- a generated corpus --------------------------------------------------------------
 
 CORPUS_SIZE = 400

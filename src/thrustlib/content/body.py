@@ -45,6 +45,7 @@ class Body:
     lists: dict[str, tuple[ListItem, ...]] = field(
         default_factory=lambda: dict.fromkeys(LIST_KINDS, ())
     )
+    leads: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     summary: str = ""
     summary_plain: str = ""
@@ -169,6 +170,7 @@ def parse_body(
         # A sub-heading (a deeper heading, or a bold line under a ``#`` heading) names the
         # list that follows it; one that heads no list stays in the section's prose.
         consumed: set[int] = set()
+        had_items = bool(lists[kind])
         for n, block in enumerate(content):
             if block.kind in ("bullet_list_open", "ordered_list_open"):
                 for item in _list_items(block, line0, env, warn_at):
@@ -181,10 +183,23 @@ def parse_body(
                 path, heading_line, f"'{title}' should be a list ('- ...' or '1. ...' items)"
             )
         cut = content.index(list_blocks[-1]) + 1 if list_blocks else 0
+        # Prose that opens the section ("Sit with your back to the bench.", then the list)
+        # is shown above its items, where the file has it; prose after a list goes below.
+        first = 0
+        if list_blocks and not had_items:
+            first = next(n for n, b in enumerate(content) if b in list_blocks)
+        lead = [b for n, b in enumerate(content[:first]) if n not in consumed]
         before = [
-            b for n, b in enumerate(content[:cut]) if b not in list_blocks and n not in consumed
+            b
+            for n, b in enumerate(content[first:cut], first)
+            if b not in list_blocks and n not in consumed
         ]
         after = content[cut:]
+        if lead:
+            source = _source(lines, lead)
+            out.leads[kind] = f"{out.leads[kind]}\n\n{source}" if kind in out.leads else source
+            key = f"lead:{kind}"
+            out.rendered[key] = out.rendered.get(key, "") + _html(lead, env, 3)
         if index == last and list_blocks:
             out.summary, out.summary_plain = _source(lines, after), _plain(after)
             out.rendered["summary"] = _html(after, env, 3)

@@ -135,9 +135,8 @@ class CrossLink:
 class Entry:
     """An exercise's index entry: what the library, list pages, feeds and indexes read.
 
-    Its page content (lists, sections, steps, their HTML) is kept apart, in the
-    :class:`Exercise` that :attr:`Library.contents` gives for its page and the API: a
-    large library's indexes never hold, move or unpickle what only one page reads."""
+    Its page content is kept apart, in the :class:`Exercise` that :attr:`Library.contents`
+    gives for its page and the API: indexes never move what only one page reads."""
 
     source: Source
     """Where the exercise came from."""
@@ -229,8 +228,11 @@ class Exercise(Entry):
     mistakes: tuple[ListItem, ...] = ()
     """Items of ``## Common Mistakes`` (or Mistakes, Common Errors)."""
 
+    leads: Mapping[str, str] = field(default_factory=_empty)
+    """Prose a known section opens with, before its first list, by kind (``"setup"``...)."""
+
     notes: Mapping[str, str] = field(default_factory=_empty)
-    """Prose inside a known section besides its list, by section kind (``"tips"``...)."""
+    """Prose inside a known section after or between its lists, by kind (``"tips"``...)."""
 
     summary: str = ""
     """The closing paragraphs (Markdown) between the last list and ``<!-- howto -->``."""
@@ -239,8 +241,8 @@ class Exercise(Entry):
     """``summary`` as plain text (taken from the tokens the parser already has)."""
 
     rendered: Mapping[str, str] = field(default_factory=_empty)
-    """``intro``, ``summary`` and each note (``note:tips``...) as safe HTML, rendered from
-    the parser's tokens; a missing entry means: render the Markdown source."""
+    """``intro``, ``summary``, each lead and note (``lead:setup``, ``note:tips``...) as safe
+    HTML, from the parser's tokens; a missing entry means: render the Markdown source."""
 
     sections: tuple[Section, ...] = ()
     """Sections that are none of the four known ones, in file order."""
@@ -299,8 +301,7 @@ class Variation:
 
 
 class Contents(Protocol):
-    """The whole exercises behind a library's entries, opened one at a time by slug
-    (:class:`thrustlib.engine.packing.PackedContents` keeps them packed)."""
+    """The whole exercises behind a library's entries, opened one at a time by slug."""
 
     def whole(self, slug: str) -> Exercise:
         """The whole exercise of the library's entry ``slug``; ``KeyError`` if none."""
@@ -374,8 +375,7 @@ class Library:
         return self.contents.whole(slug)
 
     def a_to_z(self) -> list[Entry]:
-        """Every entry by title (folded as :func:`~thrustlib.content.text.sort_key`
-        does), then slug: the order of every A-Z list of the site."""
+        """Every entry by title (folded by :func:`.sort_key`), then slug: every A-Z list's."""
         return sorted(self.exercises.values(), key=lambda e: (sort_key(e.title), e.slug))
 
     def pick(self, slugs: tuple[str, ...] | list[str]) -> list[Entry]:

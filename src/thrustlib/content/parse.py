@@ -75,7 +75,10 @@ def _anchors(parsed: Body, howto: tuple[HowToStep, ...], video: str | None) -> t
     shown = [
         ids.get(anchor, anchor)
         for anchor in parsed.order
-        if anchor not in parsed.lists or parsed.lists[anchor] or anchor in parsed.notes
+        if anchor not in parsed.lists
+        or parsed.lists[anchor]
+        or anchor in parsed.notes
+        or anchor in parsed.leads
     ]
     out = ["video"] if video is not None else []
     out += shown
@@ -343,6 +346,7 @@ def _build(
         execution=execution,
         tips=parsed.lists["tips"],
         mistakes=parsed.lists["mistakes"],
+        leads=MappingProxyType(parsed.leads),
         notes=MappingProxyType(parsed.notes),
         summary=parsed.summary,
         summary_plain=parsed.summary_plain,

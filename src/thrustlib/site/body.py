@@ -69,8 +69,10 @@ class Block:
     ordered: bool
     items: tuple[Item, ...]
     """Every item of the section, in file order."""
+    lead: Markup
+    """Prose the section opens with, before its first list."""
     note: Markup
-    """Prose the file has in the section besides its list."""
+    """Prose the file has in the section after (or between) its lists."""
     lists: tuple[ItemList, ...] = ()
     """``items`` split where their sub-heading changes (``Lowering Phase``...)."""
 
@@ -102,8 +104,8 @@ def blocks(e: Exercise) -> dict[str, Block]:
     out: dict[str, Block] = {}
     for kind, ordered in _KNOWN:
         items: tuple[ListItem, ...] = getattr(e, kind)
-        note = e.notes.get(kind, "")
-        if not items and not note:
+        lead, note = e.leads.get(kind, ""), e.notes.get(kind, "")
+        if not items and not note and not lead:
             continue
         views = _items(items)
         runs: list[ItemList] = []
@@ -120,6 +122,7 @@ def blocks(e: Exercise) -> dict[str, Block]:
             SECTION_TITLES[kind],
             ordered,
             views,
+            prerendered_block(e.rendered.get(f"lead:{kind}"), lead) if lead else Markup(""),
             prerendered_block(e.rendered.get(f"note:{kind}"), note),
             tuple(runs),
         )
