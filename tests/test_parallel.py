@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -206,6 +207,47 @@ def test_a_failure_here_leaves_no_child_and_no_pipe_behind(
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)  # reaped already
     assert open_fds() == before
+
+
+# Ctrl-C at the worst moment: right as os.fork() returns, in the parent and in the child.
+# Run in a process of its own, since a child that escaped would go on running this suite.
+_INTERRUPTED_AT_THE_FORK = """
+import os, signal, sys
+from thrustlib.engine import workers
+real, me = os.fork, os.getpid()
+def fork():
+    pid = real()
+    os.kill(os.getpid(), signal.SIGINT)
+    return pid
+os.fork = fork
+try:
+    if sys.argv[1] == "map":
+        workers.map_items(lambda n: n, list(range(400)), 2)
+    else:
+        workers.in_background(lambda: True)()
+    said = "finished"
+except KeyboardInterrupt:
+    said = "interrupted"
+try:
+    os.waitpid(-1, os.WNOHANG)
+    left = "a child left"
+except ChildProcessError:
+    left = "no child left"
+print(said, "here" if os.getpid() == me else "in a child", left, flush=True)
+"""
+
+
+@pytest.mark.parametrize("where", ["map", "background"])
+def test_an_interrupt_at_the_fork_stops_here_and_never_in_the_parents_code(where: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_AT_THE_FORK, where],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    # One line: the child never went back up the parent's stack to print one too.
+    assert run.stdout == "interrupted here no child left\n", run.stdout + run.stderr
 
 
 @given(st.integers(0, 200_000), st.integers(2, 256))

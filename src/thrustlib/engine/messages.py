@@ -47,8 +47,8 @@ class Sender:
         os.set_blocking(fd, False)
 
     def send(self, number: int, data: bytes) -> None:
-        self.waiting.append(memoryview(HEADER.pack(number, len(data))))
-        self.waiting.append(memoryview(data))
+        # One call: an interrupt between a header and its data would put them out of step.
+        self.waiting.extend((memoryview(HEADER.pack(number, len(data))), memoryview(data)))
         self.flush()
 
     def flush(self) -> None:

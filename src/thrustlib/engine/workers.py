@@ -172,6 +172,23 @@ def map_items(
     return out
 
 
+def _hold_interrupts() -> set[int | signal.Signals]:
+    """Hold off Ctrl-C (``SIGINT``) until :func:`_let_interrupts` is called with what this
+    returns; a press meanwhile is kept pending, not lost.
+
+    Around a fork: an interrupt between ``os.fork()`` and the child's own ``try`` would send
+    the child back up through the parent's code (its cleanup, its messages) as a second
+    copy of the parent, and one between the fork and the parent noting the child would
+    leave the child running. A child starts with the mask the parent had at the fork but
+    none of its pending signals, so each process lets them in where it is ready for them.
+    """
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _let_interrupts(mask: set[int | signal.Signals]) -> None:
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def in_background(check: Callable[[], bool], *, fork: bool = True) -> Callable[[], bool]:
     """``check()`` run in a forked child while this process goes on; the function
     returned waits for the child (at its first call) and gives ``check``'s answer.
@@ -185,13 +202,26 @@ def in_background(check: Callable[[], bool], *, fork: bool = True) -> Callable[[
     if not (fork and can_fork()):
         answer = check()
         return lambda: answer
-    pid = os.fork()
+    mask = _hold_interrupts()
+    try:
+        pid = os.fork()
+    except BaseException:
+        _let_interrupts(mask)
+        raise
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         code = 2
         try:
+            _let_interrupts(mask)
             code = 0 if check() else 1
         finally:
             os._exit(code)  # never back into the parent's code, its exit handlers or buffers
+    try:
+        _let_interrupts(mask)  # a Ctrl-C held over the fork is raised here
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     status: list[int] = []
 
     def wait() -> bool:
@@ -226,18 +256,21 @@ def _everywhere(
     try:
         for _ in range(count - 1):
             read, write = messages.pipe()
+            mask = _hold_interrupts()
             try:
-                pid = os.fork()
-            except BaseException:
-                os.close(read)
+                try:
+                    pid = os.fork()
+                except BaseException:
+                    os.close(read)
+                    os.close(write)
+                    raise
+                if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                    # The other children's pipes are theirs to read.
+                    _child(there, write, (read, *children), mask)
+                children[read] = _Child(pid, read)
                 os.close(write)
-                raise
-            if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                for fd in (read, *children):  # the other children's are theirs to read
-                    os.close(fd)
-                _child(there, write)
-            children[read] = _Child(pid, read)
-            os.close(write)
+            finally:
+                _let_interrupts(mask)
         waiting = select.poll()
         listening = set(children)
         for fd in listening:
@@ -263,12 +296,19 @@ def _everywhere(
 
 
 def _child(
-    there: Callable[[Callable[[int, bytes], None], Callable[[], None]], None], fd: int
+    there: Callable[[Callable[[int, bytes], None], Callable[[], None]], None],
+    fd: int,
+    others: tuple[int, ...],
+    mask: set[int | signal.Signals],
 ) -> NoReturn:
     """Run ``there`` in a forked child, its messages and outcome sent through ``fd``;
-    then exit."""
+    then exit. ``others`` are the parent's file descriptors the child closes; Ctrl-C,
+    held off over the fork, is let in once the child cannot leave this function."""
     code = 0
     try:
+        for other in others:
+            os.close(other)
+        _let_interrupts(mask)
         out = messages.Sender(fd)
         try:
             there(out.send, out.flush)
