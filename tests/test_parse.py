@@ -313,6 +313,47 @@ def test_empty_file(data: bytes) -> None:
     ]
 
 
+@pytest.mark.parametrize("value", ['""', "''", "", "'   '"], ids=repr)
+def test_an_empty_description_is_a_warning_at_its_line(value: str) -> None:
+    result = parse(f"---\nmuscles: [glutes]\ndescription: {value}\n---\n## Execution\n1. Go.\n")
+    assert result.ok
+    assert [str(p) for p in result.problems] == [
+        "exercises/kettlebell-swing.md:3: warning: 'description' is empty: the page gets no"
+        " meta description"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "known"),
+    [
+        ("dumbell", "dumbbell"),
+        ("Barbel", "barbell"),
+        ("kettlebel", "kettlebell"),
+        ("smith machin", "smith-machine"),
+    ],
+)
+def test_equipment_one_slip_from_a_known_name_is_a_warning(written: str, known: str) -> None:
+    result = parse(
+        f"---\ndescription: x\nmuscles: [glutes]\nequipment: [bench, {written}]\n---\n"
+        "## Execution\n1. Go.\n"
+    )
+    assert result.ok
+    assert [str(p) for p in result.problems] == [
+        f"exercises/kettlebell-swing.md:4: warning: equipment {written!r} is not one thrustlib"
+        f" knows and would get a page of its own; did you mean {known!r}?"
+    ]
+
+
+@pytest.mark.parametrize("written", ["landmine", "trap bar", "sled", "rings", "resistance band"])
+def test_other_equipment_is_taken_as_it_is(written: str) -> None:
+    result = parse(
+        f"---\ndescription: x\nmuscles: [glutes]\nequipment: [{written}]\n---\n"
+        "## Execution\n1. Go.\n"
+    )
+    assert result.ok
+    assert result.problems == []
+
+
 @pytest.mark.parametrize("front", ["- a\n- b", "just words", "42", "[description, x]"], ids=str)
 def test_front_matter_not_a_mapping(front: str) -> None:
     assert errors(f"---\n{front}\n---\n") == [

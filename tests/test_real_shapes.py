@@ -895,6 +895,20 @@ def test_prose_keeps_its_place_around_a_sections_list(tmp_path: Path) -> None:
     assert "<h2>Setup</h2>\n<p>Sit with" in setup
 
 
+def test_a_page_without_a_description_has_no_empty_lead_or_meta_tags(tmp_path: Path) -> None:
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "hip-thrust.md").write_text(
+        '---\ndescription: ""\nmuscles: [glutes]\n---\n\n## Execution\n\n1. Drive up.\n',
+        "utf-8",
+    )
+    built = build_site(tmp_path)
+    assert built.code == 0, built.err
+    assert "hip-thrust.md:2: warning: 'description' is empty" in built.err
+    page = built.page("hip-thrust")
+    assert '<p class="lead"></p>' not in page
+    assert 'content=""' not in page and "description" not in page.split("</head>")[0]
+
+
 # -- a generated corpus --------------------------------------------------------------
 
 CORPUS_SIZE = 400

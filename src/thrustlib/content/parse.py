@@ -33,7 +33,13 @@ from thrustlib.content.result import ParseResult as ParseResult
 from thrustlib.content.text import normalize, slugify
 from thrustlib.content.titles import run_together, title_from_description
 from thrustlib.content.video import clock, timed_steps
-from thrustlib.content.vocabulary import Vocabulary, equipment_key, level_key, unknown_level
+from thrustlib.content.vocabulary import (
+    Vocabulary,
+    equipment_key,
+    level_key,
+    likely_equipment,
+    unknown_level,
+)
 from thrustlib.errors import ContentError, Problems
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -227,6 +233,8 @@ def _build(
         problems.warning(
             path, 1, "no 'description': the page gets no meta description or card text"
         )
+    elif description is None and isinstance(meta["description"], str | None):
+        m.warning("description", "'description' is empty: the page gets no meta description")
     description = description or ""
 
     # After the description: a file name that runs words together finds its title there.
@@ -257,6 +265,12 @@ def _build(
             )
         elif key not in equipment:
             equipment.append(key)
+            if (known := likely_equipment(key)) is not None:
+                m.warning(
+                    "equipment",
+                    f"equipment {name!r} is not one thrustlib knows and would get a page"
+                    f" of its own; did you mean {known!r}?",
+                )
     level = None
     if (raw_level := m.string("level")) is not None:
         level = level_key(raw_level)

@@ -7,6 +7,7 @@ public-domain Free Exercise DB; a site can rename, regroup and add to them in si
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -151,6 +152,17 @@ def equipment_key(name: str) -> str:
     if folded in EQUIPMENT_ALIASES:
         return EQUIPMENT_ALIASES[folded]
     return slugify(folded)
+
+
+@functools.lru_cache(maxsize=256)
+def likely_equipment(key: str) -> str | None:
+    """The known equipment an unknown key is most likely a slip for (``dumbell``), or
+    ``None``. Unknown equipment is allowed, so only a near-certain typo is named: a
+    looser match would call ``landmine`` a ``machine``."""
+    if key in DEFAULT_EQUIPMENT:
+        return None
+    found = difflib.get_close_matches(key, DEFAULT_EQUIPMENT, n=1, cutoff=0.85)
+    return found[0] if found else None
 
 
 BODYWEIGHT = "bodyweight"
