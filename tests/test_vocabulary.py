@@ -257,6 +257,15 @@ def test_inferred_primary_muscles_agree_with_the_free_exercise_db() -> None:
         ("E-Z Curl Bar", "ez-curl-bar"),
         ("Roman Chair", "roman-chair"),
         ("Smith_Machine", "smith-machine"),
+        # run together, as export scripts write a file name's equipment part
+        ("medicineball", "medicine-ball"),
+        ("EZCurlBar", "ez-curl-bar"),
+        ("smithmachine", "smith-machine"),
+        ("smith", "smith-machine"),
+        ("bodyonly", "bodyweight"),
+        ("resistanceband", "band"),
+        ("landmine", "landmine"),
+        ("trapbar", "trapbar"),
     ],
 )
 def test_equipment_key(name: str, key: str) -> None:

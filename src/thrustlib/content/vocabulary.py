@@ -54,6 +54,13 @@ EQUIPMENT_ALIASES: Mapping[str, str] = {
     "weight plate": "plate",
     "boxes": "box",
     "e z curl bar": "ez-curl-bar",
+    "smith": "smith-machine",  # the file-name suffix real libraries use (`..._smith.md`)
+}
+# Names written run together (`medicineball`, `ezcurlbar`), as export scripts write the
+# equipment part of a file name: matching ignores separators, so these are the same too.
+_RUN_TOGETHER: Mapping[str, str] = {
+    name.replace(" ", "").replace("-", ""): key
+    for name, key in (*((k, k) for k in DEFAULT_EQUIPMENT), *EQUIPMENT_ALIASES.items())
 }
 
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
@@ -151,7 +158,7 @@ def equipment_key(name: str) -> str:
     folded = normalize(name)
     if folded in EQUIPMENT_ALIASES:
         return EQUIPMENT_ALIASES[folded]
-    return slugify(folded)
+    return _RUN_TOGETHER.get(folded.replace(" ", "")) or slugify(folded)
 
 
 @functools.lru_cache(maxsize=256)
