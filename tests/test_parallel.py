@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -207,6 +208,33 @@ def test_a_failure_here_leaves_no_child_and_no_pipe_behind(
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)  # reaped already
     assert open_fds() == before
+
+
+@pytest.mark.parametrize("after", [0, 1])
+def test_a_process_that_cannot_be_started_leaves_the_work_to_the_others(
+    forks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    after: int,
+) -> None:
+    # A CI container's limit on processes: fork() fails with EAGAIN after ``after`` children.
+    monkeypatch.setattr(parallel, "cores", lambda: 3)
+    started = os.fork
+
+    def fork() -> int:
+        if len(forks) >= after:
+            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+        return started()
+
+    monkeypatch.setattr(os, "fork", fork)
+    before = open_fds()
+    items = list(range(500))
+    assert parallel.map_items(lambda n: n * n, items, 3) == [n * n for n in items]
+    assert len(forks) == after
+    assert "could not start another process (Resource temporarily unavailable);" in caplog.text
+    assert f"going on with {after + 1}" in caplog.text
+    assert open_fds() == before
+    assert parallel.in_background(lambda: True)() is True
 
 
 # Ctrl-C at the worst moment: right as os.fork() returns, in the parent and in the child.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import logging
 import os
 import pickle
 import select
@@ -27,6 +28,8 @@ from typing import NoReturn, TypeVar
 
 from thrustlib.engine import messages, packing
 from thrustlib.errors import ThrustlibError
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -205,9 +208,13 @@ def in_background(check: Callable[[], bool], *, fork: bool = True) -> Callable[[
     mask = _hold_interrupts()
     try:
         pid = os.fork()
-    except BaseException:
+    except BaseException as exc:
         _let_interrupts(mask)
-        raise
+        if not isinstance(exc, OSError):
+            raise
+        _fewer_processes(exc, 0)
+        answer = check()
+        return lambda: answer
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         code = 2
         try:
@@ -255,15 +262,24 @@ def _everywhere(
     gc.freeze()
     try:
         for _ in range(count - 1):
-            read, write = messages.pipe()
+            try:
+                read, write = messages.pipe()
+            except OSError as exc:  # out of file descriptors
+                _fewer_processes(exc, len(children))
+                break
             mask = _hold_interrupts()
             try:
                 try:
                     pid = os.fork()
-                except BaseException:
+                except BaseException as exc:
                     os.close(read)
                     os.close(write)
-                    raise
+                    if not isinstance(exc, OSError):
+                        raise
+                    # A limit on processes (EAGAIN) or memory: the shares are tickets any
+                    # process takes, so the ones already running do the rest.
+                    _fewer_processes(exc, len(children))
+                    break
                 if pid == 0:  # pragma: no cover - the child's coverage is not collected
                     # The other children's pipes are theirs to read.
                     _child(there, write, (read, *children), mask)
@@ -293,6 +309,14 @@ def _everywhere(
         for child in children.values():
             child.stop()
         gc.unfreeze()
+
+
+def _fewer_processes(exc: OSError, running: int) -> None:
+    log.warning(
+        "could not start another process (%s); going on with %d",
+        exc.strerror or exc,
+        running + 1,
+    )
 
 
 def _child(
