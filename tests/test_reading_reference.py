@@ -199,6 +199,8 @@ def test_model_html_is_markdown_it_html_of_the_model_text(text: str) -> None:
                 assert item.html == PLAIN.renderInline(item.text).strip(), (kind, item)
     if body.summary:
         assert _REL.sub("", body.rendered["summary"]) == _plain_html(body.summary, 3)
+    for kind, lead in body.leads.items():
+        assert _REL.sub("", body.rendered[f"lead:{kind}"]) == _plain_html(lead, 3), kind
 
 
 @SETTINGS

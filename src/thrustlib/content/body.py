@@ -110,6 +110,7 @@ def parse_body(
     marker = next((i for i, b in enumerate(blocks) if b.kind == "howto_marker"), None)
     main, howto = (blocks, []) if marker is None else (blocks[:marker], blocks[marker + 1 :])
     out.has_howto = marker is not None
+    howto, after_howto = _howto_part(howto)
     if main and main[0].kind == "heading_open" and main[0].tag == "h1":
         out.h1 = main[0].heading() or None  # a leading h1 is the title
         main = main[1:]
@@ -127,8 +128,11 @@ def parse_body(
     def warn_at(line: int, message: str) -> None:
         problems.warning(path, line, message)
 
+    # Sections after the HowTo part are read like the others; the closing summary is still
+    # the prose after the last section before it.
     last = len(chunks) - 1
-    for index, chunk in enumerate(chunks[1:], 1):
+    tail = _chunks(after_howto, names)[1:] if after_howto else []
+    for index, chunk in enumerate([*chunks[1:], *tail], 1):
         assert chunk.heading is not None
         title, content, kind = chunk.title, chunk.content, chunk.kind
         heading_line = line0 + chunk.heading.start + 1
@@ -335,6 +339,22 @@ def _html(blocks: Sequence[Block], env: dict[str, Any], top: int) -> str:
     return nest_headings("".join(block.html(env) for block in blocks), top)
 
 
+def _howto_part(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """The HowTo part, and what follows it: steps are headed at the level of the first
+    heading after ``<!-- howto -->`` (``###``), and a heading above that level
+    (``## Variations``) ends the part, so it is a section of the page, not a step."""
+    step_rank = 9
+    for n, block in enumerate(blocks):
+        if block.kind == "heading_open" and block.tag in _STEP_TAGS:
+            if int(block.tag[1]) < step_rank < 9:
+                return blocks[:n], blocks[n:]
+            step_rank = min(step_rank, int(block.tag[1]))
+    return blocks, []
+
+
+_STEP_TAGS = ("h2", "h3", "h4")
+
+
 def _howto_steps(
     path: Path,
     blocks: list[Block],
@@ -366,7 +386,7 @@ def _howto_steps(
         steps.append(HowToStep(name, text, plain, step_line, _html(content, env, 4)))
 
     for block in blocks:
-        if block.kind == "heading_open" and block.tag in ("h2", "h3", "h4"):
+        if block.kind == "heading_open" and block.tag in _STEP_TAGS:
             flush()
             heading, content = block, []
         else:
