@@ -128,6 +128,13 @@ def parse_body(
     def warn_at(line: int, message: str) -> None:
         problems.warning(path, line, message)
 
+    def keep_prose(into: dict[str, str], name: str, kind: str, prose: list[Block]) -> None:
+        """A known section's prose, after what an earlier heading of its kind had."""
+        source = _source(lines, prose)
+        into[kind] = f"{into[kind]}\n\n{source}" if kind in into else source
+        key = f"{name}:{kind}"
+        out.rendered[key] = out.rendered.get(key, "") + _html(prose, env, 3)
+
     # Sections after the HowTo part are read like the others; the closing summary is still
     # the prose after the last section before it.
     last = len(chunks) - 1
@@ -189,9 +196,7 @@ def parse_body(
         cut = content.index(list_blocks[-1]) + 1 if list_blocks else 0
         # Prose that opens the section ("Sit with your back to the bench.", then the list)
         # is shown above its items, where the file has it; prose after a list goes below.
-        first = 0
-        if list_blocks and not had_items:
-            first = next(n for n, b in enumerate(content) if b in list_blocks)
+        first = content.index(list_blocks[0]) if list_blocks and not had_items else 0
         lead = [b for n, b in enumerate(content[:first]) if n not in consumed]
         before = [
             b
@@ -200,10 +205,7 @@ def parse_body(
         ]
         after = content[cut:]
         if lead:
-            source = _source(lines, lead)
-            out.leads[kind] = f"{out.leads[kind]}\n\n{source}" if kind in out.leads else source
-            key = f"lead:{kind}"
-            out.rendered[key] = out.rendered.get(key, "") + _html(lead, env, 3)
+            keep_prose(out.leads, "lead", kind, lead)
         if index == last and list_blocks:
             out.summary, out.summary_plain = _source(lines, after), _plain(after)
             out.rendered["summary"] = _html(after, env, 3)
@@ -211,10 +213,7 @@ def parse_body(
         else:
             prose = before + after
         if prose:
-            note = _source(lines, prose)
-            out.notes[kind] = f"{out.notes[kind]}\n\n{note}" if kind in out.notes else note
-            key = f"note:{kind}"
-            out.rendered[key] = out.rendered.get(key, "") + _html(prose, env, 3)
+            keep_prose(out.notes, "note", kind, prose)
     out.lists = {kind: tuple(items) for kind, items in lists.items()}
     out.sections = tuple(sections)
     out.order = tuple(order)
@@ -339,20 +338,22 @@ def _html(blocks: Sequence[Block], env: dict[str, Any], top: int) -> str:
     return nest_headings("".join(block.html(env) for block in blocks), top)
 
 
+_STEP_TAGS = ("h2", "h3", "h4")
+
+
 def _howto_part(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     """The HowTo part, and what follows it: steps are headed at the level of the first
     heading after ``<!-- howto -->`` (``###``), and a heading above that level
     (``## Variations``) ends the part, so it is a section of the page, not a step."""
-    step_rank = 9
-    for n, block in enumerate(blocks):
-        if block.kind == "heading_open" and block.tag in _STEP_TAGS:
-            if int(block.tag[1]) < step_rank < 9:
-                return blocks[:n], blocks[n:]
-            step_rank = min(step_rank, int(block.tag[1]))
-    return blocks, []
-
-
-_STEP_TAGS = ("h2", "h3", "h4")
+    ranks = [
+        (n, int(b.tag[1]))
+        for n, b in enumerate(blocks)
+        if b.kind == "heading_open" and b.tag in _STEP_TAGS
+    ]
+    if not ranks:
+        return blocks, []
+    end = next((n for n, rank in ranks if rank < ranks[0][1]), len(blocks))
+    return blocks[:end], blocks[end:]
 
 
 def _howto_steps(

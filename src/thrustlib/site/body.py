@@ -122,7 +122,7 @@ def blocks(e: Exercise) -> dict[str, Block]:
             SECTION_TITLES[kind],
             ordered,
             views,
-            prerendered_block(e.rendered.get(f"lead:{kind}"), lead) if lead else Markup(""),
+            prerendered_block(e.rendered.get(f"lead:{kind}"), lead),
             prerendered_block(e.rendered.get(f"note:{kind}"), note),
             tuple(runs),
         )
