@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import marshal
 import os
 import pickle
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -14,7 +17,7 @@ from thrustlib.content.library import build_library, shape
 from thrustlib.content.model import ENTRY_FIELDS, Entry, Exercise, HeldContents, Library
 from thrustlib.content.parse import ParseResult, title_from_filename
 from thrustlib.content.vocabulary import Vocabulary
-from thrustlib.engine import packing
+from thrustlib.engine import flat, packing
 from thrustlib.engine.build import load_library
 from thrustlib.engine.load import load_exercises
 from thrustlib.engine.parsecache import ParseCache
@@ -80,8 +83,55 @@ def test_a_packed_result_carries_the_digest_of_its_structure(
 def test_packing_and_unpacking_gives_the_same_exercise(shipped: list[Exercise]) -> None:
     for exercise in shipped:
         assert packing.unpack(packing.dumps(exercise)) == exercise
+        packed = packing.pack_exercise(exercise)
+        assert packed.startswith(flat.TAG)  # marshalled: no date in the shipped files
+        _assert_same(packing.unpack(packed), exercise)
     with pytest.raises(TypeError, match="not an Exercise"):
         packing.unpack(packing.dumps(Path("x")))
+
+
+def _assert_same(opened: Exercise, exercise: Exercise) -> None:
+    """Equal, and of the same types all the way down (a tuple is not a list, a read-only
+    mapping not a dictionary): what a template or the JSON API sees is the same."""
+    assert opened == exercise
+    for name in (f.name for f in dataclasses.fields(Exercise)):
+        mine, theirs = getattr(opened, name), getattr(exercise, name)
+        assert type(mine) is type(theirs), name
+        if isinstance(theirs, tuple):
+            assert [type(x) for x in mine] == [type(x) for x in theirs], name
+    assert type(opened.source.path) is type(exercise.source.path)
+    assert type(opened.source.key_lines) is type(exercise.source.key_lines)
+
+
+def test_an_exercise_with_a_date_is_pickled_and_opens_the_same(
+    shipped: list[Exercise],
+) -> None:
+    """What marshal cannot write (a date, in the video's upload date or in a key of the
+    author's own) is pickled instead, and opens the same."""
+    exercise = shipped[0]
+    dated = [
+        dataclasses.replace(exercise, video_uploaded=dt.date(2024, 5, 1)),
+        dataclasses.replace(exercise, extra=MappingProxyType({"reviewed": dt.date(2025, 1, 2)})),
+        dataclasses.replace(
+            exercise, extra=MappingProxyType({"log": [{"on": dt.datetime(2025, 1, 2, 3, 4)}]})
+        ),
+    ]
+    for one in dated:
+        packed = packing.pack_exercise(one)
+        assert not packed.startswith(flat.TAG)
+        _assert_same(packing.unpack(packed), one)
+    # Plain values of the author's own keys stay marshalled, nested as they were.
+    nested = {"coach": {"name": "Ann", "sets": [3, 4.5, None, True]}, "tags": ["a", "b"]}
+    plain = dataclasses.replace(exercise, extra=MappingProxyType(nested))
+    packed = packing.pack_exercise(plain)
+    assert packed.startswith(flat.TAG)
+    _assert_same(packing.unpack(packed), plain)
+
+
+@pytest.mark.parametrize("data", [flat.TAG, flat.TAG + b"\x00", flat.TAG + marshal.dumps((1, 2))])
+def test_bytes_marked_marshalled_that_hold_no_exercise_are_refused(data: bytes) -> None:
+    with pytest.raises(TypeError, match="not a marshalled exercise"):
+        packing.unpack(data)
 
 
 class _Call:

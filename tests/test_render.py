@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import posixpath
 import re
 from pathlib import Path
 
+import jinja2
 import markupsafe
 import pytest
 from hypothesis import given
@@ -27,7 +29,7 @@ from thrustlib.site.theme import (
     fingerprint,
     make_environment,
 )
-from thrustlib.site.views import Views, relative
+from thrustlib.site.views import Links, Views, relative
 
 SITE = Path(__file__).parent / "sites" / "basic"
 
@@ -451,6 +453,30 @@ def test_relative_links_resolve_to_their_target(
         assert link == ("./" if shortest == "." else shortest + "/")
 
 
+@pytest.mark.parametrize("file_links", [False, True])
+def test_links_kept_for_a_folder_of_pages_are_the_links_each_page_makes(
+    library: Library, file_links: bool
+) -> None:
+    """Pages share the links they make to what is outside their own folder; every link,
+    kept or not, is the one made for that page alone, whatever pages came before (every
+    page and target two folders deep, in both orders, through one shared store)."""
+    folders = ["", "a/", "b/", "a/a/", "a/b/", "b/a/"]
+    pages = [f"{folder}index.html" for folder in folders]
+    targets = [
+        *folders,
+        *(f"{folder}x.css" for folder in folders),
+        *(f"{folder}#top" for folder in folders),
+    ]
+    kept: Links = {}
+    for page, target in [
+        *itertools.product(pages, targets),
+        *itertools.product(pages[::-1], targets),
+    ]:
+        views = Views(library, page, file_links=file_links, links=kept)
+        assert views.href(target) == relative(page, target, file_links=file_links), (page, target)
+    assert kept  # and some were shared
+
+
 def test_a_site_template_can_use_unknown_front_matter_keys(tmp_path: Path) -> None:
     """Unknown keys are kept for templates, and escaped like everything else."""
     (tmp_path / "exercises").mkdir()
@@ -499,6 +525,78 @@ def test_templates_escape_their_outputs_through_the_shortcut() -> None:
     assert page.root_render_func.__globals__["escape"] is _escape_output
     html = page.render(text="<script>'&\"", safe=markupsafe.Markup("<b>"))
     assert html == "&lt;script&gt;&#39;&amp;&#34;|<b>|&lt;script&gt;&#39;&amp;&#34;"
+
+
+# Templates that reach every way Jinja calls a block or a parent template: nested and
+# scoped blocks, a block in a loop, super(), self.<block>(), a required block, a block
+# under an {% if %} of a child that extends conditionally, and blocks inside a macro
+# and a block inside {% set %} and {% filter %} (which Jinja writes to a buffer, not as
+# a generator), with a macro called by {% call %}.
+_BLOCK_TEMPLATES = {
+    "frame.html": (
+        "<title>{% block title %}Frame{% endblock %}</title>\n"
+        "{% block body %}<main>{% block inner %}inner{% endblock %}</main>{% endblock %}\n"
+        "{% for n in items %}{% block row scoped %}[{{ n }}]{% endblock %}{% endfor %}\n"
+        "{% block tail required %}{% endblock %}"
+        "{{ self.title() }}"
+    ),
+    "page.html": (
+        '{% extends "frame.html" %}'
+        "{% block title %}{{ name }} &amp; {{ super() }}{% endblock %}"
+        "{% block inner %}<p>{{ text }}</p>{{ super() }}{% endblock %}"
+        "{% block row %}<{{ n }}>{% endblock %}"
+        "{% block tail %}{% set held %}{% block kept %}k{% endblock %}{% endset %}"
+        "{{ held }}|{{ self.kept() }}{% endblock %}"
+    ),
+    "either.html": (
+        '{% if plain %}{% extends "frame.html" %}{% endif %}'
+        "{% block title %}Either{% endblock %}{% block tail %}t{% endblock %}"
+    ),
+    "macro.html": (
+        '{% extends "frame.html" %}{% macro box() %}({{ caller() }}){% endmacro %}'
+        "{% block inner %}{% call box() %}{{ text }}{% endcall %}{% endblock %}"
+        "{% block tail %}{% filter upper %}{% block loud %}{{ name }}{% endblock %}"
+        "{% endfilter %}{% endblock %}"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [("page.html", True), ("either.html", True), ("either.html", False), ("macro.html", True)],
+)
+def test_templates_with_blocks_render_as_plain_jinja_renders_them(
+    tmp_path: Path, name: str, plain: bool
+) -> None:
+    """Blocks and parent templates are joined where they are called
+    (``theme._CodeGenerator``): the text must be what Jinja's own code gives."""
+    for file, text in _BLOCK_TEMPLATES.items():
+        (tmp_path / file).write_text(text, encoding="utf-8")
+    ours = make_environment(tmp_path)
+    reference = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(tmp_path)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    values = {"name": "<A>", "text": "x & y", "items": [1, "<2>"], "plain": plain}
+    expected = reference.get_template(name).render(values)
+    assert ours.get_template(name).render(values) == expected
+    assert "<A>" not in expected  # the outputs were escaped
+
+
+def test_a_page_and_its_base_are_joined_where_they_are_called() -> None:
+    """The shortcut applies with this Jinja: no ``yield from`` of a block or a parent is
+    left in the theme's compiled pages (were it, pages would be right, only slower)."""
+    env = make_environment(None)
+    for name in ("base.html", "exercise.html"):
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        code = env.compile(source, name, raw=True)
+        assert "yield concat(" in code
+        assert "yield from context.blocks[" not in code
+        assert "yield from parent_template" not in code
 
 
 def test_static_files_leave_editor_leftovers_out_but_publish_underscore_names(

@@ -48,6 +48,7 @@ from thrustlib.content.model import (
     Variation,
 )
 from thrustlib.content.result import ParseResult
+from thrustlib.engine import flat
 from thrustlib.errors import CacheChanged, Problem
 
 
@@ -171,7 +172,14 @@ def pack(result: ParseResult, *, shaped: bool = True) -> PackedResult:
         return PackedResult(None, tuple(result.problems), None, None)
     entry = exercise.entry()
     found = shape(entry) if shaped else None
-    return PackedResult(entry, tuple(result.problems), dumps(exercise), found)
+    return PackedResult(entry, tuple(result.problems), pack_exercise(exercise), found)
+
+
+def pack_exercise(exercise: Exercise) -> bytes:
+    """The whole exercise packed: marshalled (:mod:`thrustlib.engine.flat`), or pickled
+    when it holds what marshal cannot write. :func:`unpack` opens either."""
+    data = flat.dumps(exercise)
+    return data if data is not None else dumps(exercise)
 
 
 def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
@@ -324,8 +332,15 @@ def loads(data: bytes) -> Any:
 
 
 def unpack(data: Packed) -> Exercise:
-    """An exercise packed with :func:`dumps`; ``TypeError`` if the bytes hold another thing."""
-    exercise = loads(packed_bytes(data))
+    """An exercise packed by :func:`pack_exercise` (or :func:`dumps`); ``TypeError`` if the
+    bytes hold another thing."""
+    found = packed_bytes(data)
+    if found.startswith(flat.TAG):
+        try:
+            return flat.loads(found)
+        except ValueError as exc:
+            raise TypeError(str(exc)) from None
+    exercise = loads(found)
     if not isinstance(exercise, Exercise):
         raise TypeError(f"packed bytes hold a {type(exercise).__name__}, not an Exercise")
     return exercise

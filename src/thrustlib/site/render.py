@@ -28,7 +28,7 @@ from thrustlib.site.theme import (
     make_environment,
     render_template,
 )
-from thrustlib.site.views import Card, Views
+from thrustlib.site.views import Card, Links, Views
 
 Progress = Callable[[str, int, int], None]
 
@@ -91,6 +91,9 @@ class Renderer:
         """
         self._static: tuple[dict[str, StaticFile], dict[str, str]] | None = None
         self._cards: tuple[Library | None, dict[tuple[str, str], Card]] = (None, {})
+        self._links: Links = {}
+        """Every page's links to what is outside its own folder (:class:`~thrustlib.site.
+        views.Views`): they depend on paths alone, so they hold for any library."""
         self._related: tuple[Library | None, Related | None] = (None, None)
         self._search: tuple[Library | None, str, bytes] = (None, "", b"")
         # Worked out once: every page asks for them, and each ask parses base_url again.
@@ -247,6 +250,7 @@ class Renderer:
             # Served at whatever address was missing, where relative links would not resolve.
             root=config.base_path if path == urls.NOT_FOUND else None,
             cards=self._card_cache(library),
+            links=self._links,
         )
         given = pages.PageInput(
             library,

@@ -57,6 +57,11 @@ def _link(ancestors: tuple[tuple[str, str], ...], target: str, file_links: bool)
     return up + path + hash_ + fragment
 
 
+Links = dict[tuple[tuple[tuple[str, str], ...], bool], dict[str, str]]
+"""Links made by :meth:`Views.href`, by the folders above a page's folder (and whether
+links name ``index.html``), then by target: what pages of one folder share."""
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -199,6 +204,7 @@ class Views:
         thumbnails: bool = True,
         root: str | None = None,
         cards: dict[tuple[str, str], Card] | None = None,
+        links: Links | None = None,
     ) -> None:
         self.library = library
         self.page = page
@@ -207,15 +213,28 @@ class Views:
         self.thumbnails = thumbnails
         self.root = root
         """Link from this path instead of relatively (the 404 page, served at any URL)."""
-        self._ancestors = _ancestors(page)
+        self._ancestors = ancestors = _ancestors(page)
         self._cards = {} if cards is None else cards
         """Cards already made, by slug and link: pages at one depth list the same ones."""
+        self._own = ancestors[0][0]
+        # Links to what is outside the page's own folder are the same from every page of
+        # its folder's folder (``exercises/a/`` and ``exercises/b/``), so they are kept
+        # for all of them: an exercise page makes some thirty links, nearly all of them
+        # made by the exercise page before it.
+        self._links = (links if links is not None else {}).setdefault(
+            (ancestors[1:], file_links), {}
+        )
 
     def href(self, target: str) -> str:
         """Link to a site path: relative to the page, or below ``root`` when set."""
         if self.root is not None:
             return self.root + target
-        return _link(self._ancestors, target, self.file_links)
+        if target.startswith(self._own):  # (the home page's folder, "", holds everything)
+            return _link(self._ancestors, target, self.file_links)
+        found = self._links.get(target)
+        if found is None:
+            found = self._links[target] = _link(self._ancestors, target, self.file_links)
+        return found
 
     def muscle_name(self, key: str) -> str:
         """A muscle's display name."""
