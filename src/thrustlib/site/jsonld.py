@@ -7,7 +7,6 @@ and a description holding ``</script>`` must not be able to end the script eleme
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +15,7 @@ from thrustlib.content.anchors import step_id
 from thrustlib.content.model import Exercise
 from thrustlib.content.video import iso_duration
 from thrustlib.content.vocabulary import equipment_name
-from thrustlib.site import urls
+from thrustlib.site import jsontext, urls
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -34,13 +33,9 @@ _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _ESCAPED = re.compile("[<>&\u2028\u2029]")
 
 
-# One encoder for every page: json.dumps with options makes a new one per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 def dump_jsonld(data: Any) -> str:
     """Deterministic JSON that is safe inside ``<script type="application/ld+json">``."""
-    text = _ENCODER.encode(data)
+    text = jsontext.dumps(data).decode()
     return text.translate(_ESCAPE_TABLE) if _ESCAPED.search(text) else text
 
 

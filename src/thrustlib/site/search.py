@@ -34,14 +34,14 @@ matches every exercise that lists it, as its ``equipment/bodyweight/`` page does
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from thrustlib.content.model import Entry, Library
 from thrustlib.content.vocabulary import equipment_name, needed_equipment
-from thrustlib.site import urls
+from thrustlib.site import jsontext, urls
 from thrustlib.site.theme import fingerprint
 from thrustlib.site.views import Link, Views
 
@@ -67,9 +67,6 @@ docstring). ``none`` is never an equipment key: files saying it get ``bodyweight
 
 NO_EQUIPMENT_NAME = "No equipment"
 
-# One encoder for the file: no spaces, text as UTF-8. Keys stay in the order written
-# here, which is fixed, so the bytes are as stable as sorted keys would make them.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _SLUG_OF_ASCII = re.compile(r"[^a-z0-9]+")
 _ROWS_ENCODED = 256
 
@@ -105,13 +102,15 @@ def index_data(library: Library) -> bytes:
     position = {entry.slug: n for n, entry in enumerate(entries)}
     families = set(library.families)
     variations = library.variations
-    encode = _ENCODER.encode
+    # Keys stay in the order written here, which is fixed, so the bytes are as stable
+    # as sorted keys would make them.
+    encode = functools.partial(jsontext.dumps, sort_keys=False)
     muscle, tool = muscle_at.__getitem__, equipment_at.__getitem__
     # Exercises are encoded a few hundred at a time: one call of the encoder per
     # exercise was a third of the index's time, and a tree of 10,000 lists held whole is
     # what made the cycle collector walk the whole heap.
     rows: list[list[Any]] = []
-    encoded: list[str] = []
+    encoded: list[bytes] = []
     for entry in entries:
         root = variations[entry.slug].root
         row = [
@@ -139,8 +138,7 @@ def index_data(library: Library) -> bytes:
         "levels": [[k, k.capitalize()] for k in level_keys],
     }
     # The exercises come last, after the small tables a reader needs to make sense of them.
-    text = encode(head).removesuffix("}") + ',"exercises":[' + ",".join(encoded) + "]}\n"
-    return text.encode()
+    return encode(head).removesuffix(b"}") + b',"exercises":[' + b",".join(encoded) + b"]}\n"
 
 
 def index_path(data: bytes) -> str:
